@@ -1,0 +1,273 @@
+// The kaa command line: parses arguments and calls the framework; nothing else.
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "framework/config/config.hpp"
+#include "framework/config/strategy_docs.hpp"
+#include "framework/error.hpp"
+#include "framework/io/matrix_io.hpp"
+#include "framework/kokkos_session.hpp"
+#include "framework/logging.hpp"
+#include "framework/run.hpp"
+#include "kaa_version.hpp"
+#include "strategies/register_all.hpp"
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kExitError = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitDiverged = 3;
+
+const char* kUsage =
+    "usage: kaa <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  fit CONFIG        fit a model described by a JSON config and write a run folder\n"
+    "  transform         weights of new points for the archetypes of a finished run\n"
+    "  validate CONFIG   check a config and print it with every default filled\n"
+    "  list              every strategy and its parameters\n"
+    "  version           print the version and git commit\n"
+    "\n"
+    "`kaa <command> --help` shows the options of a command.\n";
+
+po::variables_map parse(const std::vector<std::string>& args, const po::options_description& opts,
+                        const po::positional_options_description& positional) {
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(opts).positional(positional).run(), vm);
+  po::notify(vm);
+  return vm;
+}
+
+std::string timestamp() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&now, &tm);
+  std::ostringstream os;
+  os << std::put_time(&tm, "%Y%m%d-%H%M%S");
+  return os.str();
+}
+
+fs::path default_run_folder(const std::string& name) {
+  fs::path base = fs::path("runs") / (name + "-" + timestamp());
+  fs::path candidate = base;
+  for (int i = 2; fs::exists(candidate); ++i) candidate = base.string() + "-" + std::to_string(i);
+  return candidate;
+}
+
+nlohmann::json load_config(const std::string& path, const std::vector<std::string>& overrides,
+                           const std::optional<std::string>& data_path,
+                           const kaa::Registry& registry) {
+  nlohmann::json raw = kaa::read_json_file(path);
+  if (raw.is_object() && !raw.contains("name")) raw["name"] = fs::path(path).stem().string();
+  for (const auto& o : overrides) kaa::apply_override(raw, o);
+  if (data_path) raw["data"] = {{"type", "file"}, {"path", *data_path}};
+  return kaa::resolve_config(raw, registry, path);
+}
+
+int cmd_fit(const std::vector<std::string>& args) {
+  po::options_description opts("kaa fit CONFIG [options]");
+  opts.add_options()("help,h", "show this help")(
+      "config", po::value<std::string>(), "JSON config file")(
+      "data", po::value<std::string>(), "fit this CSV or .npy file instead of the config's data")(
+      "out", po::value<std::string>(), "run folder to write (default runs/<name>-<time>)")(
+      "overwrite", "replace an existing run folder")(
+      "set", po::value<std::vector<std::string>>()->composing(),
+      "override a config value: <json pointer>=<json value>, e.g. /model/n_archetypes=4")(
+      "threads", po::value<int>()->default_value(0), "host threads (0 = all cores)")(
+      "progress-every", po::value<std::size_t>()->default_value(50),
+      "updates between progress lines (0 = none)")("quiet,q", "only warnings and errors");
+  po::positional_options_description pos;
+  pos.add("config", 1);
+  const auto vm = parse(args, opts, pos);
+  if (vm.count("help")) {
+    std::cout << opts;
+    return 0;
+  }
+  if (!vm.count("config")) throw po::error("missing CONFIG (e.g. kaa fit configs/base.json)");
+  if (vm["threads"].as<int>() < 0) throw po::error("--threads must be >= 0");
+  kaa::logging::init_console(vm.count("quiet") ? kaa::logging::Level::warning
+                                               : kaa::logging::Level::info);
+  kaa::Registry registry;
+  kaa::register_all(registry);
+  const auto overrides =
+      vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  std::optional<std::string> data;
+  if (vm.count("data")) data = vm["data"].as<std::string>();
+  const nlohmann::json resolved =
+      load_config(vm["config"].as<std::string>(), overrides, data, registry);
+
+  kaa::KokkosSession kokkos(vm["threads"].as<int>());
+  kaa::FitOptions options;
+  options.out_dir = vm.count("out") ? fs::path(vm["out"].as<std::string>())
+                                    : default_run_folder(resolved["name"].get<std::string>());
+  options.overwrite = vm.count("overwrite") > 0;
+  options.progress_every = vm["progress-every"].as<std::size_t>();
+  const kaa::FitSummary s = kaa::run_fit(resolved, registry, options);
+  const auto& m = s.metrics;
+  std::cout << "iterations:         " << m["iterations"] << "\n"
+            << "stop reason:        " << m["stop_reason"].get<std::string>() << "\n";
+  if (s.ok) {
+    std::cout << std::setprecision(8) << "final loss:         " << m["final_loss"] << "\n";
+    if (m.contains("rss")) std::cout << "RSS:                " << m["rss"] << "\n";
+    if (m.contains("explained_variance"))
+      std::cout << "explained variance: " << m["explained_variance"] << "\n";
+  }
+  std::cout << std::setprecision(3) << "time:               " << m["seconds"].get<double>()
+            << " s fit, " << m["total_seconds"].get<double>() << " s total ("
+            << m["threads"] << " threads)\n"
+            << "run folder:         " << s.folder.string() << "\n";
+  return s.ok ? 0 : kExitDiverged;
+}
+
+int cmd_transform(const std::vector<std::string>& args) {
+  po::options_description opts("kaa transform --run RUN --data FILE [options]");
+  opts.add_options()("help,h", "show this help")("run", po::value<std::string>(),
+                                                 "finished run folder")(
+      "data", po::value<std::string>(), "CSV or .npy file of points (same columns as the fit)")(
+      "out", po::value<std::string>(),
+      "write weights here (.csv or .npy) instead of CSV on standard output")(
+      "method", po::value<std::string>(),
+      "transform strategy to use instead of the run's (see kaa list --kind transform)")(
+      "threads", po::value<int>()->default_value(0), "host threads (0 = all cores)");
+  const auto vm = parse(args, opts, {});
+  if (vm.count("help")) {
+    std::cout << opts;
+    return 0;
+  }
+  if (!vm.count("run") || !vm.count("data")) throw po::error("both --run and --data are required");
+  kaa::logging::init_console(kaa::logging::Level::warning);
+  kaa::Registry registry;
+  kaa::register_all(registry);
+  std::optional<nlohmann::json> method;
+  if (vm.count("method")) {
+    std::vector<std::string> issues;
+    method = kaa::resolve_strategy_node(vm["method"].as<std::string>(), kaa::Kind::transform,
+                                        registry, "--method", issues);
+    if (!issues.empty()) throw kaa::ConfigError(issues);
+  }
+  kaa::KokkosSession kokkos(vm["threads"].as<int>());
+  const kaa::HostMatrix W = kaa::transform_with_run(vm["run"].as<std::string>(),
+                                                    vm["data"].as<std::string>(), registry, method);
+  std::vector<std::string> header;
+  for (std::size_t j = 0; j < W.cols; ++j) header.push_back("w" + std::to_string(j));
+  if (vm.count("out")) {
+    const fs::path out = vm["out"].as<std::string>();
+    if (out.extension() == ".npy")
+      kaa::write_npy(out, W, kaa::NpyType::float64);
+    else
+      kaa::write_csv(out, W, header);
+    std::cerr << "kaa: wrote " << W.rows << " x " << W.cols << " weights to " << out.string()
+              << "\n";
+  } else {
+    std::cout << std::setprecision(9);
+    for (std::size_t j = 0; j < W.cols; ++j) std::cout << (j ? "," : "") << header[j];
+    std::cout << "\n";
+    for (std::size_t i = 0; i < W.rows; ++i) {
+      for (std::size_t j = 0; j < W.cols; ++j) std::cout << (j ? "," : "") << W(i, j);
+      std::cout << "\n";
+    }
+  }
+  return 0;
+}
+
+int cmd_validate(const std::vector<std::string>& args) {
+  po::options_description opts("kaa validate CONFIG [options]");
+  opts.add_options()("help,h", "show this help")("config", po::value<std::string>(), "config")(
+      "set", po::value<std::vector<std::string>>()->composing(), "override, as for kaa fit");
+  po::positional_options_description pos;
+  pos.add("config", 1);
+  const auto vm = parse(args, opts, pos);
+  if (vm.count("help")) {
+    std::cout << opts;
+    return 0;
+  }
+  if (!vm.count("config")) throw po::error("missing CONFIG");
+  kaa::Registry registry;
+  kaa::register_all(registry);
+  const auto overrides =
+      vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  std::cout << load_config(vm["config"].as<std::string>(), overrides, std::nullopt, registry).dump(2)
+            << "\n";
+  return 0;
+}
+
+int cmd_list(const std::vector<std::string>& args) {
+  po::options_description opts("kaa list [options]");
+  opts.add_options()("help,h", "show this help")("markdown", "print the Markdown config reference")(
+      "kind", po::value<std::string>(), "only this kind of strategy");
+  const auto vm = parse(args, opts, {});
+  if (vm.count("help")) {
+    std::cout << opts;
+    return 0;
+  }
+  kaa::Registry registry;
+  kaa::register_all(registry);
+  std::optional<kaa::Kind> only;
+  if (vm.count("kind")) {
+    std::vector<std::string> names;
+    for (kaa::Kind k : kaa::all_kinds()) {
+      names.push_back(kaa::to_string(k));
+      if (names.back() == vm["kind"].as<std::string>()) only = k;
+    }
+    if (!only) {
+      std::string msg = "--kind: unknown kind \"" + vm["kind"].as<std::string>() + "\"";
+      const auto guess = kaa::closest_match(vm["kind"].as<std::string>(), names);
+      if (!guess.empty()) msg += " (did you mean \"" + guess + "\"?)";
+      throw po::error(msg);
+    }
+  }
+  std::cout << kaa::strategy_reference(registry, vm.count("markdown") > 0, only);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> all(argv + 1, argv + argc);
+  if (all.empty() || all[0] == "--help" || all[0] == "-h" || all[0] == "help") {
+    std::cout << kUsage;
+    return all.empty() ? kExitUsage : 0;
+  }
+  const std::string command = all[0];
+  const std::vector<std::string> args(all.begin() + 1, all.end());
+  try {
+    if (command == "fit") return cmd_fit(args);
+    if (command == "transform") return cmd_transform(args);
+    if (command == "validate") return cmd_validate(args);
+    if (command == "list") return cmd_list(args);
+    if (command == "version" || command == "--version") {
+      std::cout << "kaa " << KAA_VERSION << " (" << KAA_GIT_COMMIT << ")\n";
+      return 0;
+    }
+    std::string msg = "unknown command \"" + command + "\"";
+    const auto guess =
+        kaa::closest_match(command, {"fit", "transform", "validate", "list", "version"});
+    if (!guess.empty()) msg += " (did you mean \"" + guess + "\"?)";
+    std::cerr << "kaa: error: " << msg << "\n" << kUsage;
+    return kExitUsage;
+  } catch (const po::error& e) {
+    std::cerr << "kaa " << command << ": error: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const kaa::ConfigError& e) {
+    std::cerr << "kaa: error: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const kaa::InputError& e) {
+    std::cerr << "kaa: error: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "kaa: error: " << e.what() << "\n";
+    return kExitError;
+  }
+}

@@ -1,0 +1,233 @@
+#include "framework/config/config.hpp"
+
+#include <fstream>
+#include <sstream>
+
+namespace kaa {
+
+namespace {
+
+std::string line_column(const std::string& text, std::size_t byte) {
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return std::to_string(line) + ":" + std::to_string(column);
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + items[i];
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json read_json_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError({path.string() + ": cannot open config file"});
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    // nlohmann's byte is one past the offending character.
+    const std::size_t byte = e.byte > 0 ? e.byte - 1 : 0;
+    std::string what = e.what();
+    const auto cut = what.find("parse error");
+    if (cut != std::string::npos) what = what.substr(cut);
+    throw ConfigError({path.string() + ":" + line_column(text, byte) + ": malformed JSON: " + what});
+  }
+}
+
+void apply_override(nlohmann::json& raw, const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || assignment.empty() || assignment[0] != '/') {
+    throw ConfigError({"--set " + assignment + ": expected <json pointer>=<value>, e.g. " +
+                       "/model/n_archetypes=4"});
+  }
+  const std::string pointer = assignment.substr(0, eq);
+  const std::string text = assignment.substr(eq + 1);
+  nlohmann::json value;
+  try {
+    value = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error&) {
+    value = text;
+  }
+  try {
+    raw[nlohmann::json::json_pointer(pointer)] = value;
+  } catch (const nlohmann::json::exception& e) {
+    throw ConfigError({"--set " + assignment + ": " + e.what()});
+  }
+}
+
+const Schema& model_schema() {
+  static const Schema schema = [] {
+    Schema s;
+    s.integer("n_archetypes", 0).required().min(1).doc("number of archetypes k");
+    s.choice("precision", "float32", {"float32", "float64"})
+        .doc("scalar type of every array and kernel");
+    s.integer("seed", 42).non_negative().doc("seed of every random choice in the fit");
+    s.boolean("normalize", false)
+        .doc("fit on z-scored features (std < 1e-10 -> 1); results reported in original units");
+    return s;
+  }();
+  return schema;
+}
+
+nlohmann::json resolve_strategy_node(const nlohmann::json& node, Kind kind, const Registry& registry,
+                                     const std::string& path, std::vector<std::string>& issues) {
+  nlohmann::json object;
+  if (node.is_string()) {
+    object = {{"type", node}};
+  } else if (node.is_object()) {
+    object = node;
+  } else {
+    issues.push_back(path + ": expected a " + to_string(kind) +
+                     " name or an object with \"type\", got " + show_value(node));
+    return nullptr;
+  }
+  if (!object.contains("type") || !object["type"].is_string()) {
+    issues.push_back(pointer_append(path, "type") + ": missing " + to_string(kind) +
+                     " name; registered: " + join(registry.names(kind)));
+    return nullptr;
+  }
+  const std::string name = object["type"].get<std::string>();
+  const StrategyInfo* info = registry.find(kind, name);
+  if (info == nullptr) {
+    std::string msg = pointer_append(path, "type") + ": unknown " + to_string(kind) + " \"" + name +
+                      "\"";
+    const auto guess = closest_match(name, registry.names(kind));
+    if (!guess.empty()) msg += " (did you mean \"" + guess + "\"?)";
+    issues.push_back(msg + "; registered: " + join(registry.names(kind)));
+    return nullptr;
+  }
+  return info->schema.resolve(object, path, issues);
+}
+
+namespace {
+
+nlohmann::json resolve_list(const nlohmann::json& raw, const char* key, Kind kind,
+                            const Registry& registry, std::vector<std::string>& issues) {
+  const std::string path = std::string("/") + key;
+  nlohmann::json out = nlohmann::json::array();
+  if (!raw.is_array()) {
+    issues.push_back(path + ": expected a list of " + to_string(kind) + " entries, got " +
+                     show_value(raw));
+    return out;
+  }
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    out.push_back(resolve_strategy_node(raw[i], kind, registry, pointer_append(path, i), issues));
+  }
+  return out;
+}
+
+const char* block_name(unsigned block) {
+  return block == static_cast<unsigned>(Block::weights) ? "weights" : "archetypes";
+}
+
+}  // namespace
+
+nlohmann::json resolve_config(const nlohmann::json& raw, const Registry& registry,
+                              const std::string& source) {
+  std::vector<std::string> issues;
+  if (!raw.is_object()) throw ConfigError({source + ": expected a JSON object at the top level"});
+
+  const std::vector<std::string> sections{"$comment", "name",     "model",      "data",
+                                          "initializers", "loss", "optimizer",  "projectors",
+                                          "stopping",     "metrics", "transform"};
+  for (const auto& [key, value] : raw.items()) {
+    if (std::find(sections.begin(), sections.end(), key) == sections.end()) {
+      std::string msg = pointer_append("", key) + ": unknown key";
+      const auto guess = closest_match(key, sections);
+      if (!guess.empty()) msg += " (did you mean \"" + guess + "\"?)";
+      issues.push_back(msg + "; allowed: " + join(sections));
+    }
+  }
+  auto require = [&](const char* key) {
+    if (!raw.contains(key)) issues.push_back(std::string("/") + key + ": missing required section");
+    return raw.contains(key);
+  };
+
+  nlohmann::json out = nlohmann::json::object();
+  if (raw.contains("$comment")) out["$comment"] = raw["$comment"];
+  if (raw.contains("name") && !raw["name"].is_string()) {
+    issues.push_back("/name: expected a string, got " + show_value(raw["name"]));
+  }
+  out["name"] = raw.value("name", std::string("kaa"));
+  if (require("model")) out["model"] = model_schema().resolve(raw["model"], "/model", issues, {});
+  out["data"] = resolve_strategy_node(raw.value("data", nlohmann::json("synthetic")), Kind::dataset,
+                                      registry, "/data", issues);
+  if (require("initializers")) {
+    out["initializers"] =
+        resolve_list(raw["initializers"], "initializers", Kind::initializer, registry, issues);
+  }
+  if (require("loss")) {
+    out["loss"] = resolve_list(raw["loss"], "loss", Kind::loss, registry, issues);
+    if (out["loss"].empty()) issues.push_back("/loss: needs at least one loss term");
+  }
+  if (require("optimizer")) {
+    out["optimizer"] =
+        resolve_strategy_node(raw["optimizer"], Kind::optimizer, registry, "/optimizer", issues);
+  }
+
+  out["projectors"] = nlohmann::json::object();
+  const nlohmann::json projectors = raw.value("projectors", nlohmann::json::object());
+  if (!projectors.is_object()) {
+    issues.push_back("/projectors: expected an object with keys weights, archetypes, got " +
+                     show_value(projectors));
+  } else {
+    for (const auto& [key, value] : projectors.items()) {
+      if (key != "weights" && key != "archetypes" && key != "$comment") {
+        std::string msg = "/projectors/" + key + ": unknown key";
+        const auto guess = closest_match(key, {"weights", "archetypes"});
+        if (!guess.empty()) msg += " (did you mean \"" + guess + "\"?)";
+        issues.push_back(msg + "; allowed: weights, archetypes");
+      }
+    }
+    for (unsigned block : {static_cast<unsigned>(Block::weights),
+                           static_cast<unsigned>(Block::archetypes)}) {
+      const std::string key = block_name(block);
+      const std::string path = "/projectors/" + key;
+      auto node = resolve_strategy_node(projectors.value(key, nlohmann::json("none")),
+                                        Kind::projector, registry, path, issues);
+      if (node.is_object()) {
+        const StrategyInfo* info = registry.find(Kind::projector, node["type"]);
+        if ((info->blocks & block) == 0) {
+          issues.push_back(path + "/type: projector \"" + info->name + "\" cannot be applied to " +
+                           key + " (it applies to " + block_name(info->blocks) + ")");
+        }
+      }
+      out["projectors"][key] = node;
+    }
+  }
+
+  if (require("stopping")) {
+    out["stopping"] = resolve_list(raw["stopping"], "stopping", Kind::stopping, registry, issues);
+    bool bounded = false;
+    for (const auto& rule : out["stopping"])
+      if (rule.is_object() && rule["type"] == "max_iter") bounded = true;
+    if (out["stopping"].is_array() && !bounded && issues.empty()) {
+      issues.push_back("/stopping: needs a \"max_iter\" rule so that every fit ends");
+    }
+  }
+  out["metrics"] = resolve_list(raw.value("metrics", nlohmann::json{"rss", "explained_variance"}),
+                                "metrics", Kind::metric, registry, issues);
+  out["transform"] = resolve_strategy_node(
+      raw.value("transform", nlohmann::json("projected_gradient")), Kind::transform, registry,
+      "/transform", issues);
+
+  if (!issues.empty()) {
+    for (auto& issue : issues) issue = source + ": " + issue;
+    throw ConfigError(std::move(issues));
+  }
+  return out;
+}
+
+}  // namespace kaa

@@ -1,0 +1,32 @@
+#pragma once
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "framework/registry/registry.hpp"
+
+namespace kaa {
+
+/// Reads a JSON file; malformed JSON is a ConfigError "<file>:<line>:<column>: malformed JSON: ...".
+nlohmann::json read_json_file(const std::filesystem::path& path);
+
+/// Applies a command-line override "<json pointer>=<value>" (value parsed as JSON, else taken as a
+/// string) to a raw config.
+void apply_override(nlohmann::json& raw, const std::string& assignment);
+
+/// Validates a whole config against the framework's sections and every named strategy's schema,
+/// collecting every problem (ConfigError, each issue prefixed by `source`), and returns it with
+/// every default filled: the resolved config that a run records and can be re-run from.
+nlohmann::json resolve_config(const nlohmann::json& raw, const Registry& registry,
+                              const std::string& source);
+
+/// Resolves one strategy node (a name or {"type": name, ...}) of `kind` at `path`.
+nlohmann::json resolve_strategy_node(const nlohmann::json& node, Kind kind, const Registry& registry,
+                                     const std::string& path, std::vector<std::string>& issues);
+
+/// The schema of the "model" section.
+const Schema& model_schema();
+
+}  // namespace kaa

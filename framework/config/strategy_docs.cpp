@@ -1,0 +1,65 @@
+#include "framework/config/strategy_docs.hpp"
+
+#include <sstream>
+
+#include "framework/config/config.hpp"
+
+namespace kaa {
+
+namespace {
+
+std::string default_text(const ParamSpec& p) {
+  if (p.required) return "(required)";
+  return p.default_value.dump();
+}
+
+void table(std::ostringstream& os, const Schema& schema, bool markdown) {
+  if (schema.params().empty()) {
+    os << (markdown ? "No parameters.\n\n" : "    (no parameters)\n");
+    return;
+  }
+  if (markdown) os << "| parameter | type | default | range | description |\n|---|---|---|---|---|\n";
+  for (const auto& p : schema.params()) {
+    if (markdown) {
+      os << "| `" << p.name << "` | " << to_string(p.type) << " | `" << default_text(p) << "` | "
+         << p.range_text() << " | " << p.doc << " |\n";
+    } else {
+      os << "    " << p.name << " (" << to_string(p.type) << ", default " << default_text(p);
+      if (!p.range_text().empty()) os << ", " << p.range_text();
+      os << "): " << p.doc << "\n";
+    }
+  }
+  if (markdown) os << "\n";
+}
+
+}  // namespace
+
+std::string strategy_reference(const Registry& registry, bool markdown, std::optional<Kind> only) {
+  std::ostringstream os;
+  if (!only) {
+    os << (markdown ? "### model\n\nThe `model` section.\n\n" : "model (section)\n");
+    table(os, model_schema(), markdown);
+  }
+  for (Kind kind : all_kinds()) {
+    if (only && kind != *only) continue;
+    for (const std::string& name : registry.names(kind)) {
+      const StrategyInfo* info = registry.find(kind, name);
+      if (markdown) {
+        os << "### " << to_string(kind) << " `" << name << "`\n\n" << info->summary << ".";
+        if (kind == Kind::projector) {
+          os << " Applies to: "
+             << ((info->blocks & static_cast<unsigned>(Block::weights)) ? "weights " : "")
+             << ((info->blocks & static_cast<unsigned>(Block::archetypes)) ? "archetypes" : "")
+             << ".";
+        }
+        os << "\n\n";
+      } else {
+        os << to_string(kind) << " " << name << ": " << info->summary << "\n";
+      }
+      table(os, info->schema, markdown);
+    }
+  }
+  return os.str();
+}
+
+}  // namespace kaa

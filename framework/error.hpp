@@ -1,0 +1,37 @@
+#pragma once
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace kaa {
+
+/// Any failure kaa reports to the user. what() is one line naming the culprit.
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Bad input data: unreadable file, ragged CSV row, non-numeric cell, NaN, ...
+class InputError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// Invalid configuration. Holds every problem found, one per entry, each of the form
+/// "<source>: <json pointer>: <what is wrong>".
+class ConfigError : public Error {
+ public:
+  explicit ConfigError(std::vector<std::string> issues);
+  const std::vector<std::string>& issues() const { return issues_; }
+
+ private:
+  std::vector<std::string> issues_;
+};
+
+/// A fit that could not produce a trustworthy result (non-finite loss, singular system, ...).
+class NumericalError : public Error {
+ public:
+  using Error::Error;
+};
+
+}  // namespace kaa

@@ -1,0 +1,29 @@
+#pragma once
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "framework/host_matrix.hpp"
+
+namespace kaa {
+
+/// CSV: header row optional (a first line that is not all numbers), comma-separated or, when the
+/// file has no comma, whitespace-separated; blank lines and CRLF ignored. Every cell must be a
+/// finite number. Errors (kaa::InputError) name file:line and column.
+HostMatrix read_csv(const std::filesystem::path& path);
+
+/// .npy (format 1.0-3.0): little-endian float32 or float64, C order, 1-D (as n x 1) or 2-D.
+HostMatrix read_npy(const std::filesystem::path& path);
+
+/// By extension: .csv/.txt/.tsv/.dat as CSV, .npy as .npy.
+HostMatrix read_matrix(const std::filesystem::path& path);
+
+enum class NpyType { float32, float64 };
+
+/// Both writers go through write_file_atomically. CSV values are the shortest text that reads
+/// back to the same double.
+void write_npy(const std::filesystem::path& path, const HostMatrix& m, NpyType type);
+void write_csv(const std::filesystem::path& path, const HostMatrix& m,
+               const std::vector<std::string>& header = {});
+
+}  // namespace kaa

@@ -1,0 +1,68 @@
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "framework/registry/registry.hpp"
+
+namespace kaa {
+
+/// How a fit ended.
+struct FitTrace {
+  std::vector<double> losses;  // objective before each update (archetypax's loss_history)
+  std::size_t updates = 0;
+  std::string stop_reason;
+  bool diverged = false;
+  double seconds = 0.0;
+};
+
+/// Called every `progress_every` updates with the update count and the latest loss.
+using ProgressCallback = std::function<void(std::size_t updates, double loss)>;
+
+/// The strategies of one resolved config, composed. Knows only the interfaces.
+template <class S>
+class Model {
+ public:
+  Model(const nlohmann::json& resolved, const Registry& registry);
+
+  std::size_t n_archetypes() const { return n_archetypes_; }
+
+  /// Runs the initializers, then the loop: evaluate loss and gradient, record the loss, step,
+  /// project, ask the stopping rules. Throws ConfigError when the initializers leave a block unset.
+  FitTrace fit(const Matrix<S>& X, Parameters<S>& params, std::uint64_t seed,
+               const ProgressCallback& progress = {}, std::size_t progress_every = 0);
+
+  /// Only the loop, from the given parameters (used when the start is known, e.g. in tests).
+  FitTrace iterate(const Matrix<S>& X, Parameters<S>& params, const ProgressCallback& progress = {},
+                   std::size_t progress_every = 0);
+
+  void initialize(const Matrix<S>& X, Parameters<S>& params, std::uint64_t seed);
+
+  /// The objective (sum of loss terms) at `params`.
+  double objective(const Matrix<S>& X, const Parameters<S>& params);
+
+  /// Weights of the rows of X for fixed archetypes, by the configured transform strategy.
+  void transform(const Matrix<S>& X, const Matrix<S>& archetypes, Matrix<S>& weights);
+
+  void compute_metrics(const MetricInputs<S>& in, nlohmann::json& out);
+
+ private:
+  std::size_t n_archetypes_;
+  std::vector<std::unique_ptr<Initializer<S>>> initializers_;
+  std::vector<std::unique_ptr<LossTerm<S>>> losses_;
+  std::unique_ptr<Optimizer<S>> optimizer_;
+  std::unique_ptr<Projector<S>> weight_projector_;
+  std::unique_ptr<Projector<S>> archetype_projector_;
+  std::vector<std::unique_ptr<StoppingRule<S>>> stopping_;
+  std::vector<std::unique_ptr<Metric<S>>> metrics_;
+  std::unique_ptr<Transformer<S>> transformer_;
+};
+
+extern template class Model<float>;
+extern template class Model<double>;
+
+}  // namespace kaa

@@ -1,0 +1,100 @@
+#pragma once
+#include <any>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "framework/config/schema.hpp"
+#include "framework/error.hpp"
+#include "framework/interfaces/dataset.hpp"
+#include "framework/interfaces/initializer.hpp"
+#include "framework/interfaces/loss_term.hpp"
+#include "framework/interfaces/metric.hpp"
+#include "framework/interfaces/optimizer.hpp"
+#include "framework/interfaces/projector.hpp"
+#include "framework/interfaces/stopping_rule.hpp"
+#include "framework/interfaces/transformer.hpp"
+
+namespace kaa {
+
+enum class Kind { dataset, initializer, loss, optimizer, projector, stopping, metric, transform };
+
+const std::vector<Kind>& all_kinds();
+const char* to_string(Kind kind);
+
+template <template <class> class Interface>
+struct KindOf;
+template <> struct KindOf<Dataset> { static constexpr Kind value = Kind::dataset; };
+template <> struct KindOf<Initializer> { static constexpr Kind value = Kind::initializer; };
+template <> struct KindOf<LossTerm> { static constexpr Kind value = Kind::loss; };
+template <> struct KindOf<Optimizer> { static constexpr Kind value = Kind::optimizer; };
+template <> struct KindOf<Projector> { static constexpr Kind value = Kind::projector; };
+template <> struct KindOf<StoppingRule> { static constexpr Kind value = Kind::stopping; };
+template <> struct KindOf<Metric> { static constexpr Kind value = Kind::metric; };
+template <> struct KindOf<Transformer> { static constexpr Kind value = Kind::transform; };
+
+/// What the registry knows of a strategy besides how to build it.
+struct StrategyInfo {
+  Kind kind;
+  std::string name;
+  std::string summary;
+  Schema schema;
+  unsigned blocks = 0;  // projectors: the Block values it may be applied to
+};
+
+/// The factory of strategies. A value, filled explicitly by register_all(); every main and test
+/// builds its own, so nothing depends on static initialisation.
+///
+/// A strategy is a class template Impl<S> deriving from Interface<S>, constructible from its
+/// resolved parameters (const nlohmann::json&), with static members `name`, `summary` and
+/// `schema()` (and `blocks` for projectors).
+class Registry {
+ public:
+  template <template <class> class Interface, template <class> class Impl>
+  void add() {
+    using F = Impl<float>;
+    StrategyInfo info{KindOf<Interface>::value, F::name, F::summary, F::schema(), 0};
+    if constexpr (requires { F::blocks; }) info.blocks = F::blocks;
+    Entry entry{std::move(info), Factory<Interface, float>([](const nlohmann::json& p) {
+                                   return std::unique_ptr<Interface<float>>(new Impl<float>(p));
+                                 }),
+                Factory<Interface, double>([](const nlohmann::json& p) {
+                  return std::unique_ptr<Interface<double>>(new Impl<double>(p));
+                })};
+    insert(std::move(entry));
+  }
+
+  /// Builds a strategy from its resolved node ({"type": name, ...params}).
+  template <template <class> class Interface, class S>
+  std::unique_ptr<Interface<S>> make(const nlohmann::json& resolved_node) const {
+    const Entry& e = entry(KindOf<Interface>::value, resolved_node.at("type").get<std::string>());
+    const auto& factory =
+        std::any_cast<const Factory<Interface, S>&>(std::is_same_v<S, float> ? e.make_float
+                                                                              : e.make_double);
+    return factory(resolved_node);
+  }
+
+  const StrategyInfo* find(Kind kind, const std::string& name) const;
+  std::vector<std::string> names(Kind kind) const;
+  std::vector<const StrategyInfo*> all() const;
+
+ private:
+  template <template <class> class Interface, class S>
+  using Factory = std::function<std::unique_ptr<Interface<S>>(const nlohmann::json&)>;
+
+  struct Entry {
+    StrategyInfo info;
+    std::any make_float;
+    std::any make_double;
+  };
+  void insert(Entry entry);
+  const Entry& entry(Kind kind, const std::string& name) const;
+
+  std::map<std::pair<Kind, std::string>, Entry> entries_;
+};
+
+}  // namespace kaa

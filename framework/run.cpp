@@ -1,0 +1,277 @@
+#include "framework/run.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+
+#include "framework/config/config.hpp"
+#include "framework/host_transfer.hpp"
+#include "framework/io/atomic_file.hpp"
+#include "framework/io/matrix_io.hpp"
+#include "framework/logging.hpp"
+#include "framework/model.hpp"
+#include "kaa_version.hpp"
+
+namespace kaa {
+
+namespace fs = std::filesystem;
+
+Standardization standardization_of(const HostMatrix& X) {
+  Standardization s{std::vector<double>(X.cols, 0.0), std::vector<double>(X.cols, 0.0)};
+  for (std::size_t i = 0; i < X.rows; ++i)
+    for (std::size_t f = 0; f < X.cols; ++f) s.mean[f] += X(i, f);
+  for (double& m : s.mean) m /= static_cast<double>(X.rows);
+  for (std::size_t i = 0; i < X.rows; ++i)
+    for (std::size_t f = 0; f < X.cols; ++f) {
+      const double c = X(i, f) - s.mean[f];
+      s.std[f] += c * c;
+    }
+  for (double& v : s.std) {
+    v = std::sqrt(v / static_cast<double>(X.rows));
+    if (v < 1e-10) v = 1.0;
+  }
+  return s;
+}
+
+void standardize(HostMatrix& X, const Standardization& s) {
+  for (std::size_t i = 0; i < X.rows; ++i)
+    for (std::size_t f = 0; f < X.cols; ++f) X(i, f) = (X(i, f) - s.mean[f]) / s.std[f];
+}
+
+namespace {
+
+void write_json(const fs::path& path, const nlohmann::json& j) {
+  write_file_atomically(path, [&](std::ostream& os) { os << j.dump(2) << '\n'; });
+}
+
+bool all_finite(const HostMatrix& m) {
+  for (double v : m.values)
+    if (!std::isfinite(v)) return false;
+  return true;
+}
+
+/// The hidden folder a run is assembled in before it is renamed into place.
+fs::path staging_folder(const fs::path& out) {
+  const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
+  return parent / ("." + out.filename().string() + ".tmp-" + std::to_string(::getpid()));
+}
+
+void prepare_output(const fs::path& out, bool overwrite, const fs::path& staging) {
+  if (out.filename().empty()) throw Error(out.string() + ": not a folder name");
+  std::error_code ec;
+  if (fs::exists(out, ec) && !overwrite) {
+    throw Error(out.string() + ": already exists; choose another --out or pass --overwrite");
+  }
+  const fs::path parent = staging.parent_path();
+  fs::create_directories(parent, ec);
+  if (ec) throw Error(parent.string() + ": cannot create output folder: " + ec.message());
+  fs::remove_all(staging, ec);
+  if (!fs::create_directory(staging, ec) || ec) {
+    throw Error(out.string() + ": output folder not writable: " +
+                (ec ? ec.message() : std::string(std::strerror(errno))));
+  }
+  // Creating a folder can succeed where files cannot be written (e.g. read-only bind mounts).
+  const fs::path probe = staging / ".probe";
+  std::ofstream test(probe);
+  if (!test) {
+    fs::remove_all(staging, ec);
+    throw Error(out.string() + ": output folder not writable: " + std::strerror(errno));
+  }
+  test.close();
+  fs::remove(probe, ec);
+}
+
+void publish(const fs::path& staging, const fs::path& out) {
+  std::error_code ec;
+  if (fs::exists(out)) {
+    const fs::path old = staging.string() + ".old";
+    fs::rename(out, old);
+    fs::rename(staging, out);
+    fs::remove_all(old, ec);
+  } else {
+    fs::rename(staging, out);
+  }
+}
+
+template <class S>
+FitSummary fit_typed(const nlohmann::json& resolved, const Registry& registry,
+                     const FitOptions& options, LoadedData& data, const fs::path& staging) {
+  const auto& model_cfg = resolved.at("model");
+  const bool normalize = model_cfg.at("normalize").get<bool>();
+  const std::uint64_t seed = model_cfg.at("seed").get<std::uint64_t>();
+  const std::size_t n = data.X.rows, d = data.X.cols;
+  const std::size_t k = model_cfg.at("n_archetypes").get<std::size_t>();
+
+  Standardization scaling;
+  HostMatrix X_fit = data.X;
+  if (normalize) {
+    scaling = standardization_of(data.X);
+    standardize(X_fit, scaling);
+  }
+  Model<S> model(resolved, registry);
+  const Matrix<S> X = to_device<S>(X_fit, "kaa::X");
+  Parameters<S> params = allocate_parameters<S>("kaa::params", n, k, d);
+
+  logging::info("fitting k=" + std::to_string(k) + " on " + data.description + " (n=" +
+                std::to_string(n) + ", d=" + std::to_string(d) + ", " +
+                model_cfg.at("precision").get<std::string>() + ", " +
+                std::to_string(ExecSpace().concurrency()) + " threads)");
+  const auto progress = [](std::size_t updates, double loss) {
+    logging::info("update " + std::to_string(updates) + ": loss " + std::to_string(loss));
+  };
+  const FitTrace trace = model.fit(X, params, seed, progress, options.progress_every);
+
+  nlohmann::json metrics;
+  metrics["status"] = trace.diverged ? "diverged" : "ok";
+  metrics["stop_reason"] = trace.stop_reason;
+  metrics["iterations"] = trace.updates;
+  metrics["seconds"] = trace.seconds;
+  metrics["last_recorded_loss"] = trace.losses.empty() ? nlohmann::json(nullptr)
+                                                       : nlohmann::json(trace.losses.back());
+
+  HostMatrix losses(trace.losses.size(), 2);
+  for (std::size_t t = 0; t < trace.losses.size(); ++t) {
+    losses(t, 0) = static_cast<double>(t);
+    losses(t, 1) = trace.losses[t];
+  }
+  // A non-finite loss may sit in the history; CSV keeps it visible as nan/inf text.
+  write_file_atomically(staging / "loss_history.csv", [&](std::ostream& os) {
+    os << "update,loss\n";
+    os.precision(17);
+    for (std::size_t t = 0; t < trace.losses.size(); ++t) os << t << ',' << trace.losses[t] << '\n';
+  });
+
+  HostMatrix Z = to_host(params.archetypes);
+  HostMatrix W = to_host(params.weights);
+  const bool finite = all_finite(Z) && all_finite(W);
+  FitSummary summary;
+  if (trace.diverged || !finite) {
+    metrics["status"] = "diverged";
+    if (!trace.diverged) metrics["stop_reason"] = "diverged: non-finite parameters";
+    logging::error("fit diverged (" + metrics["stop_reason"].get<std::string>() +
+                   "); no archetypes or weights written");
+    summary.metrics = metrics;
+    return summary;
+  }
+
+  metrics["final_loss"] = model.objective(X, params);
+  MetricInputs<S> in{X, params, Vector<double>()};
+  if (normalize) {
+    in.squared_error_scale = Vector<double>("kaa::squared_error_scale", d);
+    auto host = Kokkos::create_mirror_view(in.squared_error_scale);
+    for (std::size_t f = 0; f < d; ++f) host(f) = scaling.std[f] * scaling.std[f];
+    Kokkos::deep_copy(in.squared_error_scale, host);
+  }
+  model.compute_metrics(in, metrics);
+
+  if (normalize) {
+    for (std::size_t j = 0; j < k; ++j)
+      for (std::size_t f = 0; f < d; ++f) Z(j, f) = Z(j, f) * scaling.std[f] + scaling.mean[f];
+  }
+  std::vector<std::string> header;
+  for (std::size_t f = 0; f < d; ++f) header.push_back("f" + std::to_string(f));
+  write_csv(staging / "archetypes.csv", Z, header);
+  write_npy(staging / "weights.npy", W,
+            std::is_same_v<S, float> ? NpyType::float32 : NpyType::float64);
+  if (data.true_archetypes) write_csv(staging / "true_archetypes.csv", *data.true_archetypes, header);
+  nlohmann::json prep = {{"normalize", normalize}};
+  if (normalize) {
+    prep["mean"] = scaling.mean;
+    prep["std"] = scaling.std;
+  }
+  write_json(staging / "preprocessing.json", prep);
+  summary.metrics = metrics;
+  summary.ok = true;
+  return summary;
+}
+
+}  // namespace
+
+FitSummary run_fit(const nlohmann::json& resolved, const Registry& registry,
+                   const FitOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  const fs::path out = options.out_dir;
+  const fs::path staging = staging_folder(out);
+  prepare_output(out, options.overwrite, staging);
+  FitSummary summary;
+  try {
+    {
+      logging::FileCopy log_copy(staging / "log.txt");
+      write_json(staging / "config.json", resolved);
+      const std::uint64_t seed = resolved.at("model").at("seed").get<std::uint64_t>();
+      LoadedData data = registry.make<Dataset, double>(resolved.at("data"))->load(seed);
+      const std::size_t k = resolved.at("model").at("n_archetypes").get<std::size_t>();
+      if (k > data.X.rows) {
+        throw ConfigError({"/model/n_archetypes: " + std::to_string(k) +
+                           " archetypes but the data (" + data.description + ") have only " +
+                           std::to_string(data.X.rows) + " rows"});
+      }
+      summary = resolved.at("model").at("precision") == "float64"
+                    ? fit_typed<double>(resolved, registry, options, data, staging)
+                    : fit_typed<float>(resolved, registry, options, data, staging);
+      auto& m = summary.metrics;
+      m["n"] = data.X.rows;
+      m["d"] = data.X.cols;
+      m["n_archetypes"] = k;
+      m["data"] = data.description;
+      m["precision"] = resolved.at("model").at("precision");
+      m["seed"] = seed;
+      m["threads"] = ExecSpace().concurrency();
+      m["execution_space"] = ExecSpace::name();
+      m["kaa_version"] = KAA_VERSION;
+      m["git_commit"] = KAA_GIT_COMMIT;
+      m["total_seconds"] =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      // metrics.json is written last: its presence marks a complete run folder.
+      write_json(staging / "metrics.json", m);
+    }
+    publish(staging, out);
+  } catch (...) {
+    std::error_code ec;
+    fs::remove_all(staging, ec);
+    throw;
+  }
+  summary.folder = out;
+  return summary;
+}
+
+HostMatrix transform_with_run(const fs::path& run_dir, const fs::path& data_path,
+                              const Registry& registry,
+                              const std::optional<nlohmann::json>& transform_override) {
+  for (const char* name : {"config.json", "archetypes.csv", "preprocessing.json", "metrics.json"}) {
+    if (!fs::exists(run_dir / name)) {
+      throw InputError(run_dir.string() + ": not a finished kaa run folder (missing " + name + ")");
+    }
+  }
+  nlohmann::json resolved = resolve_config(read_json_file(run_dir / "config.json"), registry,
+                                           (run_dir / "config.json").string());
+  if (transform_override) resolved["transform"] = *transform_override;
+  const nlohmann::json prep = read_json_file(run_dir / "preprocessing.json");
+  HostMatrix Z = read_matrix(run_dir / "archetypes.csv");
+  HostMatrix X = read_matrix(data_path);
+  if (X.cols != Z.cols) {
+    throw InputError(data_path.string() + ": " + std::to_string(X.cols) +
+                     " columns, but the run's archetypes have " + std::to_string(Z.cols));
+  }
+  if (prep.at("normalize").get<bool>()) {
+    const Standardization s{prep.at("mean").get<std::vector<double>>(),
+                            prep.at("std").get<std::vector<double>>()};
+    standardize(X, s);
+    standardize(Z, s);
+  }
+  auto solve = [&](auto tag) {
+    using S = decltype(tag);
+    Model<S> model(resolved, registry);
+    const Matrix<S> Xd = to_device<S>(X, "kaa::transform.X");
+    const Matrix<S> Zd = to_device<S>(Z, "kaa::transform.Z");
+    Matrix<S> W("kaa::transform.W", X.rows, Z.rows);
+    model.transform(Xd, Zd, W);
+    return to_host(W);
+  };
+  return resolved.at("model").at("precision") == "float64" ? solve(double{}) : solve(float{});
+}
+
+}  // namespace kaa

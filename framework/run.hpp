@@ -1,0 +1,45 @@
+#pragma once
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "framework/host_matrix.hpp"
+#include "framework/registry/registry.hpp"
+
+namespace kaa {
+
+struct FitOptions {
+  std::filesystem::path out_dir;   // the run folder to create
+  bool overwrite = false;          // replace an existing run folder
+  std::size_t progress_every = 50;  // updates between progress lines (0 = none)
+};
+
+struct FitSummary {
+  std::filesystem::path folder;
+  nlohmann::json metrics;
+  bool ok = false;  // false when the fit diverged (no archetypes were written)
+};
+
+/// One fit from a resolved config: load the data, standardise if asked, fit in the configured
+/// precision, compute metrics, and write the run folder atomically (everything goes to a hidden
+/// sibling folder first, renamed into place only when complete).
+FitSummary run_fit(const nlohmann::json& resolved, const Registry& registry,
+                   const FitOptions& options);
+
+/// Weights of the rows of `data_path` for the archetypes of a finished run, by the run's
+/// configured transform strategy (or `transform_override`, a resolved transform node).
+HostMatrix transform_with_run(const std::filesystem::path& run_dir,
+                              const std::filesystem::path& data_path, const Registry& registry,
+                              const std::optional<nlohmann::json>& transform_override = {});
+
+/// Per-feature mean and standard deviation as archetypax computes them (population std;
+/// std < 1e-10 replaced by 1 so constant features pass through unchanged).
+struct Standardization {
+  std::vector<double> mean, std;
+};
+Standardization standardization_of(const HostMatrix& X);
+void standardize(HostMatrix& X, const Standardization& s);
+
+}  // namespace kaa

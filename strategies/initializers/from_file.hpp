@@ -1,0 +1,27 @@
+#pragma once
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "framework/config/schema.hpp"
+#include "framework/interfaces/initializer.hpp"
+
+namespace kaa::strategies {
+
+/// Starts from weights and/or archetypes read from CSV or .npy files (in the space the model is
+/// fitted in), e.g. to replay a reference implementation's exact starting point.
+template <class S>
+class FromFile final : public Initializer<S> {
+ public:
+  static constexpr const char* name = "from_file";
+  static constexpr const char* summary = "read starting weights (n x k) and/or archetypes (k x d) from files";
+  static Schema schema();
+  explicit FromFile(const nlohmann::json& params);
+  unsigned blocks() const override;
+  void initialize(const Matrix<S>& X, Parameters<S>& params, std::uint64_t seed) override;
+
+ private:
+  std::string weights_path_, archetypes_path_;
+};
+
+}  // namespace kaa::strategies

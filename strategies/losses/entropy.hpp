@@ -1,0 +1,29 @@
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include "framework/config/schema.hpp"
+#include "framework/interfaces/loss_term.hpp"
+
+namespace kaa::strategies {
+
+/// weight * (1/n) sum_i H(a_i), H(a) = -sum_j a_j log(a_j + eps). A negative weight (archetypax's
+/// base model: -0.01) rewards entropy and pushes weights toward uniform; a positive one (Improved
+/// AA: +0.01) pushes them toward sparse.
+template <class S>
+class Entropy final : public LossTerm<S> {
+ public:
+  static constexpr const char* name = "entropy";
+  static constexpr const char* summary = "weight x mean row entropy of the weights, -sum a log(a + eps)";
+  static Schema schema();
+  explicit Entropy(const nlohmann::json& params);
+
+  double value_and_grad(const Matrix<S>& X, const Parameters<S>& params,
+                        Parameters<S>& grad) override;
+  double value(const Matrix<S>& X, const Parameters<S>& params) override;
+
+ private:
+  double weight_;
+  double eps_;
+};
+
+}  // namespace kaa::strategies

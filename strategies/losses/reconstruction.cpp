@@ -1,0 +1,42 @@
+#include "strategies/losses/reconstruction.hpp"
+
+#include "framework/kernels/reconstruction.hpp"
+
+namespace kaa::strategies {
+
+template <class S>
+Schema Reconstruction<S>::schema() {
+  Schema s;
+  s.number("weight", 1.0).non_negative().doc("multiplier of the term");
+  s.choice("reduction", "mean", {"mean", "sum"}).doc("mean over rows (archetypax) or plain sum");
+  return s;
+}
+
+template <class S>
+Reconstruction<S>::Reconstruction(const nlohmann::json& p)
+    : weight_(p.at("weight").get<double>()), mean_(p.at("reduction") == "mean") {}
+
+template <class S>
+double Reconstruction<S>::scale(std::size_t n) const {
+  return mean_ ? weight_ / static_cast<double>(n) : weight_;
+}
+
+template <class S>
+double Reconstruction<S>::value_and_grad(const Matrix<S>& X, const Parameters<S>& params,
+                                         Parameters<S>& grad) {
+  const double c = scale(X.extent(0));
+  return c * kernels::reconstruction_pass(X, params.weights, params.archetypes, c, grad.weights,
+                                          grad.archetypes);
+}
+
+template <class S>
+double Reconstruction<S>::value(const Matrix<S>& X, const Parameters<S>& params) {
+  return scale(X.extent(0)) *
+         kernels::reconstruction_pass(X, params.weights, params.archetypes, 0.0, Matrix<S>(),
+                                      Matrix<S>());
+}
+
+template class Reconstruction<float>;
+template class Reconstruction<double>;
+
+}  // namespace kaa::strategies

@@ -1,0 +1,29 @@
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include "framework/config/schema.hpp"
+#include "framework/interfaces/loss_term.hpp"
+
+namespace kaa::strategies {
+
+/// weight * (1/n) sum_i ||x_i - a_i Z||^2 ("mean", archetypax's reconstruction_loss) or
+/// weight * sum_i ||x_i - a_i Z||^2 ("sum").
+template <class S>
+class Reconstruction final : public LossTerm<S> {
+ public:
+  static constexpr const char* name = "reconstruction";
+  static constexpr const char* summary = "squared reconstruction error ||X - A Z||^2, mean over rows or sum";
+  static Schema schema();
+  explicit Reconstruction(const nlohmann::json& params);
+
+  double value_and_grad(const Matrix<S>& X, const Parameters<S>& params,
+                        Parameters<S>& grad) override;
+  double value(const Matrix<S>& X, const Parameters<S>& params) override;
+
+ private:
+  double scale(std::size_t n) const;
+  double weight_;
+  bool mean_;
+};
+
+}  // namespace kaa::strategies

@@ -1,0 +1,26 @@
+#include "strategies/metrics/rss.hpp"
+
+#include "framework/kernels/reconstruction.hpp"
+
+namespace kaa::strategies {
+
+template <class S>
+Schema Rss<S>::schema() {
+  return Schema();
+}
+
+template <class S>
+Rss<S>::Rss(const nlohmann::json&) {}
+
+template <class S>
+void Rss<S>::compute(const MetricInputs<S>& in, nlohmann::json& out) {
+  const double rss = kernels::reconstruction_pass(in.X, in.params.weights, in.params.archetypes, 0.0,
+                                                  Matrix<S>(), Matrix<S>(), in.squared_error_scale);
+  out["rss"] = rss;
+  out["mse_per_row"] = rss / static_cast<double>(in.X.extent(0));
+}
+
+template class Rss<float>;
+template class Rss<double>;
+
+}  // namespace kaa::strategies

@@ -1,0 +1,21 @@
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include "framework/config/schema.hpp"
+#include "framework/interfaces/metric.hpp"
+
+namespace kaa::strategies {
+
+/// Residual sum of squares sum_i ||x_i - a_i Z||^2 in the data's original units, and its mean
+/// per row ("mse_per_row").
+template <class S>
+class Rss final : public Metric<S> {
+ public:
+  static constexpr const char* name = "rss";
+  static constexpr const char* summary = "residual sum of squares ||X - A Z||_F^2 in original units";
+  static Schema schema();
+  explicit Rss(const nlohmann::json& params);
+  void compute(const MetricInputs<S>& in, nlohmann::json& out) override;
+};
+
+}  // namespace kaa::strategies

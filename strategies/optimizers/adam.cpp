@@ -1,0 +1,84 @@
+#include "strategies/optimizers/adam.hpp"
+
+#include <cmath>
+
+#include "framework/kernels/math.hpp"
+
+namespace kaa::strategies {
+
+namespace {
+
+template <class S>
+void adam_update(const Matrix<S>& p, const Matrix<S>& g, const Matrix<S>& mu, const Matrix<S>& nu,
+                 S lr, S b1, S b2, S eps, S eps_root, S clip, S bias1, S bias2) {
+  const std::size_t rows = p.extent(0), cols = p.extent(1);
+  Kokkos::parallel_for(
+      "kaa::adam", Kokkos::RangePolicy<ExecSpace>(0, rows * cols),
+      KOKKOS_LAMBDA(const std::size_t e) {
+        const std::size_t i = e / cols, j = e % cols;
+        S gij = g(i, j);
+        if (clip > 0) gij = gij > clip ? clip : (gij < -clip ? -clip : gij);
+        const S m = (1 - b1) * gij + b1 * mu(i, j);
+        const S v = (1 - b2) * gij * gij + b2 * nu(i, j);
+        mu(i, j) = m;
+        nu(i, j) = v;
+        const S m_hat = m / bias1;
+        const S v_hat = v / bias2;
+        p(i, j) -= lr * (m_hat / (kernels::sqrt(v_hat + eps_root) + eps));
+      });
+}
+
+}  // namespace
+
+template <class S>
+Schema Adam<S>::schema() {
+  Schema s;
+  s.number("learning_rate", 0.001).positive().doc("step size (archetypax: 0.001)");
+  s.number("b1", 0.9).min(0.0).max(1.0, true).doc("first-moment decay");
+  s.number("b2", 0.999).min(0.0).max(1.0, true).doc("second-moment decay");
+  s.number("eps", 1e-8).non_negative().doc("added outside the square root");
+  s.number("eps_root", 0.0).non_negative().doc("added inside the square root");
+  s.number("clip", 1.0).non_negative().doc("clip each gradient entry to [-clip, clip]; 0 = off");
+  return s;
+}
+
+template <class S>
+Adam<S>::Adam(const nlohmann::json& p)
+    : learning_rate_(p.at("learning_rate").get<double>()),
+      b1_(p.at("b1").get<double>()),
+      b2_(p.at("b2").get<double>()),
+      eps_(p.at("eps").get<double>()),
+      eps_root_(p.at("eps_root").get<double>()),
+      clip_(p.at("clip").get<double>()) {}
+
+template <class S>
+void Adam<S>::init(const Parameters<S>& params) {
+  count_ = 0;
+  mu_ = allocate_parameters<S>("kaa::adam.mu", params.weights.extent(0), params.weights.extent(1),
+                               params.archetypes.extent(1));
+  nu_ = allocate_parameters<S>("kaa::adam.nu", params.weights.extent(0), params.weights.extent(1),
+                               params.archetypes.extent(1));
+}
+
+template <class S>
+void Adam<S>::step(Parameters<S>& params, Parameters<S>& grad) {
+  ++count_;
+  // Bias corrections in the working precision, as optax computes them.
+  const S bias1 = S(1) - static_cast<S>(std::pow(static_cast<S>(b1_), static_cast<S>(count_)));
+  const S bias2 = S(1) - static_cast<S>(std::pow(static_cast<S>(b2_), static_cast<S>(count_)));
+  const auto args = std::make_tuple(static_cast<S>(learning_rate_), static_cast<S>(b1_),
+                                    static_cast<S>(b2_), static_cast<S>(eps_),
+                                    static_cast<S>(eps_root_), static_cast<S>(clip_));
+  std::apply(
+      [&](auto... a) {
+        adam_update(params.weights, grad.weights, mu_.weights, nu_.weights, a..., bias1, bias2);
+        adam_update(params.archetypes, grad.archetypes, mu_.archetypes, nu_.archetypes, a..., bias1,
+                    bias2);
+      },
+      args);
+}
+
+template class Adam<float>;
+template class Adam<double>;
+
+}  // namespace kaa::strategies

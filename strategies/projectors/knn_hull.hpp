@@ -1,0 +1,37 @@
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include "framework/config/schema.hpp"
+#include "framework/interfaces/projector.hpp"
+
+namespace kaa::strategies {
+
+/// archetypax's archetype projection: each archetype z becomes sum_p w_p x_p over its m nearest
+/// data points (m = min(k, n)), with w_p proportional to 1 / (||x_p - z||^2 + eps), so it lands in
+/// the convex hull of those neighbours. Ties in distance go to the lower row index (as a stable
+/// argsort would). Neighbours are found by partial selection, never by sorting all n distances.
+template <class S>
+class KnnHull final : public Projector<S> {
+ public:
+  static constexpr const char* name = "knn_hull";
+  static constexpr const char* summary = "pull each archetype to the inverse-squared-distance mix of its k nearest points";
+  static constexpr unsigned blocks = static_cast<unsigned>(Block::archetypes);
+  static constexpr int max_neighbours = 64;
+  static Schema schema();
+  explicit KnnHull(const nlohmann::json& params);
+
+  void project(Matrix<S>& block, const Matrix<S>& X) override;
+
+  /// Row indices of the m nearest points of each archetype, nearest first (k x m); exposed for
+  /// tests against a brute-force sort.
+  Kokkos::View<long**, Kokkos::LayoutRight, MemSpace> nearest(const Matrix<S>& archetypes,
+                                                               const Matrix<S>& X);
+
+ private:
+  int neighbours_;
+  double eps_;
+  Kokkos::View<long**, Kokkos::LayoutRight, MemSpace> last_;
+  Matrix<S> distances_;
+};
+
+}  // namespace kaa::strategies

@@ -1,0 +1,29 @@
+#include "strategies/projectors/simplex_clamp.hpp"
+
+#include "framework/kernels/simplex.hpp"
+
+namespace kaa::strategies {
+
+template <class S>
+Schema SimplexClamp<S>::schema() {
+  Schema s;
+  s.number("eps", 1e-10).positive().doc("floor of each entry and of the row sum (archetypax: 1e-10)");
+  return s;
+}
+
+template <class S>
+SimplexClamp<S>::SimplexClamp(const nlohmann::json& p) : eps_(p.at("eps").get<double>()) {}
+
+template <class S>
+void SimplexClamp<S>::project(Matrix<S>& block, const Matrix<S>&) {
+  const Matrix<S> W = block;
+  const S eps = static_cast<S>(eps_);
+  Kokkos::parallel_for(
+      "kaa::simplex_clamp", Kokkos::RangePolicy<ExecSpace>(0, W.extent(0)),
+      KOKKOS_LAMBDA(const std::size_t i) { kernels::clamp_renormalize_row(W, i, eps); });
+}
+
+template class SimplexClamp<float>;
+template class SimplexClamp<double>;
+
+}  // namespace kaa::strategies

@@ -1,0 +1,25 @@
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include "framework/config/schema.hpp"
+#include "framework/interfaces/projector.hpp"
+
+namespace kaa::strategies {
+
+/// archetypax's simplex step: each row max(eps, w) / its sum (not a Euclidean projection).
+template <class S>
+class SimplexClamp final : public Projector<S> {
+ public:
+  static constexpr const char* name = "simplex_clamp";
+  static constexpr const char* summary = "archetypax's simplex step: each row max(eps, w) / its sum (not a Euclidean projection)";
+  static constexpr unsigned blocks = static_cast<unsigned>(Block::weights);
+  static Schema schema();
+  explicit SimplexClamp(const nlohmann::json& params);
+
+  void project(Matrix<S>& block, const Matrix<S>& X) override;
+
+ private:
+  double eps_;
+};
+
+}  // namespace kaa::strategies

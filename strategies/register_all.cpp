@@ -1,0 +1,55 @@
+#include "strategies/register_all.hpp"
+
+#include "strategies/datasets/file.hpp"
+#include "strategies/datasets/synthetic.hpp"
+#include "strategies/initializers/from_file.hpp"
+#include "strategies/initializers/kmeans_pp.hpp"
+#include "strategies/initializers/uniform_weights.hpp"
+#include "strategies/losses/entropy.hpp"
+#include "strategies/losses/reconstruction.hpp"
+#include "strategies/metrics/explained_variance.hpp"
+#include "strategies/metrics/rss.hpp"
+#include "strategies/optimizers/adam.hpp"
+#include "strategies/projectors/knn_hull.hpp"
+#include "strategies/projectors/none.hpp"
+#include "strategies/projectors/simplex_clamp.hpp"
+#include "strategies/projectors/simplex_euclidean.hpp"
+#include "strategies/stopping/loss_delta.hpp"
+#include "strategies/stopping/max_iter.hpp"
+#include "strategies/stopping/nan_guard.hpp"
+#include "strategies/transforms/archetypax_pgd.hpp"
+#include "strategies/transforms/projected_gradient.hpp"
+
+namespace kaa {
+
+void register_all(Registry& r) {
+  using namespace strategies;
+  r.add<Dataset, Synthetic>();
+  r.add<Dataset, File>();
+
+  r.add<Initializer, UniformWeights>();
+  r.add<Initializer, KmeansPP>();
+  r.add<Initializer, FromFile>();
+
+  r.add<LossTerm, Reconstruction>();
+  r.add<LossTerm, Entropy>();
+
+  r.add<Optimizer, Adam>();
+
+  r.add<Projector, SimplexClamp>();
+  r.add<Projector, SimplexEuclidean>();
+  r.add<Projector, KnnHull>();
+  r.add<Projector, NoProjection>();
+
+  r.add<StoppingRule, MaxIter>();
+  r.add<StoppingRule, LossDelta>();
+  r.add<StoppingRule, NanGuard>();
+
+  r.add<Metric, Rss>();
+  r.add<Metric, ExplainedVariance>();
+
+  r.add<Transformer, ProjectedGradient>();
+  r.add<Transformer, ArchetypaxPgd>();
+}
+
+}  // namespace kaa

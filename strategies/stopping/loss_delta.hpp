@@ -1,0 +1,25 @@
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include "framework/config/schema.hpp"
+#include "framework/interfaces/stopping_rule.hpp"
+
+namespace kaa::strategies {
+
+/// Stops after the update at which |L_prev - L| < tol, L being the loss evaluated before that
+/// update (archetypax's rule: `it > 0 and abs(prev_loss - loss) < tol`).
+template <class S>
+class LossDelta final : public StoppingRule<S> {
+ public:
+  static constexpr const char* name = "loss_delta";
+  static constexpr const char* summary = "stop when |previous loss - loss| < tol";
+  static Schema schema();
+  explicit LossDelta(const nlohmann::json& params);
+
+  std::optional<std::string> after_update(const FitProgress& p) override;
+
+ private:
+  double tol_;
+};
+
+}  // namespace kaa::strategies

@@ -1,0 +1,24 @@
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include "framework/config/schema.hpp"
+#include "framework/interfaces/stopping_rule.hpp"
+
+namespace kaa::strategies {
+
+/// Stops once `value` updates have been made (archetypax: max_iter = 500).
+template <class S>
+class MaxIter final : public StoppingRule<S> {
+ public:
+  static constexpr const char* name = "max_iter";
+  static constexpr const char* summary = "stop after a fixed number of updates";
+  static Schema schema();
+  explicit MaxIter(const nlohmann::json& params);
+
+  std::optional<std::string> after_update(const FitProgress& p) override;
+
+ private:
+  std::size_t value_;
+};
+
+}  // namespace kaa::strategies

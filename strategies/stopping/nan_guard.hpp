@@ -1,0 +1,26 @@
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include "framework/config/schema.hpp"
+#include "framework/interfaces/stopping_rule.hpp"
+
+namespace kaa::strategies {
+
+/// Stops the fit as diverged, before the parameters move, when the loss is not finite or its
+/// magnitude exceeds `bound` (the framework refuses non-finite losses even without this rule).
+template <class S>
+class NanGuard final : public StoppingRule<S> {
+ public:
+  static constexpr const char* name = "nan_guard";
+  static constexpr const char* summary = "stop as diverged when the loss is NaN, Inf or beyond a bound";
+  static Schema schema();
+  explicit NanGuard(const nlohmann::json& params);
+
+  std::optional<std::string> before_update(const FitProgress& p) override;
+  bool is_failure() const override { return true; }
+
+ private:
+  double bound_;
+};
+
+}  // namespace kaa::strategies
