@@ -78,8 +78,8 @@ nlohmann::json load_config(const std::string& path, const std::vector<std::strin
 
 int cmd_fit(const std::vector<std::string>& args) {
   po::options_description opts("kaa fit CONFIG [options]");
-  opts.add_options()("help,h", "show this help")(
-      "config", po::value<std::string>(), "JSON config file")(
+  opts.add_options()("help,h", "show this help")("config", po::value<std::string>(),
+                                                 "JSON config file")(
       "data", po::value<std::string>(), "fit this CSV or .npy file instead of the config's data")(
       "out", po::value<std::string>(), "run folder to write (default runs/<name>-<time>)")(
       "overwrite", "replace an existing run folder")(
@@ -125,8 +125,8 @@ int cmd_fit(const std::vector<std::string>& args) {
       std::cout << "explained variance: " << m["explained_variance"] << "\n";
   }
   std::cout << std::setprecision(3) << "time:               " << m["seconds"].get<double>()
-            << " s fit, " << m["total_seconds"].get<double>() << " s total ("
-            << m["threads"] << " threads)\n"
+            << " s fit, " << m["total_seconds"].get<double>() << " s total (" << m["threads"]
+            << " threads)\n"
             << "run folder:         " << s.folder.string() << "\n";
   return s.ok ? 0 : kExitDiverged;
 }
@@ -185,7 +185,8 @@ int cmd_transform(const std::vector<std::string>& args) {
 int cmd_validate(const std::vector<std::string>& args) {
   po::options_description opts("kaa validate CONFIG [options]");
   opts.add_options()("help,h", "show this help")("config", po::value<std::string>(), "config")(
-      "set", po::value<std::vector<std::string>>()->composing(), "override, as for kaa fit");
+      "set", po::value<std::vector<std::string>>()->composing(), "override, as for kaa fit")(
+      "threads", po::value<int>()->default_value(0), "accepted for uniformity; runs no kernels");
   po::positional_options_description pos;
   pos.add("config", 1);
   const auto vm = parse(args, opts, pos);
@@ -198,15 +199,17 @@ int cmd_validate(const std::vector<std::string>& args) {
   kaa::register_all(registry);
   const auto overrides =
       vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
-  std::cout << load_config(vm["config"].as<std::string>(), overrides, std::nullopt, registry).dump(2)
-            << "\n";
+  std::cout
+      << load_config(vm["config"].as<std::string>(), overrides, std::nullopt, registry).dump(2)
+      << "\n";
   return 0;
 }
 
 int cmd_list(const std::vector<std::string>& args) {
   po::options_description opts("kaa list [options]");
   opts.add_options()("help,h", "show this help")("markdown", "print the Markdown config reference")(
-      "kind", po::value<std::string>(), "only this kind of strategy");
+      "kind", po::value<std::string>(), "only this kind of strategy")(
+      "threads", po::value<int>()->default_value(0), "accepted for uniformity; runs no kernels");
   const auto vm = parse(args, opts, {});
   if (vm.count("help")) {
     std::cout << opts;

@@ -21,10 +21,14 @@ using severity = bl::trivial::severity_level;
 namespace {
 severity to_severity(Level level) {
   switch (level) {
-    case Level::debug: return severity::debug;
-    case Level::info: return severity::info;
-    case Level::warning: return severity::warning;
-    case Level::error: return severity::error;
+    case Level::debug:
+      return severity::debug;
+    case Level::info:
+      return severity::info;
+    case Level::warning:
+      return severity::warning;
+    case Level::error:
+      return severity::error;
   }
   return severity::info;
 }
@@ -46,13 +50,13 @@ struct FileCopy::Impl {
 };
 
 FileCopy::FileCopy(const std::filesystem::path& path) : impl_(std::make_unique<Impl>()) {
-  impl_->sink = bl::add_file_log(
-      bl::keywords::file_name = path.string(), bl::keywords::auto_flush = true,
-      bl::keywords::format =
-          (bl::expressions::stream
-           << bl::expressions::format_date_time<boost::posix_time::ptime>("TimeStamp",
-                                                                          "%Y-%m-%d %H:%M:%S.%f")
-           << " [" << bl::trivial::severity << "] " << bl::expressions::smessage));
+  impl_->sink =
+      bl::add_file_log(bl::keywords::file_name = path.string(), bl::keywords::auto_flush = true,
+                       bl::keywords::format =
+                           (bl::expressions::stream
+                            << bl::expressions::format_date_time<boost::posix_time::ptime>(
+                                   "TimeStamp", "%Y-%m-%d %H:%M:%S.%f")
+                            << " [" << bl::trivial::severity << "] " << bl::expressions::smessage));
 }
 
 FileCopy::~FileCopy() {

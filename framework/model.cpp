@@ -16,7 +16,8 @@ Model<S>::Model(const nlohmann::json& resolved, const Registry& registry)
   archetype_projector_ = registry.make<Projector, S>(resolved.at("projectors").at("archetypes"));
   for (const auto& node : resolved.at("stopping"))
     stopping_.push_back(registry.make<StoppingRule, S>(node));
-  for (const auto& node : resolved.at("metrics")) metrics_.push_back(registry.make<Metric, S>(node));
+  for (const auto& node : resolved.at("metrics"))
+    metrics_.push_back(registry.make<Metric, S>(node));
   transformer_ = registry.make<Transformer, S>(resolved.at("transform"));
 
   unsigned covered = 0;
@@ -50,9 +51,8 @@ FitTrace Model<S>::iterate(const Matrix<S>& X, Parameters<S>& params,
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
   FitTrace trace;
-  Parameters<S> grad = allocate_parameters<S>("kaa::grad", params.weights.extent(0),
-                                              params.weights.extent(1),
-                                              params.archetypes.extent(1));
+  Parameters<S> grad = allocate_parameters<S>(
+      "kaa::grad", params.weights.extent(0), params.weights.extent(1), params.archetypes.extent(1));
   optimizer_->init(params);
   FitProgress state{0, &trace.losses, 0.0};
 

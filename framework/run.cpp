@@ -115,8 +115,8 @@ FitSummary fit_typed(const nlohmann::json& resolved, const Registry& registry,
   const Matrix<S> X = to_device<S>(X_fit, "kaa::X");
   Parameters<S> params = allocate_parameters<S>("kaa::params", n, k, d);
 
-  logging::info("fitting k=" + std::to_string(k) + " on " + data.description + " (n=" +
-                std::to_string(n) + ", d=" + std::to_string(d) + ", " +
+  logging::info("fitting k=" + std::to_string(k) + " on " + data.description +
+                " (n=" + std::to_string(n) + ", d=" + std::to_string(d) + ", " +
                 model_cfg.at("precision").get<std::string>() + ", " +
                 std::to_string(ExecSpace().concurrency()) + " threads)");
   const auto progress = [](std::size_t updates, double loss) {
@@ -129,8 +129,8 @@ FitSummary fit_typed(const nlohmann::json& resolved, const Registry& registry,
   metrics["stop_reason"] = trace.stop_reason;
   metrics["iterations"] = trace.updates;
   metrics["seconds"] = trace.seconds;
-  metrics["last_recorded_loss"] = trace.losses.empty() ? nlohmann::json(nullptr)
-                                                       : nlohmann::json(trace.losses.back());
+  metrics["last_recorded_loss"] =
+      trace.losses.empty() ? nlohmann::json(nullptr) : nlohmann::json(trace.losses.back());
 
   HostMatrix losses(trace.losses.size(), 2);
   for (std::size_t t = 0; t < trace.losses.size(); ++t) {
@@ -176,7 +176,8 @@ FitSummary fit_typed(const nlohmann::json& resolved, const Registry& registry,
   write_csv(staging / "archetypes.csv", Z, header);
   write_npy(staging / "weights.npy", W,
             std::is_same_v<S, float> ? NpyType::float32 : NpyType::float64);
-  if (data.true_archetypes) write_csv(staging / "true_archetypes.csv", *data.true_archetypes, header);
+  if (data.true_archetypes)
+    write_csv(staging / "true_archetypes.csv", *data.true_archetypes, header);
   nlohmann::json prep = {{"normalize", normalize}};
   if (normalize) {
     prep["mean"] = scaling.mean;

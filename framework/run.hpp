@@ -11,8 +11,8 @@
 namespace kaa {
 
 struct FitOptions {
-  std::filesystem::path out_dir;   // the run folder to create
-  bool overwrite = false;          // replace an existing run folder
+  std::filesystem::path out_dir;    // the run folder to create
+  bool overwrite = false;           // replace an existing run folder
   std::size_t progress_every = 50;  // updates between progress lines (0 = none)
 };
 

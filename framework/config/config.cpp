@@ -42,7 +42,8 @@ nlohmann::json read_json_file(const std::filesystem::path& path) {
     std::string what = e.what();
     const auto cut = what.find("parse error");
     if (cut != std::string::npos) what = what.substr(cut);
-    throw ConfigError({path.string() + ":" + line_column(text, byte) + ": malformed JSON: " + what});
+    throw ConfigError(
+        {path.string() + ":" + line_column(text, byte) + ": malformed JSON: " + what});
   }
 }
 
@@ -81,8 +82,9 @@ const Schema& model_schema() {
   return schema;
 }
 
-nlohmann::json resolve_strategy_node(const nlohmann::json& node, Kind kind, const Registry& registry,
-                                     const std::string& path, std::vector<std::string>& issues) {
+nlohmann::json resolve_strategy_node(const nlohmann::json& node, Kind kind,
+                                     const Registry& registry, const std::string& path,
+                                     std::vector<std::string>& issues) {
   nlohmann::json object;
   if (node.is_string()) {
     object = {{"type", node}};
@@ -101,8 +103,8 @@ nlohmann::json resolve_strategy_node(const nlohmann::json& node, Kind kind, cons
   const std::string name = object["type"].get<std::string>();
   const StrategyInfo* info = registry.find(kind, name);
   if (info == nullptr) {
-    std::string msg = pointer_append(path, "type") + ": unknown " + to_string(kind) + " \"" + name +
-                      "\"";
+    std::string msg =
+        pointer_append(path, "type") + ": unknown " + to_string(kind) + " \"" + name + "\"";
     const auto guess = closest_match(name, registry.names(kind));
     if (!guess.empty()) msg += " (did you mean \"" + guess + "\"?)";
     issues.push_back(msg + "; registered: " + join(registry.names(kind)));
@@ -139,8 +141,8 @@ nlohmann::json resolve_config(const nlohmann::json& raw, const Registry& registr
   std::vector<std::string> issues;
   if (!raw.is_object()) throw ConfigError({source + ": expected a JSON object at the top level"});
 
-  const std::vector<std::string> sections{"$comment", "name",     "model",      "data",
-                                          "initializers", "loss", "optimizer",  "projectors",
+  const std::vector<std::string> sections{"$comment",     "name",    "model",     "data",
+                                          "initializers", "loss",    "optimizer", "projectors",
                                           "stopping",     "metrics", "transform"};
   for (const auto& [key, value] : raw.items()) {
     if (std::find(sections.begin(), sections.end(), key) == sections.end()) {
@@ -191,8 +193,8 @@ nlohmann::json resolve_config(const nlohmann::json& raw, const Registry& registr
         issues.push_back(msg + "; allowed: weights, archetypes");
       }
     }
-    for (unsigned block : {static_cast<unsigned>(Block::weights),
-                           static_cast<unsigned>(Block::archetypes)}) {
+    for (unsigned block :
+         {static_cast<unsigned>(Block::weights), static_cast<unsigned>(Block::archetypes)}) {
       const std::string key = block_name(block);
       const std::string path = "/projectors/" + key;
       auto node = resolve_strategy_node(projectors.value(key, nlohmann::json("none")),
@@ -219,9 +221,9 @@ nlohmann::json resolve_config(const nlohmann::json& raw, const Registry& registr
   }
   out["metrics"] = resolve_list(raw.value("metrics", nlohmann::json{"rss", "explained_variance"}),
                                 "metrics", Kind::metric, registry, issues);
-  out["transform"] = resolve_strategy_node(
-      raw.value("transform", nlohmann::json("projected_gradient")), Kind::transform, registry,
-      "/transform", issues);
+  out["transform"] =
+      resolve_strategy_node(raw.value("transform", nlohmann::json("projected_gradient")),
+                            Kind::transform, registry, "/transform", issues);
 
   if (!issues.empty()) {
     for (auto& issue : issues) issue = source + ": " + issue;

@@ -9,7 +9,8 @@
 
 namespace kaa {
 
-/// Reads a JSON file; malformed JSON is a ConfigError "<file>:<line>:<column>: malformed JSON: ...".
+/// Reads a JSON file; malformed JSON is a ConfigError "<file>:<line>:<column>: malformed JSON:
+/// ...".
 nlohmann::json read_json_file(const std::filesystem::path& path);
 
 /// Applies a command-line override "<json pointer>=<value>" (value parsed as JSON, else taken as a
@@ -23,8 +24,9 @@ nlohmann::json resolve_config(const nlohmann::json& raw, const Registry& registr
                               const std::string& source);
 
 /// Resolves one strategy node (a name or {"type": name, ...}) of `kind` at `path`.
-nlohmann::json resolve_strategy_node(const nlohmann::json& node, Kind kind, const Registry& registry,
-                                     const std::string& path, std::vector<std::string>& issues);
+nlohmann::json resolve_strategy_node(const nlohmann::json& node, Kind kind,
+                                     const Registry& registry, const std::string& path,
+                                     std::vector<std::string>& issues);
 
 /// The schema of the "model" section.
 const Schema& model_schema();

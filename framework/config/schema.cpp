@@ -8,11 +8,16 @@ namespace kaa {
 
 const char* to_string(ParamType t) {
   switch (t) {
-    case ParamType::number: return "number";
-    case ParamType::integer: return "integer";
-    case ParamType::boolean: return "boolean";
-    case ParamType::string: return "string";
-    case ParamType::choice: return "string";
+    case ParamType::number:
+      return "number";
+    case ParamType::integer:
+      return "integer";
+    case ParamType::boolean:
+      return "boolean";
+    case ParamType::string:
+      return "string";
+    case ParamType::choice:
+      return "string";
   }
   return "?";
 }
@@ -147,7 +152,8 @@ std::optional<nlohmann::json> check_value(const ParamSpec& spec, const nlohmann:
   const bool below = spec.min && (spec.min_exclusive ? number <= *spec.min : number < *spec.min);
   const bool above = spec.max && (spec.max_exclusive ? number >= *spec.max : number > *spec.max);
   if (below || above) {
-    error = "expected " + std::string(spec.type == ParamType::integer ? "an integer " : "a number ") +
+    error = "expected " +
+            std::string(spec.type == ParamType::integer ? "an integer " : "a number ") +
             spec.range_text() + ", got " + show_value(v);
     return std::nullopt;
   }

@@ -18,7 +18,8 @@ void table(std::ostringstream& os, const Schema& schema, bool markdown) {
     os << (markdown ? "No parameters.\n\n" : "    (no parameters)\n");
     return;
   }
-  if (markdown) os << "| parameter | type | default | range | description |\n|---|---|---|---|---|\n";
+  if (markdown)
+    os << "| parameter | type | default | range | description |\n|---|---|---|---|---|\n";
   for (const auto& p : schema.params()) {
     if (markdown) {
       os << "| `" << p.name << "` | " << to_string(p.type) << " | `" << default_text(p) << "` | "

@@ -16,6 +16,10 @@ namespace kaa {
 namespace {
 
 std::string read_all(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw InputError(path.string() + ": cannot open: is a directory");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path.string() + ": cannot open: " + std::strerror(errno));
   std::stringstream buffer;
@@ -82,8 +86,8 @@ HostMatrix read_csv(const std::filesystem::path& path) {
       bool all_numbers = true;
       for (auto c : cells) all_numbers = all_numbers && parse_number(c, value);
       if (!all_numbers) continue;  // a header
-      m.cols = cells.size();
     }
+    if (m.rows == 0) m.cols = cells.size();
     if (cells.size() != m.cols) {
       throw InputError(name + ":" + std::to_string(line_number) + ": " +
                        std::to_string(cells.size()) + " columns, expected " +
@@ -122,7 +126,8 @@ HostMatrix read_npy(const std::filesystem::path& path) {
     header_start = 10;
   } else if (major == 2 || major == 3) {
     if (bytes.size() < 12) throw InputError(name + ": truncated header");
-    for (int b = 3; b >= 0; --b) header_len = (header_len << 8) | static_cast<unsigned char>(bytes[8 + b]);
+    for (int b = 3; b >= 0; --b)
+      header_len = (header_len << 8) | static_cast<unsigned char>(bytes[8 + b]);
     header_start = 12;
   } else {
     throw InputError(name + ": unsupported .npy version " + std::to_string(major));
@@ -213,8 +218,16 @@ void write_npy(const std::filesystem::path& path, const HostMatrix& m, NpyType t
   header += '\n';
   write_file_atomically(path, [&](std::ostream& os) {
     const std::size_t len = header.size();
-    const char preamble[10] = {'\x93', 'N', 'U', 'M', 'P', 'Y', 1, 0,
-                               static_cast<char>(len & 0xff), static_cast<char>(len >> 8)};
+    const char preamble[10] = {'\x93',
+                               'N',
+                               'U',
+                               'M',
+                               'P',
+                               'Y',
+                               1,
+                               0,
+                               static_cast<char>(len & 0xff),
+                               static_cast<char>(len >> 8)};
     os.write(preamble, 10);
     os.write(header.data(), static_cast<std::streamsize>(header.size()));
     for (double v : m.values) {

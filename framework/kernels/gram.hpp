@@ -23,7 +23,7 @@ Kokkos::View<double**, Kokkos::LayoutRight, MemSpace> archetype_gram(const Matri
 /// C = X Z^T (n x k) in double: one pass over X.
 template <class S>
 Kokkos::View<double**, Kokkos::LayoutRight, MemSpace> data_archetype_products(const Matrix<S>& X,
-                                                                             const Matrix<S>& Z) {
+                                                                              const Matrix<S>& Z) {
   const std::size_t n = X.extent(0), k = Z.extent(0), d = X.extent(1);
   Kokkos::View<double**, Kokkos::LayoutRight, MemSpace> C("kaa::xzt", n, k);
   Kokkos::parallel_for(

@@ -7,8 +7,9 @@
 namespace kaa::kernels {
 
 /// One streaming pass over X: returns sum_i sum_f c_f r_if^2 with r_i = x_i - a_i Z, where
-/// c_f = feature_weight(f) (all ones when the view is empty). When `grad_weights` / `grad_archetypes`
-/// are non-empty, ADDS scale * d/dA and scale * d/dZ of sum_i ||r_i||^2 into them:
+/// c_f = feature_weight(f) (all ones when the view is empty). When `grad_weights` /
+/// `grad_archetypes` are non-empty, ADDS scale * d/dA and scale * d/dZ of sum_i ||r_i||^2 into
+/// them:
 ///   dA_ij = -2 sum_f r_if z_jf,   dZ_jf = -2 sum_i a_ij r_if.
 /// The residual is formed per row on the fly (accurate, no cancellation from expanding the square)
 /// and never stored: memory traffic is one read of X and A, plus the gradient rows.
@@ -53,7 +54,9 @@ double reconstruction_pass(const Matrix<S>& X, const Matrix<S>& A, const Matrix<
     Kokkos::parallel_for(
         "kaa::reconstruction_pass.add_gz",
         Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<2>>({0, 0}, {k, d}),
-        KOKKOS_LAMBDA(const std::size_t j, const std::size_t f) { gz_out(j, f) += gz_local(j, f); });
+        KOKKOS_LAMBDA(const std::size_t j, const std::size_t f) {
+          gz_out(j, f) += gz_local(j, f);
+        });
   }
   return total;
 }

@@ -11,14 +11,22 @@ const std::vector<Kind>& all_kinds() {
 
 const char* to_string(Kind kind) {
   switch (kind) {
-    case Kind::dataset: return "dataset";
-    case Kind::initializer: return "initializer";
-    case Kind::loss: return "loss";
-    case Kind::optimizer: return "optimizer";
-    case Kind::projector: return "projector";
-    case Kind::stopping: return "stopping";
-    case Kind::metric: return "metric";
-    case Kind::transform: return "transform";
+    case Kind::dataset:
+      return "dataset";
+    case Kind::initializer:
+      return "initializer";
+    case Kind::loss:
+      return "loss";
+    case Kind::optimizer:
+      return "optimizer";
+    case Kind::projector:
+      return "projector";
+    case Kind::stopping:
+      return "stopping";
+    case Kind::metric:
+      return "metric";
+    case Kind::transform:
+      return "transform";
   }
   return "?";
 }

@@ -28,14 +28,38 @@ const char* to_string(Kind kind);
 
 template <template <class> class Interface>
 struct KindOf;
-template <> struct KindOf<Dataset> { static constexpr Kind value = Kind::dataset; };
-template <> struct KindOf<Initializer> { static constexpr Kind value = Kind::initializer; };
-template <> struct KindOf<LossTerm> { static constexpr Kind value = Kind::loss; };
-template <> struct KindOf<Optimizer> { static constexpr Kind value = Kind::optimizer; };
-template <> struct KindOf<Projector> { static constexpr Kind value = Kind::projector; };
-template <> struct KindOf<StoppingRule> { static constexpr Kind value = Kind::stopping; };
-template <> struct KindOf<Metric> { static constexpr Kind value = Kind::metric; };
-template <> struct KindOf<Transformer> { static constexpr Kind value = Kind::transform; };
+template <>
+struct KindOf<Dataset> {
+  static constexpr Kind value = Kind::dataset;
+};
+template <>
+struct KindOf<Initializer> {
+  static constexpr Kind value = Kind::initializer;
+};
+template <>
+struct KindOf<LossTerm> {
+  static constexpr Kind value = Kind::loss;
+};
+template <>
+struct KindOf<Optimizer> {
+  static constexpr Kind value = Kind::optimizer;
+};
+template <>
+struct KindOf<Projector> {
+  static constexpr Kind value = Kind::projector;
+};
+template <>
+struct KindOf<StoppingRule> {
+  static constexpr Kind value = Kind::stopping;
+};
+template <>
+struct KindOf<Metric> {
+  static constexpr Kind value = Kind::metric;
+};
+template <>
+struct KindOf<Transformer> {
+  static constexpr Kind value = Kind::transform;
+};
 
 /// What the registry knows of a strategy besides how to build it.
 struct StrategyInfo {
@@ -60,8 +84,8 @@ class Registry {
     StrategyInfo info{KindOf<Interface>::value, F::name, F::summary, F::schema(), 0};
     if constexpr (requires { F::blocks; }) info.blocks = F::blocks;
     Entry entry{std::move(info), Factory<Interface, float>([](const nlohmann::json& p) {
-                                   return std::unique_ptr<Interface<float>>(new Impl<float>(p));
-                                 }),
+                  return std::unique_ptr<Interface<float>>(new Impl<float>(p));
+                }),
                 Factory<Interface, double>([](const nlohmann::json& p) {
                   return std::unique_ptr<Interface<double>>(new Impl<double>(p));
                 })};
@@ -72,9 +96,8 @@ class Registry {
   template <template <class> class Interface, class S>
   std::unique_ptr<Interface<S>> make(const nlohmann::json& resolved_node) const {
     const Entry& e = entry(KindOf<Interface>::value, resolved_node.at("type").get<std::string>());
-    const auto& factory =
-        std::any_cast<const Factory<Interface, S>&>(std::is_same_v<S, float> ? e.make_float
-                                                                              : e.make_double);
+    const auto& factory = std::any_cast<const Factory<Interface, S>&>(
+        std::is_same_v<S, float> ? e.make_float : e.make_double);
     return factory(resolved_node);
   }
 

@@ -19,7 +19,9 @@ File<S>::File(const nlohmann::json& p)
 template <class S>
 LoadedData File<S>::load(std::uint64_t) {
   LoadedData out;
-  out.X = format_ == "csv" ? read_csv(path_) : format_ == "npy" ? read_npy(path_) : read_matrix(path_);
+  out.X = format_ == "csv"   ? read_csv(path_)
+          : format_ == "npy" ? read_npy(path_)
+                             : read_matrix(path_);
   out.description = path_;
   return out;
 }

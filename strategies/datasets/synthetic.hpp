@@ -13,7 +13,8 @@ template <class S>
 class Synthetic final : public Dataset<S> {
  public:
   static constexpr const char* name = "synthetic";
-  static constexpr const char* summary = "Dirichlet mixtures of known random archetypes plus Gaussian noise";
+  static constexpr const char* summary =
+      "Dirichlet mixtures of known random archetypes plus Gaussian noise";
   static Schema schema();
   explicit Synthetic(const nlohmann::json& params);
   LoadedData load(std::uint64_t model_seed) override;

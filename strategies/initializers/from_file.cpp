@@ -25,7 +25,8 @@ template <class S>
 Schema FromFile<S>::schema() {
   Schema s;
   s.string("weights", "").doc("CSV or .npy file of starting weights (n x k); \"\" = not set here");
-  s.string("archetypes", "").doc("CSV or .npy file of starting archetypes (k x d); \"\" = not set here");
+  s.string("archetypes", "")
+      .doc("CSV or .npy file of starting archetypes (k x d); \"\" = not set here");
   return s;
 }
 

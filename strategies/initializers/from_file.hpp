@@ -14,7 +14,8 @@ template <class S>
 class FromFile final : public Initializer<S> {
  public:
   static constexpr const char* name = "from_file";
-  static constexpr const char* summary = "read starting weights (n x k) and/or archetypes (k x d) from files";
+  static constexpr const char* summary =
+      "read starting weights (n x k) and/or archetypes (k x d) from files";
   static Schema schema();
   explicit FromFile(const nlohmann::json& params);
   unsigned blocks() const override;

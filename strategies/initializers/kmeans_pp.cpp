@@ -19,8 +19,8 @@ template <class S>
 void KmeansPP<S>::initialize(const Matrix<S>& X, Parameters<S>& params, std::uint64_t seed) {
   const std::size_t n = X.extent(0), d = X.extent(1), k = params.archetypes.extent(0);
   if (k > n) {
-    throw Error("kmeans_pp: " + std::to_string(k) + " archetypes requested but the data have only " +
-                std::to_string(n) + " rows");
+    throw Error("kmeans_pp: " + std::to_string(k) +
+                " archetypes requested but the data have only " + std::to_string(n) + " rows");
   }
   Vector<double> min_dist("kaa::kmeans_pp.min_dist", n);
   Kokkos::deep_copy(min_dist, std::numeric_limits<double>::max());

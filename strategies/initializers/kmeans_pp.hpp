@@ -17,7 +17,8 @@ template <class S>
 class KmeansPP final : public Initializer<S> {
  public:
   static constexpr const char* name = "kmeans_pp";
-  static constexpr const char* summary = "archetypes = data rows picked by D^2 sampling (k-means++)";
+  static constexpr const char* summary =
+      "archetypes = data rows picked by D^2 sampling (k-means++)";
   static Schema schema();
   explicit KmeansPP(const nlohmann::json& params);
   unsigned blocks() const override { return static_cast<unsigned>(Block::archetypes); }

@@ -17,7 +17,8 @@ Schema UniformWeights<S>::schema() {
 
 template <class S>
 UniformWeights<S>::UniformWeights(const nlohmann::json& p)
-    : low_(p.at("low").get<double>()), high_(p.at("high").get<double>()),
+    : low_(p.at("low").get<double>()),
+      high_(p.at("high").get<double>()),
       eps_(p.at("eps").get<double>()) {
   if (!(low_ < high_)) {
     throw ConfigError({"uniform_weights: low (" + std::to_string(low_) + ") must be below high (" +

@@ -11,7 +11,8 @@ template <class S>
 class UniformWeights final : public Initializer<S> {
  public:
   static constexpr const char* name = "uniform_weights";
-  static constexpr const char* summary = "weights drawn U(low, high) per entry, then rows clamped and renormalised";
+  static constexpr const char* summary =
+      "weights drawn U(low, high) per entry, then rows clamped and renormalised";
   static Schema schema();
   explicit UniformWeights(const nlohmann::json& params);
   unsigned blocks() const override { return static_cast<unsigned>(Block::weights); }

@@ -8,7 +8,8 @@ namespace kaa::strategies {
 
 namespace {
 
-/// Sum of H over rows; when `grad` is non-empty also adds c * dH/da = -c (log(a + eps) + a/(a + eps)).
+/// Sum of H over rows; when `grad` is non-empty also adds c * dH/da = -c (log(a + eps) + a/(a +
+/// eps)).
 template <class S>
 double entropy_pass(const Matrix<S>& A, double eps, double c, const Matrix<S>& grad) {
   const std::size_t n = A.extent(0), k = A.extent(1);

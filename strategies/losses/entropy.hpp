@@ -13,7 +13,8 @@ template <class S>
 class Entropy final : public LossTerm<S> {
  public:
   static constexpr const char* name = "entropy";
-  static constexpr const char* summary = "weight x mean row entropy of the weights, -sum a log(a + eps)";
+  static constexpr const char* summary =
+      "weight x mean row entropy of the weights, -sum a log(a + eps)";
   static Schema schema();
   explicit Entropy(const nlohmann::json& params);
 

@@ -31,9 +31,8 @@ double Reconstruction<S>::value_and_grad(const Matrix<S>& X, const Parameters<S>
 
 template <class S>
 double Reconstruction<S>::value(const Matrix<S>& X, const Parameters<S>& params) {
-  return scale(X.extent(0)) *
-         kernels::reconstruction_pass(X, params.weights, params.archetypes, 0.0, Matrix<S>(),
-                                      Matrix<S>());
+  return scale(X.extent(0)) * kernels::reconstruction_pass(X, params.weights, params.archetypes,
+                                                           0.0, Matrix<S>(), Matrix<S>());
 }
 
 template class Reconstruction<float>;

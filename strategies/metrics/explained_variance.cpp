@@ -14,8 +14,9 @@ ExplainedVariance<S>::ExplainedVariance(const nlohmann::json&) {}
 
 template <class S>
 void ExplainedVariance<S>::compute(const MetricInputs<S>& in, nlohmann::json& out) {
-  const double rss = kernels::reconstruction_pass(in.X, in.params.weights, in.params.archetypes, 0.0,
-                                                  Matrix<S>(), Matrix<S>(), in.squared_error_scale);
+  const double rss =
+      kernels::reconstruction_pass(in.X, in.params.weights, in.params.archetypes, 0.0, Matrix<S>(),
+                                   Matrix<S>(), in.squared_error_scale);
   const double tss = kernels::total_sum_of_squares(in.X, in.squared_error_scale);
   // Constant data have nothing to explain; report null rather than a made-up number.
   out["explained_variance"] = tss > 0 ? nlohmann::json(1.0 - rss / tss) : nlohmann::json(nullptr);

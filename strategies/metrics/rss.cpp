@@ -14,8 +14,9 @@ Rss<S>::Rss(const nlohmann::json&) {}
 
 template <class S>
 void Rss<S>::compute(const MetricInputs<S>& in, nlohmann::json& out) {
-  const double rss = kernels::reconstruction_pass(in.X, in.params.weights, in.params.archetypes, 0.0,
-                                                  Matrix<S>(), Matrix<S>(), in.squared_error_scale);
+  const double rss =
+      kernels::reconstruction_pass(in.X, in.params.weights, in.params.archetypes, 0.0, Matrix<S>(),
+                                   Matrix<S>(), in.squared_error_scale);
   out["rss"] = rss;
   out["mse_per_row"] = rss / static_cast<double>(in.X.extent(0));
 }

@@ -12,7 +12,8 @@ template <class S>
 class Rss final : public Metric<S> {
  public:
   static constexpr const char* name = "rss";
-  static constexpr const char* summary = "residual sum of squares ||X - A Z||_F^2 in original units";
+  static constexpr const char* summary =
+      "residual sum of squares ||X - A Z||_F^2 in original units";
   static Schema schema();
   explicit Rss(const nlohmann::json& params);
   void compute(const MetricInputs<S>& in, nlohmann::json& out) override;

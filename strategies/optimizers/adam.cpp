@@ -66,9 +66,9 @@ void Adam<S>::step(Parameters<S>& params, Parameters<S>& grad) {
   // Bias corrections in the working precision, as optax computes them.
   const S bias1 = S(1) - static_cast<S>(std::pow(static_cast<S>(b1_), static_cast<S>(count_)));
   const S bias2 = S(1) - static_cast<S>(std::pow(static_cast<S>(b2_), static_cast<S>(count_)));
-  const auto args = std::make_tuple(static_cast<S>(learning_rate_), static_cast<S>(b1_),
-                                    static_cast<S>(b2_), static_cast<S>(eps_),
-                                    static_cast<S>(eps_root_), static_cast<S>(clip_));
+  const auto args =
+      std::make_tuple(static_cast<S>(learning_rate_), static_cast<S>(b1_), static_cast<S>(b2_),
+                      static_cast<S>(eps_), static_cast<S>(eps_root_), static_cast<S>(clip_));
   std::apply(
       [&](auto... a) {
         adam_update(params.weights, grad.weights, mu_.weights, nu_.weights, a..., bias1, bias2);

@@ -14,7 +14,8 @@ template <class S>
 class Adam final : public Optimizer<S> {
  public:
   static constexpr const char* name = "adam";
-  static constexpr const char* summary = "Adam with optax's semantics, after element-wise gradient clipping";
+  static constexpr const char* summary =
+      "Adam with optax's semantics, after element-wise gradient clipping";
   static Schema schema();
   explicit Adam(const nlohmann::json& params);
 

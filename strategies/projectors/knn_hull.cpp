@@ -62,7 +62,8 @@ void select_nearest(const Matrix<S>& D, int m, const IndexMatrix& nearest) {
         long idxs[kMax];
         int count = 0;
         const long end = (c + 1) * chunk_size < n ? (c + 1) * chunk_size : n;
-        for (long i = c * chunk_size; i < end; ++i) insert_candidate(dists, idxs, count, m, D(i, j), i);
+        for (long i = c * chunk_size; i < end; ++i)
+          insert_candidate(dists, idxs, count, m, D(i, j), i);
         for (int p = 0; p < count; ++p) {
           cand_d(j, c, p) = dists[p];
           cand_i(j, c, p) = idxs[p];
@@ -86,7 +87,10 @@ void select_nearest(const Matrix<S>& D, int m, const IndexMatrix& nearest) {
 template <class S>
 Schema KnnHull<S>::schema() {
   Schema s;
-  s.integer("k", 10).min(1).max(max_neighbours).doc("neighbours mixed per archetype (archetypax: 10)");
+  s.integer("k", 10)
+      .min(1)
+      .max(max_neighbours)
+      .doc("neighbours mixed per archetype (archetypax: 10)");
   s.number("eps", 1e-10).positive().doc("added to squared distances before inverting");
   return s;
 }

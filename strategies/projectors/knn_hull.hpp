@@ -14,7 +14,8 @@ template <class S>
 class KnnHull final : public Projector<S> {
  public:
   static constexpr const char* name = "knn_hull";
-  static constexpr const char* summary = "pull each archetype to the inverse-squared-distance mix of its k nearest points";
+  static constexpr const char* summary =
+      "pull each archetype to the inverse-squared-distance mix of its k nearest points";
   static constexpr unsigned blocks = static_cast<unsigned>(Block::archetypes);
   static constexpr int max_neighbours = 64;
   static Schema schema();
@@ -25,7 +26,7 @@ class KnnHull final : public Projector<S> {
   /// Row indices of the m nearest points of each archetype, nearest first (k x m); exposed for
   /// tests against a brute-force sort.
   Kokkos::View<long**, Kokkos::LayoutRight, MemSpace> nearest(const Matrix<S>& archetypes,
-                                                               const Matrix<S>& X);
+                                                              const Matrix<S>& X);
 
  private:
   int neighbours_;

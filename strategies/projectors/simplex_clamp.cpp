@@ -7,7 +7,9 @@ namespace kaa::strategies {
 template <class S>
 Schema SimplexClamp<S>::schema() {
   Schema s;
-  s.number("eps", 1e-10).positive().doc("floor of each entry and of the row sum (archetypax: 1e-10)");
+  s.number("eps", 1e-10)
+      .positive()
+      .doc("floor of each entry and of the row sum (archetypax: 1e-10)");
   return s;
 }
 

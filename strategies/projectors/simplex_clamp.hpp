@@ -11,7 +11,8 @@ template <class S>
 class SimplexClamp final : public Projector<S> {
  public:
   static constexpr const char* name = "simplex_clamp";
-  static constexpr const char* summary = "archetypax's simplex step: each row max(eps, w) / its sum (not a Euclidean projection)";
+  static constexpr const char* summary =
+      "archetypax's simplex step: each row max(eps, w) / its sum (not a Euclidean projection)";
   static constexpr unsigned blocks = static_cast<unsigned>(Block::weights);
   static Schema schema();
   explicit SimplexClamp(const nlohmann::json& params);

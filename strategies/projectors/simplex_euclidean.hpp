@@ -11,7 +11,8 @@ template <class S>
 class SimplexEuclidean final : public Projector<S> {
  public:
   static constexpr const char* name = "simplex_euclidean";
-  static constexpr const char* summary = "exact Euclidean projection of each row onto the probability simplex (Condat 2016)";
+  static constexpr const char* summary =
+      "exact Euclidean projection of each row onto the probability simplex (Condat 2016)";
   static constexpr unsigned blocks = static_cast<unsigned>(Block::weights);
   static Schema schema();
   explicit SimplexEuclidean(const nlohmann::json& params);

@@ -12,7 +12,8 @@ template <class S>
 class NanGuard final : public StoppingRule<S> {
  public:
   static constexpr const char* name = "nan_guard";
-  static constexpr const char* summary = "stop as diverged when the loss is NaN, Inf or beyond a bound";
+  static constexpr const char* summary =
+      "stop as diverged when the loss is NaN, Inf or beyond a bound";
   static Schema schema();
   explicit NanGuard(const nlohmann::json& params);
 

@@ -24,7 +24,8 @@ void ArchetypaxPgd<S>::solve(const Matrix<S>& X, const Matrix<S>& archetypes, Ma
   const std::size_t k = archetypes.extent(0);
   const auto G = kernels::archetype_gram(archetypes);
   const auto C = kernels::data_archetype_products(X, archetypes);
-  Kokkos::View<double**, Kokkos::LayoutRight, MemSpace> grad("kaa::archetypax_pgd.grad", X.extent(0), k);
+  Kokkos::View<double**, Kokkos::LayoutRight, MemSpace> grad("kaa::archetypax_pgd.grad",
+                                                             X.extent(0), k);
   const Matrix<S> W = weights;
   const long steps = steps_;
   const double lr = learning_rate_, eps = eps_;

@@ -13,7 +13,8 @@ template <class S>
 class ArchetypaxPgd final : public Transformer<S> {
  public:
   static constexpr const char* name = "archetypax_pgd";
-  static constexpr const char* summary = "archetypax's transform: fixed-step projected gradient from uniform";
+  static constexpr const char* summary =
+      "archetypax's transform: fixed-step projected gradient from uniform";
   static Schema schema();
   explicit ArchetypaxPgd(const nlohmann::json& params);
   void solve(const Matrix<S>& X, const Matrix<S>& archetypes, Matrix<S>& weights) override;

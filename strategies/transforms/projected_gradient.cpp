@@ -1,5 +1,6 @@
 #include "strategies/transforms/projected_gradient.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -11,24 +12,19 @@ namespace kaa::strategies {
 
 namespace {
 
-/// Largest eigenvalue of a small symmetric positive semi-definite matrix, by power iteration.
-double largest_eigenvalue(const std::vector<double>& G, std::size_t k) {
-  std::vector<double> v(k, 1.0 / std::sqrt(static_cast<double>(k))), next(k);
-  double lambda = 0;
-  for (int it = 0; it < 500; ++it) {
-    for (std::size_t a = 0; a < k; ++a) {
-      next[a] = 0;
-      for (std::size_t b = 0; b < k; ++b) next[a] += G[a * k + b] * v[b];
-    }
-    double norm = 0;
-    for (double x : next) norm += x * x;
-    norm = std::sqrt(norm);
-    if (norm == 0) return 0;
-    for (std::size_t a = 0; a < k; ++a) v[a] = next[a] / norm;
-    if (std::abs(norm - lambda) <= 1e-12 * norm) return norm;
-    lambda = norm;
+/// An upper bound of the largest eigenvalue of a symmetric positive semi-definite matrix: the
+/// smaller of its trace and its largest absolute row sum (Gershgorin). Power iteration is not safe
+/// here: it misses the top eigenvalue when its eigenvector is orthogonal to the start vector (e.g.
+/// two archetypes that are negatives of each other), and a step from too small a bound diverges.
+double eigenvalue_bound(const std::vector<double>& G, std::size_t k) {
+  double trace = 0, row_max = 0;
+  for (std::size_t a = 0; a < k; ++a) {
+    trace += G[a * k + a];
+    double row = 0;
+    for (std::size_t b = 0; b < k; ++b) row += std::abs(G[a * k + b]);
+    row_max = std::max(row_max, row);
   }
-  return lambda;
+  return std::min(trace, row_max);
 }
 
 }  // namespace
@@ -36,7 +32,9 @@ double largest_eigenvalue(const std::vector<double>& G, std::size_t k) {
 template <class S>
 Schema ProjectedGradient<S>::schema() {
   Schema s;
-  s.number("tol", 1e-10).positive().doc("a row stops when no weight changes by more than tol");
+  s.number("tol", 1e-10)
+      .positive()
+      .doc("a row stops when a projected-gradient step from it moves no weight by more than tol");
   s.integer("max_iter", 10000).min(1).doc("iteration cap per row");
   return s;
 }
@@ -53,36 +51,48 @@ void ProjectedGradient<S>::solve(const Matrix<S>& X, const Matrix<S>& archetypes
   const auto C = kernels::data_archetype_products(X, archetypes);
   auto G_host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), G);
   std::vector<double> g(G_host.data(), G_host.data() + k * k);
-  const double lipschitz = 2.0 * largest_eigenvalue(g, k);
+  const double lipschitz = 2.0 * eigenvalue_bound(g, k);
   const double step = lipschitz > 0 ? 1.0 / lipschitz : 0.0;
 
   using Work = Kokkos::View<double**, Kokkos::LayoutRight, MemSpace>;
-  Work w("kaa::pg.w", n, k), w_prev("kaa::pg.w_prev", n, k), y("kaa::pg.y", n, k);
+  Work w("kaa::pg.w", n, k), w_prev("kaa::pg.w_prev", n, k), y("kaa::pg.y", n, k),
+      probe("kaa::pg.probe", n, k);
   const Matrix<S> W = weights;
   const double tol = tol_;
   const long max_iter = max_iter_;
   Kokkos::parallel_for(
       "kaa::projected_gradient", Kokkos::RangePolicy<ExecSpace>(0, n),
       KOKKOS_LAMBDA(const std::size_t i) {
+        // out <- P(from - step * grad f(from)), grad f(v) = 2 (v G - x Z^T)
+        auto gradient_step = [&](const Work& from, const Work& out) {
+          for (std::size_t a = 0; a < k; ++a) {
+            double s = -C(i, a);
+            for (std::size_t b = 0; b < k; ++b) s += from(i, b) * G(b, a);
+            out(i, a) = from(i, a) - step * 2.0 * s;
+          }
+          kernels::euclidean_simplex_row(out, i);
+        };
         for (std::size_t j = 0; j < k; ++j) w(i, j) = y(i, j) = 1.0 / k;
         double t = 1.0;
         for (long it = 0; it < max_iter && step > 0; ++it) {
           for (std::size_t a = 0; a < k; ++a) w_prev(i, a) = w(i, a);
-          for (std::size_t a = 0; a < k; ++a) {
-            double s = -C(i, a);
-            for (std::size_t b = 0; b < k; ++b) s += y(i, b) * G(b, a);
-            w(i, a) = y(i, a) - step * 2.0 * s;
-          }
-          kernels::euclidean_simplex_row(w, i);
+          gradient_step(y, w);
           const double t_next = 0.5 * (1.0 + kernels::sqrt(1.0 + 4.0 * t * t));
-          double change = 0;
-          for (std::size_t a = 0; a < k; ++a) {
-            const double delta = w(i, a) - w_prev(i, a);
-            change = kernels::fabs(delta) > change ? kernels::fabs(delta) : change;
-            y(i, a) = w(i, a) + (t - 1.0) / t_next * delta;
-          }
+          for (std::size_t a = 0; a < k; ++a)
+            y(i, a) = w(i, a) + (t - 1.0) / t_next * (w(i, a) - w_prev(i, a));
           t = t_next;
-          if (change <= tol) break;
+          // Optimality test at w itself (a plain projected-gradient step barely moves it); the
+          // change between accelerated iterates can vanish away from the optimum.
+          gradient_step(w, probe);
+          double residual = 0;
+          for (std::size_t a = 0; a < k; ++a) {
+            const double r = kernels::fabs(probe(i, a) - w(i, a));
+            residual = r > residual ? r : residual;
+          }
+          if (residual <= tol) {
+            for (std::size_t a = 0; a < k; ++a) w(i, a) = probe(i, a);
+            break;
+          }
         }
         for (std::size_t j = 0; j < k; ++j) W(i, j) = static_cast<S>(w(i, j));
       });

@@ -218,8 +218,8 @@ TEST(Config, ShippedConfigsAllValidate) {
   int count = 0;
   for (const auto& entry : std::filesystem::directory_iterator(KAA_SOURCE_DIR "/configs")) {
     if (entry.path().extension() != ".json") continue;
-    EXPECT_NO_THROW(kaa::resolve_config(kaa::read_json_file(entry.path()), registry,
-                                        entry.path().string()))
+    EXPECT_NO_THROW(
+        kaa::resolve_config(kaa::read_json_file(entry.path()), registry, entry.path().string()))
         << entry.path();
     ++count;
   }

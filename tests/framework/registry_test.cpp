@@ -15,10 +15,10 @@
 namespace {
 
 const std::map<std::string, kaa::Kind> kKindOfFolder = {
-    {"datasets", kaa::Kind::dataset},   {"initializers", kaa::Kind::initializer},
-    {"losses", kaa::Kind::loss},        {"optimizers", kaa::Kind::optimizer},
+    {"datasets", kaa::Kind::dataset},     {"initializers", kaa::Kind::initializer},
+    {"losses", kaa::Kind::loss},          {"optimizers", kaa::Kind::optimizer},
     {"projectors", kaa::Kind::projector}, {"stopping", kaa::Kind::stopping},
-    {"metrics", kaa::Kind::metric},     {"transforms", kaa::Kind::transform}};
+    {"metrics", kaa::Kind::metric},       {"transforms", kaa::Kind::transform}};
 
 TEST(Registry, EveryStrategyFileIsRegisteredUnderItsKind) {
   kaa::Registry registry;
@@ -41,15 +41,24 @@ TEST(Registry, BaseModelStrategiesArePresent) {
   kaa::Registry registry;
   kaa::register_all(registry);
   const std::vector<std::pair<kaa::Kind, const char*>> expected = {
-      {kaa::Kind::initializer, "uniform_weights"}, {kaa::Kind::initializer, "kmeans_pp"},
-      {kaa::Kind::initializer, "from_file"},       {kaa::Kind::loss, "reconstruction"},
-      {kaa::Kind::loss, "entropy"},                {kaa::Kind::optimizer, "adam"},
-      {kaa::Kind::projector, "simplex_clamp"},     {kaa::Kind::projector, "knn_hull"},
-      {kaa::Kind::projector, "simplex_euclidean"}, {kaa::Kind::stopping, "loss_delta"},
-      {kaa::Kind::stopping, "max_iter"},           {kaa::Kind::stopping, "nan_guard"},
-      {kaa::Kind::metric, "rss"},                  {kaa::Kind::metric, "explained_variance"},
-      {kaa::Kind::dataset, "synthetic"},           {kaa::Kind::dataset, "file"},
-      {kaa::Kind::transform, "projected_gradient"}, {kaa::Kind::transform, "archetypax_pgd"}};
+      {kaa::Kind::initializer, "uniform_weights"},
+      {kaa::Kind::initializer, "kmeans_pp"},
+      {kaa::Kind::initializer, "from_file"},
+      {kaa::Kind::loss, "reconstruction"},
+      {kaa::Kind::loss, "entropy"},
+      {kaa::Kind::optimizer, "adam"},
+      {kaa::Kind::projector, "simplex_clamp"},
+      {kaa::Kind::projector, "knn_hull"},
+      {kaa::Kind::projector, "simplex_euclidean"},
+      {kaa::Kind::stopping, "loss_delta"},
+      {kaa::Kind::stopping, "max_iter"},
+      {kaa::Kind::stopping, "nan_guard"},
+      {kaa::Kind::metric, "rss"},
+      {kaa::Kind::metric, "explained_variance"},
+      {kaa::Kind::dataset, "synthetic"},
+      {kaa::Kind::dataset, "file"},
+      {kaa::Kind::transform, "projected_gradient"},
+      {kaa::Kind::transform, "archetypax_pgd"}};
 
   for (const auto& [kind, name] : expected) EXPECT_NE(registry.find(kind, name), nullptr) << name;
 }
@@ -67,7 +76,8 @@ TEST(Registry, EveryParameterIsDocumented) {
 
   for (const auto* info : registry.all()) {
     EXPECT_FALSE(info->summary.empty()) << info->name;
-    for (const auto& p : info->schema.params()) EXPECT_FALSE(p.doc.empty()) << info->name << "." << p.name;
+    for (const auto& p : info->schema.params())
+      EXPECT_FALSE(p.doc.empty()) << info->name << "." << p.name;
   }
 }
 
