@@ -19,9 +19,15 @@ void base_iteration(benchmark::State& state) {
   raw["model"]["precision"] = std::is_same_v<S, float> ? "float32" : "float64";
   raw["stopping"] = {{{"type", "max_iter"}, {"value", 1}}};
   const auto resolved = kaa::resolve_config(raw, registry, "base.json");
-  auto data = registry.make<kaa::Dataset, double>(
-      {{"type", "synthetic"}, {"n", n}, {"d", d}, {"n_archetypes", k}, {"noise", 0.05},
-       {"concentration", 1.0}, {"seed", 0}})->load(0);
+  auto data = registry
+                  .make<kaa::Dataset, double>({{"type", "synthetic"},
+                                               {"n", n},
+                                               {"d", d},
+                                               {"n_archetypes", k},
+                                               {"noise", 0.05},
+                                               {"concentration", 1.0},
+                                               {"seed", 0}})
+                  ->load(0);
   const auto X = kaa::to_device<S>(data.X, "X");
   kaa::Model<S> model(resolved, registry);
   auto params = kaa::allocate_parameters<S>("p", n, k, d);
@@ -33,8 +39,8 @@ void base_iteration(benchmark::State& state) {
   const double bytes = static_cast<double>(n) * d * sizeof(S);
   state.counters["X_bytes_per_s"] =
       benchmark::Counter(bytes * state.iterations(), benchmark::Counter::kIsRate);
-  state.counters["flops_per_s"] = benchmark::Counter(
-      6.0 * n * d * k * state.iterations(), benchmark::Counter::kIsRate);
+  state.counters["flops_per_s"] =
+      benchmark::Counter(6.0 * n * d * k * state.iterations(), benchmark::Counter::kIsRate);
 }
 
 void read_bandwidth(benchmark::State& state) {

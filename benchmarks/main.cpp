@@ -1,6 +1,8 @@
 // Kokkos first, then Google Benchmark, with the build's provenance in the output context.
 #include <benchmark/benchmark.h>
 
+#include <Kokkos_Core.hpp>
+
 #include "framework/kokkos_session.hpp"
 #include "kaa_version.hpp"
 
