@@ -97,7 +97,8 @@ TEST_P(Reference, StopsWhereArchetypaxStops) {
 TEST_P(Reference, FinalArchetypesAndWeightsMatchAfterTheSameUpdates) {
   const json meta = kaa::read_json_file(kReference / GetParam() / "meta.json");
   const Replay r = replay(GetParam(), meta["n_iterations"].get<std::size_t>());
-  const kaa::HostMatrix Z = kaa::read_matrix(kReference / GetParam() / "final_archetypes_working.csv");
+  const kaa::HostMatrix Z =
+      kaa::read_matrix(kReference / GetParam() / "final_archetypes_working.csv");
   const kaa::HostMatrix W = kaa::read_matrix(kReference / GetParam() / "final_weights.csv");
 
   ASSERT_EQ(r.archetypes.values.size(), Z.values.size());
