@@ -11,8 +11,8 @@ Kokkos::View<double**, Kokkos::LayoutRight, MemSpace> archetype_gram(const Matri
   const std::size_t k = Z.extent(0), d = Z.extent(1);
   Kokkos::View<double**, Kokkos::LayoutRight, MemSpace> G("kaa::gram", k, k);
   Kokkos::parallel_for(
-      "kaa::gram", Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<2>>({0, 0}, {k, k}),
-      KOKKOS_LAMBDA(const std::size_t a, const std::size_t b) {
+      "kaa::gram", Kokkos::RangePolicy<ExecSpace>(0, k * k), KOKKOS_LAMBDA(const std::size_t e) {
+        const std::size_t a = e / k, b = e % k;
         double s = 0;
         for (std::size_t f = 0; f < d; ++f) s += static_cast<double>(Z(a, f)) * Z(b, f);
         G(a, b) = s;

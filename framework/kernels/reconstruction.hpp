@@ -52,11 +52,8 @@ double reconstruction_pass(const Matrix<S>& X, const Matrix<S>& A, const Matrix<
     Kokkos::Experimental::contribute(gz_local, gz_scatter);
     const Matrix<S> gz_out = grad_archetypes;
     Kokkos::parallel_for(
-        "kaa::reconstruction_pass.add_gz",
-        Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<2>>({0, 0}, {k, d}),
-        KOKKOS_LAMBDA(const std::size_t j, const std::size_t f) {
-          gz_out(j, f) += gz_local(j, f);
-        });
+        "kaa::reconstruction_pass.add_gz", Kokkos::RangePolicy<ExecSpace>(0, k * d),
+        KOKKOS_LAMBDA(const std::size_t e) { gz_out(e / d, e % d) += gz_local(e / d, e % d); });
   }
   return total;
 }
