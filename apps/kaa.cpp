@@ -50,6 +50,16 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
   return vm;
 }
 
+kaa::Registry full_registry() {
+  kaa::Registry registry;
+  kaa::register_all(registry);
+  return registry;
+}
+
+std::vector<std::string> overrides_of(const po::variables_map& vm) {
+  return vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+}
+
 std::string timestamp() {
   const std::time_t now = std::time(nullptr);
   std::tm tm{};
@@ -99,10 +109,8 @@ int cmd_fit(const std::vector<std::string>& args) {
   if (vm["threads"].as<int>() < 0) throw po::error("--threads must be >= 0");
   kaa::logging::init_console(vm.count("quiet") ? kaa::logging::Level::warning
                                                : kaa::logging::Level::info);
-  kaa::Registry registry;
-  kaa::register_all(registry);
-  const auto overrides =
-      vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  const kaa::Registry registry = full_registry();
+  const auto overrides = overrides_of(vm);
   std::optional<std::string> data;
   if (vm.count("data")) data = vm["data"].as<std::string>();
   const nlohmann::json resolved =
@@ -148,8 +156,7 @@ int cmd_transform(const std::vector<std::string>& args) {
   }
   if (!vm.count("run") || !vm.count("data")) throw po::error("both --run and --data are required");
   kaa::logging::init_console(kaa::logging::Level::warning);
-  kaa::Registry registry;
-  kaa::register_all(registry);
+  const kaa::Registry registry = full_registry();
   std::optional<nlohmann::json> method;
   if (vm.count("method")) {
     std::vector<std::string> issues;
@@ -195,10 +202,8 @@ int cmd_validate(const std::vector<std::string>& args) {
     return 0;
   }
   if (!vm.count("config")) throw po::error("missing CONFIG");
-  kaa::Registry registry;
-  kaa::register_all(registry);
-  const auto overrides =
-      vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  const kaa::Registry registry = full_registry();
+  const auto overrides = overrides_of(vm);
   std::cout
       << load_config(vm["config"].as<std::string>(), overrides, std::nullopt, registry).dump(2)
       << "\n";
@@ -215,8 +220,7 @@ int cmd_list(const std::vector<std::string>& args) {
     std::cout << opts;
     return 0;
   }
-  kaa::Registry registry;
-  kaa::register_all(registry);
+  const kaa::Registry registry = full_registry();
   std::optional<kaa::Kind> only;
   if (vm.count("kind")) {
     std::vector<std::string> names;
