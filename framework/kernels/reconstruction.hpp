@@ -29,21 +29,38 @@ double reconstruction_pass(const Matrix<S>& X, const Matrix<S>& A, const Matrix<
   const Matrix<S> ga = grad_weights;
   const Vector<double> fw = feature_weight;
 
+  // Features are processed in blocks held in a small local array, so the inner loops run over
+  // contiguous features (vectorisable) without needing per-thread scratch of size d.
+  constexpr std::size_t block = 32;
   double total = 0;
   Kokkos::parallel_reduce(
       "kaa::reconstruction_pass", Kokkos::RangePolicy<ExecSpace>(0, n),
       KOKKOS_LAMBDA(const std::size_t i, double& acc) {
         auto gz = gz_scatter.access();
-        for (std::size_t f = 0; f < d; ++f) {
-          S r = X(i, f);
-          for (std::size_t j = 0; j < k; ++j) r -= A(i, j) * Z(j, f);
-          const double rd = static_cast<double>(r);
-          acc += (weighted ? fw(f) : 1.0) * rd * rd;
+        S r[block];
+        for (std::size_t f0 = 0; f0 < d; f0 += block) {
+          const std::size_t width = d - f0 < block ? d - f0 : block;
+          for (std::size_t b = 0; b < width; ++b) r[b] = X(i, f0 + b);
+          for (std::size_t j = 0; j < k; ++j) {
+            const S a = A(i, j);
+            for (std::size_t b = 0; b < width; ++b) r[b] -= a * Z(j, f0 + b);
+          }
+          for (std::size_t b = 0; b < width; ++b) {
+            const double rd = static_cast<double>(r[b]);
+            acc += (weighted ? fw(f0 + b) : 1.0) * rd * rd;
+          }
           if (want_ga) {
-            for (std::size_t j = 0; j < k; ++j) ga(i, j) += minus_two_scale * r * Z(j, f);
+            for (std::size_t j = 0; j < k; ++j) {
+              S dot = 0;
+              for (std::size_t b = 0; b < width; ++b) dot += r[b] * Z(j, f0 + b);
+              ga(i, j) += minus_two_scale * dot;
+            }
           }
           if (want_gz) {
-            for (std::size_t j = 0; j < k; ++j) gz(j, f) += minus_two_scale * A(i, j) * r;
+            for (std::size_t j = 0; j < k; ++j) {
+              const S c = minus_two_scale * A(i, j);
+              for (std::size_t b = 0; b < width; ++b) gz(j, f0 + b) += c * r[b];
+            }
           }
         }
       },
