@@ -157,6 +157,63 @@ TEST_F(Cli, TransformGivesSimplexWeightsOfNewPoints) {
   EXPECT_EQ(rows, 2);
 }
 
+TEST_F(Cli, Float64FitWritesDoubleWeights) {
+  const fs::path out = dir_ / "run";
+
+  const Result r = run("fit " + config({{"model", {{"precision", "float64"}}}}).string() +
+                       " --out " + out.string());
+
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(slurp(out / "weights.npy").find("'descr': '<f8'"), std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(slurp(out / "metrics.json"))["precision"], "float64");
+}
+
+TEST_F(Cli, NormalizedFitReportsArchetypesInOriginalUnits) {
+  // Two features on very different scales; archetypes stay inside the data's bounding box only if
+  // they are mapped back from z-scores.
+  std::string csv = "a,b\n";
+  for (int i = 0; i < 40; ++i)
+    csv += std::to_string(1000 + (i % 7) * 10) + "," + std::to_string(0.001 * (i % 5)) + "\n";
+  const auto data = file("scaled.csv", csv);
+  const fs::path out = dir_ / "run";
+
+  const Result r = run("fit " + config({{"model", {{"normalize", true}}}}).string() + " --data " +
+                       data.string() + " --out " + out.string());
+
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream lines(slurp(out / "archetypes.csv"));
+  std::string line;
+  std::getline(lines, line);  // header
+  int rows = 0;
+  while (std::getline(lines, line)) {
+    const double a = std::stod(line.substr(0, line.find(',')));
+    const double b = std::stod(line.substr(line.find(',') + 1));
+    EXPECT_GE(a, 1000 - 1e-6);
+    EXPECT_LE(a, 1060 + 1e-6);
+    EXPECT_GE(b, -1e-9);
+    EXPECT_LE(b, 0.004 + 1e-9);
+    ++rows;
+  }
+  EXPECT_EQ(rows, 3);
+}
+
+TEST_F(Cli, KilledFitLeavesNoRunFolder) {
+  // A fit far too long to finish, killed after a second.
+  const auto cfg = config({{"data", {{"n", 200000}, {"d", 20}}},
+                           {"stopping", {{{"type", "max_iter"}, {"value", 100000000}}}}});
+  const fs::path out = dir_ / "run";
+  const std::string command = "timeout -s KILL 1 " + std::string(KAA_BINARY) + " fit " +
+                              cfg.string() + " --out " + out.string() +
+                              " --threads=1 >/dev/null 2>&1";
+
+  const int status = std::system(command.c_str());
+
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 137) << "the fit was not killed mid-way";
+  EXPECT_FALSE(fs::exists(out));
+  EXPECT_FALSE(fs::exists(out / "metrics.json"));
+}
+
 TEST_F(Cli, ListPrintsEveryKindWithParameters) {
   const Result r = run("list");
 
