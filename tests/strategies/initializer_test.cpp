@@ -19,6 +19,8 @@
 #include "strategies/initializers/kmeans_pp.hpp"
 #include "strategies/initializers/uniform_weights.hpp"
 
+#include "tests/strategies/make_strategy.hpp"
+
 namespace {
 
 using kaa::strategies::FromFile;
@@ -26,13 +28,7 @@ using kaa::strategies::KmeansPP;
 using kaa::strategies::UniformWeights;
 using nlohmann::json;
 
-template <template <class> class Impl, class S>
-Impl<S> make(const json& raw = json::object()) {
-  std::vector<std::string> issues;
-  const json resolved = Impl<S>::schema().resolve(raw, "/initializer", issues);
-  EXPECT_TRUE(issues.empty());
-  return Impl<S>(resolved);
-}
+using kaa_test::make;
 
 kaa::HostMatrix random_matrix(std::size_t rows, std::size_t cols, std::uint64_t seed) {
   std::mt19937_64 rng(seed);

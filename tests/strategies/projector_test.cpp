@@ -13,17 +13,13 @@
 #include "strategies/projectors/simplex_clamp.hpp"
 #include "strategies/projectors/simplex_euclidean.hpp"
 
+#include "tests/strategies/make_strategy.hpp"
+
 namespace {
 
 using nlohmann::json;
 
-template <template <class> class Impl, class S>
-Impl<S> make(const json& raw = json::object()) {
-  std::vector<std::string> issues;
-  const json resolved = Impl<S>::schema().resolve(raw, "/projector", issues);
-  EXPECT_TRUE(issues.empty());
-  return Impl<S>(resolved);
-}
+using kaa_test::make;
 
 // ---------------------------------------------------------------------------------------------
 // simplex_clamp

@@ -12,17 +12,13 @@
 #include "strategies/transforms/archetypax_pgd.hpp"
 #include "strategies/transforms/projected_gradient.hpp"
 
+#include "tests/strategies/make_strategy.hpp"
+
 namespace {
 
 using nlohmann::json;
 
-template <template <class> class Impl, class S>
-Impl<S> make(const json& raw = json::object()) {
-  std::vector<std::string> issues;
-  const json resolved = Impl<S>::schema().resolve(raw, "/transform", issues);
-  EXPECT_TRUE(issues.empty());
-  return Impl<S>(resolved);
-}
+using kaa_test::make;
 
 /// ||x_i - w Z||^2 on the host.
 double objective(const kaa::HostMatrix& X, std::size_t i, const kaa::HostMatrix& Z,

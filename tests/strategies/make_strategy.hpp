@@ -1,0 +1,21 @@
+#pragma once
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace kaa_test {
+
+/// Builds strategy Impl<S> from raw parameters, with the schema's defaults filled; a parameter
+/// the schema rejects fails the calling test.
+template <template <class> class Impl, class S>
+Impl<S> make(const nlohmann::json& raw = nlohmann::json::object()) {
+  std::vector<std::string> issues;
+  const nlohmann::json resolved = Impl<S>::schema().resolve(raw, "/strategy", issues);
+  EXPECT_TRUE(issues.empty()) << (issues.empty() ? "" : issues.front());
+  return Impl<S>(resolved);
+}
+
+}  // namespace kaa_test
