@@ -1,52 +1,74 @@
 #include "framework/io/matrix_io.hpp"
 
+#include <algorithm>
 #include <bit>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <sstream>
+#include <string_view>
 
 #include "framework/error.hpp"
 #include "framework/io/atomic_file.hpp"
 
 namespace kaa {
 
+// .npy payloads are copied to and from memory as is, which is only right on a little-endian host.
+static_assert(std::endian::native == std::endian::little);
+
 namespace {
 
 std::string read_all(const std::filesystem::path& path) {
   std::error_code ec;
+  // An ifstream opens a directory happily and only fails on reading; say what is wrong instead.
   if (std::filesystem::is_directory(path, ec)) {
     throw InputError(path.string() + ": cannot open: is a directory");
   }
+  errno = 0;
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path.string() + ": cannot open: " + std::strerror(errno));
-  std::stringstream buffer;
+  std::ostringstream buffer;
   buffer << in.rdbuf();
   if (in.bad()) throw InputError(path.string() + ": read error: " + std::strerror(errno));
-  return buffer.str();
+  return std::move(buffer).str();
 }
 
+bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (is_blank(s.front()) || s.front() == '\r' || s.front() == '\n')) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && (is_blank(s.back()) || s.back() == '\r' || s.back() == '\n')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+// A line of nothing but commas (an empty spreadsheet row) has no cells at all.
 std::vector<std::string_view> split_cells(std::string_view line, bool comma) {
   std::vector<std::string_view> cells;
   if (comma) {
+    bool any = false;
     std::size_t start = 0;
     for (;;) {
       const auto pos = line.find(',', start);
-      std::string_view cell = line.substr(start, pos == std::string_view::npos ? pos : pos - start);
-      while (!cell.empty() && (cell.front() == ' ' || cell.front() == '\t')) cell.remove_prefix(1);
-      while (!cell.empty() && (cell.back() == ' ' || cell.back() == '\t')) cell.remove_suffix(1);
-      cells.push_back(cell);
+      cells.push_back(trim(line.substr(start, pos == std::string_view::npos ? pos : pos - start)));
+      any = any || !cells.back().empty();
       if (pos == std::string_view::npos) break;
       start = pos + 1;
     }
+    if (!any) cells.clear();
   } else {
     std::size_t i = 0;
     while (i < line.size()) {
-      while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+      while (i < line.size() && is_blank(line[i])) ++i;
       const std::size_t start = i;
-      while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
+      while (i < line.size() && !is_blank(line[i])) ++i;
       if (i > start) cells.push_back(line.substr(start, i - start));
     }
   }
@@ -54,206 +76,339 @@ std::vector<std::string_view> split_cells(std::string_view line, bool comma) {
 }
 
 bool parse_number(std::string_view cell, double& value) {
-  if (!cell.empty() && cell.front() == '+') cell.remove_prefix(1);
+  // from_chars rejects the leading '+' that spreadsheets and printf("%+g") write.
+  if (cell.size() > 1 && cell.front() == '+' && cell[1] != '-') cell.remove_prefix(1);
   const auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), value);
-  return ec == std::errc() && end == cell.data() + cell.size() && !cell.empty();
+  return !cell.empty() && ec == std::errc() && end == cell.data() + cell.size();
+}
+
+std::string at_line(const std::string& name, std::size_t line) {
+  return name + ":" + std::to_string(line) + ": ";
+}
+
+void append_shortest(std::string& out, double v) {
+  char buffer[32];  // the longest shortest form of a double is 24 characters
+  out.append(buffer, std::to_chars(buffer, buffer + sizeof(buffer), v).ptr);
+}
+
+std::string shortest(double v) {
+  std::string s;
+  append_shortest(s, v);
+  return s;
+}
+
+std::string cell_error(const std::string& name, std::size_t row, std::size_t col) {
+  return name + ": row " + std::to_string(row + 1) + ", column " + std::to_string(col + 1) + ": ";
+}
+
+struct NpyHeader {
+  std::string descr;
+  bool fortran_order = false;
+  std::vector<std::size_t> shape;
+};
+
+std::string shape_text(const std::vector<std::size_t>& shape) {
+  std::string s = "(";
+  for (std::size_t d = 0; d < shape.size(); ++d) s += (d ? ", " : "") + std::to_string(shape[d]);
+  return s + (shape.size() == 1 ? ",)" : ")");
+}
+
+// The header is a Python dict literal written by repr(), e.g.
+// {'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }
+NpyHeader parse_npy_header(std::string_view h, const std::string& name) {
+  auto malformed = [&] {
+    return InputError(name + ": malformed .npy header: " + std::string(trim(h)));
+  };
+  std::size_t i = 0;
+  auto peek = [&] {
+    while (i < h.size() && std::isspace(static_cast<unsigned char>(h[i]))) ++i;
+    return i < h.size() ? h[i] : '\0';
+  };
+  auto expect = [&](char c) {
+    if (peek() != c) throw malformed();
+    ++i;
+  };
+  auto quoted = [&] {
+    const char q = peek();
+    if (q != '\'' && q != '"') throw malformed();
+    const auto end = h.find(q, ++i);
+    if (end == std::string_view::npos) throw malformed();
+    std::string s(h.substr(i, end - i));
+    i = end + 1;
+    return s;
+  };
+  auto word = [&](std::string_view w) {
+    if (h.substr(i, w.size()) != w) return false;
+    i += w.size();
+    return true;
+  };
+
+  NpyHeader out;
+  bool has_descr = false, has_order = false, has_shape = false;
+  expect('{');
+  while (peek() != '}') {
+    const std::string key = quoted();
+    expect(':');
+    if (key == "descr") {
+      has_descr = true;
+      if (peek() == '[') {  // a structured dtype: kept whole, only to be named in the error
+        int depth = 0;
+        const std::size_t start = i;
+        do {
+          if (i >= h.size()) throw malformed();
+          depth += h[i] == '[' ? 1 : h[i] == ']' ? -1 : 0;
+          ++i;
+        } while (depth > 0);
+        out.descr = h.substr(start, i - start);
+      } else {
+        out.descr = quoted();
+      }
+    } else if (key == "fortran_order") {
+      has_order = true;
+      peek();
+      if (word("True")) {
+        out.fortran_order = true;
+      } else if (!word("False")) {
+        throw malformed();
+      }
+    } else if (key == "shape") {
+      has_shape = true;
+      expect('(');
+      while (peek() != ')') {
+        std::size_t v = 0;
+        const auto [end, ec] = std::from_chars(h.data() + i, h.data() + h.size(), v);
+        if (ec != std::errc()) throw malformed();
+        i = end - h.data();
+        word("L");  // Python 2 wrote dimensions as longs: (2L, 3L)
+        out.shape.push_back(v);
+        if (peek() == ',') {
+          ++i;
+        } else if (peek() != ')') {
+          throw malformed();
+        }
+      }
+      ++i;
+    } else {
+      throw malformed();
+    }
+    if (peek() == ',') ++i;
+  }
+  if (!has_descr || !has_order || !has_shape) throw malformed();
+  return out;
 }
 
 }  // namespace
 
 HostMatrix read_csv(const std::filesystem::path& path) {
-  const std::string text = read_all(path);
   const std::string name = path.string();
+  std::string text = read_all(path);
+  // Spreadsheets often start UTF-8 files with a byte-order mark; it would hide a first data row.
+  if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
   const bool comma = text.find(',') != std::string::npos;
+
   HostMatrix m;
-  std::size_t line_number = 0, start = 0;
-  bool first_content_line = true;
-  while (start <= text.size()) {
+  bool seen_content = false;
+  std::size_t line_number = 0;
+  std::size_t start = 0;
+  while (start < text.size()) {
     auto end = text.find('\n', start);
     if (end == std::string::npos) end = text.size();
-    std::string_view line(text.data() + start, end - start);
-    ++line_number;
+    const std::string_view line = trim(std::string_view(text).substr(start, end - start));
     start = end + 1;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.find_first_not_of(" \t") == std::string_view::npos) {
-      if (end == text.size()) break;
-      continue;
-    }
+    ++line_number;
+    if (line.empty()) continue;
+
     const auto cells = split_cells(line, comma);
     double value = 0;
-    if (first_content_line) {
-      first_content_line = false;
-      bool all_numbers = true;
-      for (auto c : cells) all_numbers = all_numbers && parse_number(c, value);
-      if (!all_numbers) continue;  // a header
+    if (!seen_content) {
+      seen_content = true;
+      if (!std::all_of(cells.begin(), cells.end(),
+                       [&](std::string_view c) { return parse_number(c, value); })) {
+        continue;  // a header
+      }
     }
-    if (m.rows == 0) m.cols = cells.size();
+    if (m.rows == 0) {
+      m.cols = cells.size();
+      if (m.cols == 0) throw InputError(name + ": zero columns");
+    }
     if (cells.size() != m.cols) {
-      throw InputError(name + ":" + std::to_string(line_number) + ": " +
-                       std::to_string(cells.size()) + " columns, expected " +
-                       std::to_string(m.cols));
+      throw InputError(at_line(name, line_number) + std::to_string(cells.size()) +
+                       " columns, expected " + std::to_string(m.cols));
     }
     for (std::size_t c = 0; c < cells.size(); ++c) {
+      const std::string where = at_line(name, line_number) + "column " + std::to_string(c + 1);
       if (!parse_number(cells[c], value)) {
-        throw InputError(name + ":" + std::to_string(line_number) + ": column " +
-                         std::to_string(c + 1) + ": not a number: \"" + std::string(cells[c]) +
-                         "\"");
+        throw InputError(where + ": not a number: \"" + std::string(cells[c]) + "\"");
       }
-      if (!std::isfinite(value)) {
-        throw InputError(name + ":" + std::to_string(line_number) + ": column " +
-                         std::to_string(c + 1) + ": NaN or Inf value");
-      }
+      if (!std::isfinite(value)) throw InputError(where + ": NaN or Inf value");
       m.values.push_back(value);
     }
     ++m.rows;
-    if (end == text.size()) break;
   }
   if (m.rows == 0) throw InputError(name + ": no data rows");
-  if (m.cols == 0) throw InputError(name + ": zero columns");
   return m;
 }
 
 HostMatrix read_npy(const std::filesystem::path& path) {
-  const std::string bytes = read_all(path);
   const std::string name = path.string();
-  if (bytes.size() < 10 || bytes.compare(0, 6, "\x93NUMPY") != 0) {
-    throw InputError(name + ": not a .npy file (bad magic)");
-  }
-  const int major = static_cast<unsigned char>(bytes[6]);
+  const std::string bytes = read_all(path);
+  if (!bytes.starts_with("\x93NUMPY")) throw InputError(name + ": not a .npy file (bad magic)");
+  if (bytes.size() < 10) throw InputError(name + ": truncated header");
+  auto byte = [&](std::size_t k) -> std::size_t { return static_cast<unsigned char>(bytes[k]); };
+  const std::size_t major = byte(6);
   std::size_t header_len = 0, header_start = 0;
   if (major == 1) {
-    header_len = static_cast<unsigned char>(bytes[8]) | (static_cast<unsigned char>(bytes[9]) << 8);
+    header_len = byte(8) | byte(9) << 8;
     header_start = 10;
-  } else if (major == 2 || major == 3) {
+  } else if (major == 2 || major == 3) {  // 3.0 only allows a UTF-8 header
     if (bytes.size() < 12) throw InputError(name + ": truncated header");
-    for (int b = 3; b >= 0; --b)
-      header_len = (header_len << 8) | static_cast<unsigned char>(bytes[8 + b]);
+    header_len = byte(8) | byte(9) << 8 | byte(10) << 16 | byte(11) << 24;
     header_start = 12;
   } else {
-    throw InputError(name + ": unsupported .npy version " + std::to_string(major));
+    throw InputError(name + ": unsupported .npy format version " + std::to_string(major) + "." +
+                     std::to_string(byte(7)));
   }
-  if (bytes.size() < header_start + header_len) throw InputError(name + ": truncated header");
-  const std::string header = bytes.substr(header_start, header_len);
+  if (bytes.size() - header_start < header_len) throw InputError(name + ": truncated header");
+  const NpyHeader header =
+      parse_npy_header(std::string_view(bytes).substr(header_start, header_len), name);
 
-  auto field = [&](const std::string& key) {
-    const auto k = header.find("'" + key + "'");
-    if (k == std::string::npos) throw InputError(name + ": header lacks '" + key + "'");
-    const auto colon = header.find(':', k);
-    return header.substr(colon + 1);
-  };
-  std::string descr = field("descr");
-  const auto q1 = descr.find('\''), q2 = descr.find('\'', q1 + 1);
-  descr = descr.substr(q1 + 1, q2 - q1 - 1);
-  std::size_t item = 0;
-  if (descr == "<f8" || (std::endian::native == std::endian::little && descr == "=f8")) item = 8;
-  if (descr == "<f4" || (std::endian::native == std::endian::little && descr == "=f4")) item = 4;
-  if (item == 0) {
-    throw InputError(name + ": unsupported dtype '" + descr + "' (expected '<f4' or '<f8')");
+  const std::string& d = header.descr;
+  // '|' (no byte order) and '=' (native, little-endian here) describe the same bytes as '<'.
+  const bool float_descr = d.size() == 3 && (d[0] == '<' || d[0] == '|' || d[0] == '=') &&
+                           d[1] == 'f' && (d[2] == '4' || d[2] == '8');
+  if (!float_descr) {
+    throw InputError(name + ": unsupported dtype '" + d + "' (expected '<f4' or '<f8')");
   }
-  const std::string fortran = field("fortran_order");
-  if (fortran.find("True") < fortran.find(',')) {
+  const std::size_t item = d[2] == '8' ? 8 : 4;
+  if (header.fortran_order) {
     throw InputError(name +
                      ": Fortran-ordered arrays are not supported; save with np.ascontiguousarray");
   }
-  std::string shape_text = field("shape");
-  shape_text = shape_text.substr(shape_text.find('(') + 1);
-  shape_text = shape_text.substr(0, shape_text.find(')'));
-  std::vector<std::size_t> shape;
-  for (auto cell : split_cells(shape_text, true)) {
-    if (cell.empty()) continue;
-    std::size_t v = 0;
-    std::from_chars(cell.data(), cell.data() + cell.size(), v);
-    shape.push_back(v);
-  }
-  if (shape.empty() || shape.size() > 2) {
-    throw InputError(name + ": expected a 1-D or 2-D array, got shape (" + shape_text + ")");
+  if (header.shape.empty() || header.shape.size() > 2) {
+    throw InputError(name + ": expected a 1-D or 2-D array, got shape " + shape_text(header.shape));
   }
   HostMatrix m;
-  m.rows = shape[0];
-  m.cols = shape.size() == 2 ? shape[1] : 1;
+  m.rows = header.shape[0];
+  m.cols = header.shape.size() == 2 ? header.shape[1] : 1;
   if (m.rows == 0 || m.cols == 0) {
-    throw InputError(name + ": empty array (shape (" + shape_text + "))");
+    throw InputError(name + ": empty array (shape " + shape_text(header.shape) + ")");
   }
-  const std::size_t data_start = header_start + header_len;
+  const std::size_t found = bytes.size() - header_start - header_len;
+  if (m.rows > std::numeric_limits<std::size_t>::max() / m.cols / item) {
+    throw InputError(name + ": shape " + shape_text(header.shape) + " is too large");
+  }
   const std::size_t expected = m.rows * m.cols * item;
-  if (bytes.size() - data_start < expected) {
+  if (found < expected) {
     throw InputError(name + ": truncated: expected " + std::to_string(expected) +
-                     " bytes of data, found " + std::to_string(bytes.size() - data_start));
+                     " bytes of data, found " + std::to_string(found));
   }
+
+  const char* data = bytes.data() + header_start + header_len;
   m.values.resize(m.rows * m.cols);
   for (std::size_t e = 0; e < m.values.size(); ++e) {
     double v;
     if (item == 8) {
-      std::memcpy(&v, bytes.data() + data_start + e * 8, 8);
+      std::memcpy(&v, data + e * 8, 8);
     } else {
       float f;
-      std::memcpy(&f, bytes.data() + data_start + e * 4, 4);
+      std::memcpy(&f, data + e * 4, 4);
       v = f;
     }
-    if (!std::isfinite(v)) {
-      throw InputError(name + ": row " + std::to_string(e / m.cols + 1) + ", column " +
-                       std::to_string(e % m.cols + 1) + ": NaN or Inf value");
-    }
+    if (!std::isfinite(v))
+      throw InputError(cell_error(name, e / m.cols, e % m.cols) + "NaN or Inf value");
     m.values[e] = v;
   }
   return m;
 }
 
 HostMatrix read_matrix(const std::filesystem::path& path) {
-  const std::string ext = path.extension().string();
+  std::string ext = path.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (ext == ".npy") return read_npy(path);
   if (ext == ".csv" || ext == ".txt" || ext == ".tsv" || ext == ".dat") return read_csv(path);
-  throw InputError(path.string() + ": unknown data format \"" + ext +
+  throw InputError(path.string() + ": unknown data format \"" + path.extension().string() +
                    "\" (expected .csv, .txt, .tsv, .dat or .npy)");
 }
 
+namespace {
+
+void check_shape(const std::filesystem::path& path, const HostMatrix& m) {
+  if (m.values.size() != m.rows * m.cols) {
+    throw Error(path.string() + ": cannot write: matrix holds " + std::to_string(m.values.size()) +
+                " values for shape (" + std::to_string(m.rows) + ", " + std::to_string(m.cols) +
+                ")");
+  }
+}
+
+}  // namespace
+
 void write_npy(const std::filesystem::path& path, const HostMatrix& m, NpyType type) {
+  check_shape(path, m);
   const bool f32 = type == NpyType::float32;
   std::string header = std::string("{'descr': '") + (f32 ? "<f4" : "<f8") +
                        "', 'fortran_order': False, 'shape': (" + std::to_string(m.rows) + ", " +
                        std::to_string(m.cols) + "), }";
-  // Pad so the data start is 64-byte aligned, header ending in '\n' (format spec 1.0).
-  const std::size_t total = ((10 + header.size() + 1 + 63) / 64) * 64;
-  header.append(total - 10 - header.size() - 1, ' ');
+  // Spaces then '\n' up to a 64-byte boundary, so readers can map the data aligned.
+  const std::size_t preamble_size = 10;
+  const std::size_t total = (preamble_size + header.size() + 1 + 63) / 64 * 64;
+  header.append(total - preamble_size - header.size() - 1, ' ');
   header += '\n';
+  const std::size_t len = header.size();
+  const char preamble[preamble_size] = {'\x93',
+                                        'N',
+                                        'U',
+                                        'M',
+                                        'P',
+                                        'Y',
+                                        1,
+                                        0,
+                                        static_cast<char>(len & 0xff),
+                                        static_cast<char>(len >> 8)};
+
   write_file_atomically(path, [&](std::ostream& os) {
-    const std::size_t len = header.size();
-    const char preamble[10] = {'\x93',
-                               'N',
-                               'U',
-                               'M',
-                               'P',
-                               'Y',
-                               1,
-                               0,
-                               static_cast<char>(len & 0xff),
-                               static_cast<char>(len >> 8)};
-    os.write(preamble, 10);
+    os.write(preamble, preamble_size);
     os.write(header.data(), static_cast<std::streamsize>(header.size()));
-    for (double v : m.values) {
-      if (f32) {
-        const float f = static_cast<float>(v);
-        os.write(reinterpret_cast<const char*>(&f), 4);
-      } else {
-        os.write(reinterpret_cast<const char*>(&v), 8);
+    if (!f32) {
+      os.write(reinterpret_cast<const char*>(m.values.data()),
+               static_cast<std::streamsize>(m.values.size() * sizeof(double)));
+      return;
+    }
+    std::vector<float> chunk;
+    const std::size_t chunk_size = 1 << 16;
+    for (std::size_t begin = 0; begin < m.values.size(); begin += chunk_size) {
+      const std::size_t end = std::min(m.values.size(), begin + chunk_size);
+      chunk.clear();
+      for (std::size_t e = begin; e < end; ++e) {
+        const float f = static_cast<float>(m.values[e]);
+        // Infinity would be written silently and then refused by every reader.
+        if (std::isfinite(m.values[e]) && !std::isfinite(f)) {
+          throw Error(cell_error(path.string(), e / m.cols, e % m.cols) + "value " +
+                      shortest(m.values[e]) + " is out of float32 range");
+        }
+        chunk.push_back(f);
       }
+      os.write(reinterpret_cast<const char*>(chunk.data()),
+               static_cast<std::streamsize>(chunk.size() * sizeof(float)));
     }
   });
 }
 
 void write_csv(const std::filesystem::path& path, const HostMatrix& m,
                const std::vector<std::string>& header) {
+  check_shape(path, m);
   write_file_atomically(path, [&](std::ostream& os) {
     for (std::size_t c = 0; c < header.size(); ++c) os << (c ? "," : "") << header[c];
     if (!header.empty()) os << '\n';
-    char buffer[64];
+    std::string line;
     for (std::size_t i = 0; i < m.rows; ++i) {
+      line.clear();
       for (std::size_t j = 0; j < m.cols; ++j) {
-        const auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer), m(i, j));
-        if (j) os << ',';
-        os.write(buffer, end - buffer);
+        if (j) line += ',';
+        append_shortest(line, m(i, j));
       }
-      os << '\n';
+      line += '\n';
+      os << line;
     }
   });
 }
