@@ -3,10 +3,12 @@
 Run from the repository root, inside a venv that already has the pinned
 packages (see tests/reference/README.md):
 
-    python tests/reference/make_fixtures.py
+    python tests/reference/make_fixtures.py            # all cases
+    python tests/reference/make_fixtures.py mix10d     # one case
 
-It installs nothing. For each case it writes tests/reference/<case>/ with
-X.csv, initial_weights.csv, initial_archetypes.csv, loss_history.csv,
+With no arguments each case runs in its own subprocess. It installs nothing.
+For each case it writes tests/reference/<case>/ with X.csv,
+initial_weights.csv, initial_archetypes.csv, loss_history.csv,
 final_archetypes_working.csv, final_weights.csv,
 final_archetypes_reported.csv and meta.json.
 
@@ -40,7 +42,7 @@ VERSIONS = {
     "numpy": np.__version__,
     "python": platform.python_version(),
 }
-print("versions:", ", ".join(f"{k}={v}" for k, v in VERSIONS.items()))
+print("versions:", ", ".join(f"{k}={v}" for k, v in VERSIONS.items()), flush=True)
 
 OUT_DIR = Path(__file__).resolve().parent
 MAX_ITER = 500
@@ -217,12 +219,23 @@ def run_case(name, gen, data_seed, k, normalize, seed):
     }
     (folder / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
     print(f"{name}: n={n} d={d} k={k} normalize={normalize} iters={n_it} stop={stop} "
-          f"loss {lh[0]:.6g} -> {lh[-1]:.6g} init_rows={chosen} roundtrip_err={inv_err:.2e}")
+          f"loss {lh[0]:.6g} -> {lh[-1]:.6g} init_rows={chosen} roundtrip_err={inv_err:.2e}", flush=True)
 
 
 def main():
-    for case in CASES:
-        run_case(*case)
+    # Every archetypax iteration compiles a new executable (see
+    # _JnpClearingCaches); as a second safeguard against running out of memory
+    # maps, each case runs in its own Python process.
+    by_name = {c[0]: c for c in CASES}
+    if len(sys.argv) > 1:
+        for name in sys.argv[1:]:
+            run_case(*by_name[name])
+        return
+    import subprocess
+    for name in by_name:
+        rc = subprocess.run([sys.executable, __file__, name]).returncode
+        if rc != 0:
+            sys.exit(f"case {name} failed with exit code {rc}")
 
 
 if __name__ == "__main__":
