@@ -83,13 +83,8 @@ class Registry {
     using F = Impl<float>;
     StrategyInfo info{KindOf<Interface>::value, F::name, F::summary, F::schema(), 0};
     if constexpr (requires { F::blocks; }) info.blocks = F::blocks;
-    Entry entry{std::move(info), Factory<Interface, float>([](const nlohmann::json& p) {
-                  return std::unique_ptr<Interface<float>>(new Impl<float>(p));
-                }),
-                Factory<Interface, double>([](const nlohmann::json& p) {
-                  return std::unique_ptr<Interface<double>>(new Impl<double>(p));
-                })};
-    insert(std::move(entry));
+    insert(Entry{std::move(info), factory<Interface, Impl, float>(),
+                 factory<Interface, Impl, double>()});
   }
 
   /// Builds a strategy from its resolved node ({"type": name, ...params}).
@@ -108,6 +103,11 @@ class Registry {
  private:
   template <template <class> class Interface, class S>
   using Factory = std::function<std::unique_ptr<Interface<S>>(const nlohmann::json&)>;
+
+  template <template <class> class Interface, template <class> class Impl, class S>
+  static Factory<Interface, S> factory() {
+    return [](const nlohmann::json& p) { return std::unique_ptr<Interface<S>>(new Impl<S>(p)); };
+  }
 
   struct Entry {
     StrategyInfo info;
