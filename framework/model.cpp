@@ -2,30 +2,64 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
+
+#include "framework/config/config.hpp"
+#include "framework/kernels/mixing.hpp"
 
 namespace kaa {
 
 template <class S>
 Model<S>::Model(const nlohmann::json& resolved, const Registry& registry)
-    : n_archetypes_(resolved.at("model").at("n_archetypes").get<std::size_t>()) {
+    : n_archetypes_(resolved.at("model").at("n_archetypes").get<std::size_t>()),
+      n_column_archetypes_(resolved.at("model").value("n_column_archetypes", std::size_t{0})),
+      blocks_(needed_blocks(resolved, registry)) {
   for (const auto& node : resolved.at("initializers"))
     initializers_.push_back(registry.make<Initializer, S>(node));
   for (const auto& node : resolved.at("loss")) losses_.push_back(registry.make<LossTerm, S>(node));
   optimizer_ = registry.make<Optimizer, S>(resolved.at("optimizer"));
-  weight_projector_ = registry.make<Projector, S>(resolved.at("projectors").at("weights"));
-  archetype_projector_ = registry.make<Projector, S>(resolved.at("projectors").at("archetypes"));
+  const auto& projectors = resolved.at("projectors");
+  for (Block b : kBlocks) {
+    if ((blocks_ & bit(b)) == 0) continue;
+    const std::string key = to_string(b);
+    projectors_[b] = registry.make<Projector, S>(
+        projectors.contains(key) ? projectors.at(key) : nlohmann::json{{"type", "none"}});
+  }
+  for (const auto& node : resolved.value("hooks", nlohmann::json::array()))
+    hooks_.push_back(registry.make<Hook, S>(node));
   for (const auto& node : resolved.at("stopping"))
     stopping_.push_back(registry.make<StoppingRule, S>(node));
   for (const auto& node : resolved.at("metrics"))
     metrics_.push_back(registry.make<Metric, S>(node));
   transformer_ = registry.make<Transformer, S>(resolved.at("transform"));
 
+  if ((blocks_ & (bit(Block::column_mixing) | bit(Block::column_weights))) &&
+      n_column_archetypes_ == 0) {
+    throw ConfigError({"/model/n_column_archetypes: must be >= 1 for a model with column blocks"});
+  }
   unsigned covered = 0;
   for (const auto& init : initializers_) covered |= init->blocks();
-  if ((covered & static_cast<unsigned>(Block::weights)) == 0)
-    throw ConfigError({"/initializers: nothing initialises the weights (e.g. uniform_weights)"});
-  if ((covered & static_cast<unsigned>(Block::archetypes)) == 0)
-    throw ConfigError({"/initializers: nothing initialises the archetypes (e.g. kmeans_pp)"});
+  // With mixing weights the archetypes are derived, so only B needs a start.
+  const unsigned required =
+      (blocks_ & bit(Block::mixing)) ? (blocks_ & ~bit(Block::archetypes)) : blocks_;
+  for (Block b : kBlocks) {
+    if ((required & bit(b)) && (covered & bit(b)) == 0) {
+      throw ConfigError({std::string("/initializers: nothing initialises the ") + to_string(b) +
+                         " block (e.g. " + (b == Block::weights ? "uniform_weights" : "kmeans_pp") +
+                         ")"});
+    }
+  }
+}
+
+template <class S>
+Parameters<S> Model<S>::allocate(std::size_t n, std::size_t d) const {
+  return allocate_parameters<S>("kaa::params",
+                                BlockShape{n, d, n_archetypes_, n_column_archetypes_, blocks_});
+}
+
+template <class S>
+void Model<S>::derive_archetypes(const Matrix<S>& X, Parameters<S>& params) const {
+  if (params.has(Block::mixing)) kernels::mixing_times_data(params.mixing, X, params.archetypes);
 }
 
 template <class S>
@@ -34,6 +68,7 @@ void Model<S>::initialize(const Matrix<S>& X, Parameters<S>& params, std::uint64
   for (std::size_t i = 0; i < initializers_.size(); ++i) {
     initializers_[i]->initialize(X, params, seed + 0x9e3779b97f4a7c15ULL * (i + 1));
   }
+  derive_archetypes(X, params);
 }
 
 template <class S>
@@ -51,10 +86,27 @@ FitTrace Model<S>::iterate(const Matrix<S>& X, Parameters<S>& params,
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
   FitTrace trace;
-  Parameters<S> grad = allocate_parameters<S>(
-      "kaa::grad", params.weights.extent(0), params.weights.extent(1), params.archetypes.extent(1));
-  optimizer_->init(params);
+  Parameters<S> grad = allocate_like<S>("kaa::grad", params);
+  optimizer_->init(X, params);
   FitProgress state{0, &trace.losses, 0.0};
+
+  bool track_best = false;
+  for (const auto& hook : hooks_) track_best = track_best || hook->uses_best();
+  Parameters<S> best;
+  double best_loss = std::numeric_limits<double>::infinity();
+  if (track_best) best = allocate_like<S>("kaa::best", params);
+
+  HookContext<S> ctx{X,
+                     params,
+                     0,
+                     trace.losses,
+                     [this, &X](const Parameters<S>& p) { return objective(X, p); },
+                     [this, &X, &params] { optimizer_->init(X, params); },
+                     [&] {
+                       if (!track_best || !std::isfinite(best_loss)) return false;
+                       copy_parameters(best, params);
+                       return true;
+                     }};
 
   auto stop_with = [&](const std::optional<std::string>& reason, bool failure) {
     if (!reason) return false;
@@ -62,12 +114,21 @@ FitTrace Model<S>::iterate(const Matrix<S>& X, Parameters<S>& params,
     trace.diverged = failure;
     return true;
   };
+  const bool with_gradient = optimizer_->needs_gradient();
 
   for (;;) {
-    Kokkos::deep_copy(grad.weights, S(0));
-    Kokkos::deep_copy(grad.archetypes, S(0));
     double loss = 0;
-    for (auto& term : losses_) loss += term->value_and_grad(X, params, grad);
+    if (with_gradient) {
+      for (Block b : kBlocks)
+        if (grad.has(b)) Kokkos::deep_copy(grad.block(b), S(0));
+      for (auto& term : losses_) loss += term->value_and_grad(X, params, grad);
+      if (params.has(Block::mixing)) {
+        kernels::chain_to_mixing(grad.archetypes, X, grad.mixing);
+        Kokkos::deep_copy(grad.archetypes, S(0));
+      }
+    } else {
+      loss = objective(X, params);
+    }
     trace.losses.push_back(loss);
     state.seconds = elapsed();
     // A non-finite objective is never a result, whatever rules the config names.
@@ -75,6 +136,11 @@ FitTrace Model<S>::iterate(const Matrix<S>& X, Parameters<S>& params,
       trace.stop_reason = "diverged: non-finite loss at update " + std::to_string(state.updates);
       trace.diverged = true;
       break;
+    }
+    // The best parameters are the ones the loss was evaluated at, i.e. before this update.
+    if (track_best && loss < best_loss) {
+      best_loss = loss;
+      copy_parameters(params, best);
     }
     bool stop = false;
     for (auto& rule : stopping_) {
@@ -85,10 +151,14 @@ FitTrace Model<S>::iterate(const Matrix<S>& X, Parameters<S>& params,
     }
     if (stop) break;
 
-    optimizer_->step(params, grad);
-    weight_projector_->project(params.weights, X);
-    archetype_projector_->project(params.archetypes, X);
+    optimizer_->step(X, params, grad);
+    for (auto& [block, projector] : projectors_)
+      if (block != Block::archetypes || !params.has(Block::mixing))
+        projector->project(params.block(block), X);
+    derive_archetypes(X, params);
     ++state.updates;
+    ctx.updates = state.updates;
+    for (auto& hook : hooks_) hook->after_update(ctx);
     state.seconds = elapsed();
     if (progress && progress_every > 0 && state.updates % progress_every == 0)
       progress(state.updates, loss);
@@ -101,6 +171,8 @@ FitTrace Model<S>::iterate(const Matrix<S>& X, Parameters<S>& params,
     }
     if (stop) break;
   }
+  if (!trace.diverged)
+    for (auto& hook : hooks_) hook->on_finish(ctx);
   Kokkos::fence();
   trace.updates = state.updates;
   trace.seconds = elapsed();

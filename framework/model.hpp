@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,9 +31,13 @@ class Model {
   Model(const nlohmann::json& resolved, const Registry& registry);
 
   std::size_t n_archetypes() const { return n_archetypes_; }
+  /// The blocks this model optimises (bit set of Block).
+  unsigned blocks() const { return blocks_; }
+  /// Parameters of the right shapes for n x d data.
+  Parameters<S> allocate(std::size_t n, std::size_t d) const;
 
   /// Runs the initializers, then the loop: evaluate loss and gradient, record the loss, step,
-  /// project, ask the stopping rules. Throws ConfigError when the initializers leave a block unset.
+  /// project, run the hooks, ask the stopping rules.
   FitTrace fit(const Matrix<S>& X, Parameters<S>& params, std::uint64_t seed,
                const ProgressCallback& progress = {}, std::size_t progress_every = 0);
 
@@ -51,12 +56,16 @@ class Model {
   void compute_metrics(const MetricInputs<S>& in, nlohmann::json& out);
 
  private:
-  std::size_t n_archetypes_;
+  /// Z = B X when the archetypes are parameterised by mixing weights.
+  void derive_archetypes(const Matrix<S>& X, Parameters<S>& params) const;
+
+  std::size_t n_archetypes_, n_column_archetypes_;
+  unsigned blocks_;
   std::vector<std::unique_ptr<Initializer<S>>> initializers_;
   std::vector<std::unique_ptr<LossTerm<S>>> losses_;
   std::unique_ptr<Optimizer<S>> optimizer_;
-  std::unique_ptr<Projector<S>> weight_projector_;
-  std::unique_ptr<Projector<S>> archetype_projector_;
+  std::map<Block, std::unique_ptr<Projector<S>>> projectors_;
+  std::vector<std::unique_ptr<Hook<S>>> hooks_;
   std::vector<std::unique_ptr<StoppingRule<S>>> stopping_;
   std::vector<std::unique_ptr<Metric<S>>> metrics_;
   std::unique_ptr<Transformer<S>> transformer_;

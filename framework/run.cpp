@@ -113,7 +113,7 @@ FitSummary fit_typed(const nlohmann::json& resolved, const Registry& registry,
   }
   Model<S> model(resolved, registry);
   const Matrix<S> X = to_device<S>(X_fit, "kaa::X");
-  Parameters<S> params = allocate_parameters<S>("kaa::params", n, k, d);
+  Parameters<S> params = model.allocate(n, d);
 
   logging::info("fitting k=" + std::to_string(k) + " on " + data.description +
                 " (n=" + std::to_string(n) + ", d=" + std::to_string(d) + ", " +
@@ -165,12 +165,14 @@ FitSummary fit_typed(const nlohmann::json& resolved, const Registry& registry,
     for (std::size_t f = 0; f < d; ++f) host(f) = scaling.std[f] * scaling.std[f];
     Kokkos::deep_copy(in.squared_error_scale, host);
   }
-  model.compute_metrics(in, metrics);
-
   if (normalize) {
     for (std::size_t j = 0; j < k; ++j)
       for (std::size_t f = 0; f < d; ++f) Z(j, f) = Z(j, f) * scaling.std[f] + scaling.mean[f];
   }
+  in.archetypes_original = Z;
+  in.true_archetypes = data.true_archetypes;
+  model.compute_metrics(in, metrics);
+
   std::vector<std::string> header;
   for (std::size_t f = 0; f < d; ++f) header.push_back("f" + std::to_string(f));
   write_csv(staging / "archetypes.csv", Z, header);

@@ -75,6 +75,9 @@ const Schema& model_schema() {
     s.choice("precision", "float32", {"float32", "float64"})
         .doc("scalar type of every array and kernel");
     s.integer("seed", 42).non_negative().doc("seed of every random choice in the fit");
+    s.integer("n_column_archetypes", 0)
+        .non_negative()
+        .doc("column archetypes kc (biarchetypal models; 0 when unused)");
     s.boolean("normalize", false)
         .doc("fit on z-scored features (std < 1e-10 -> 1); results reported in original units");
     return s;
@@ -130,20 +133,38 @@ nlohmann::json resolve_list(const nlohmann::json& raw, const char* key, Kind kin
   return out;
 }
 
-const char* block_name(unsigned block) {
-  return block == static_cast<unsigned>(Block::weights) ? "weights" : "archetypes";
+std::string block_names(unsigned blocks) {
+  std::string out;
+  for (Block b : kBlocks)
+    if (blocks & bit(b)) out += (out.empty() ? "" : ", ") + std::string(to_string(b));
+  return out;
+}
+
+unsigned declared_blocks(const Registry& registry, Kind kind, const nlohmann::json& node) {
+  if (!node.is_object()) return kBaseBlocks;
+  const StrategyInfo* info = registry.find(kind, node["type"].get<std::string>());
+  return info == nullptr || info->blocks == 0 ? kBaseBlocks : info->blocks;
 }
 
 }  // namespace
+
+unsigned needed_blocks(const nlohmann::json& resolved, const Registry& registry) {
+  unsigned blocks = kBaseBlocks;
+  if (resolved.contains("optimizer"))
+    blocks |= declared_blocks(registry, Kind::optimizer, resolved["optimizer"]);
+  if (resolved.contains("loss") && resolved["loss"].is_array())
+    for (const auto& term : resolved["loss"]) blocks |= declared_blocks(registry, Kind::loss, term);
+  return blocks;
+}
 
 nlohmann::json resolve_config(const nlohmann::json& raw, const Registry& registry,
                               const std::string& source) {
   std::vector<std::string> issues;
   if (!raw.is_object()) throw ConfigError({source + ": expected a JSON object at the top level"});
 
-  const std::vector<std::string> sections{"$comment",     "name",    "model",     "data",
-                                          "initializers", "loss",    "optimizer", "projectors",
-                                          "stopping",     "metrics", "transform"};
+  const std::vector<std::string> sections{"$comment",     "name",     "model",     "data",
+                                          "initializers", "loss",     "optimizer", "projectors",
+                                          "hooks",        "stopping", "metrics",   "transform"};
   for (const auto& [key, value] : raw.items()) {
     if (std::find(sections.begin(), sections.end(), key) == sections.end()) {
       std::string msg = pointer_append("", key) + ": unknown key";
@@ -180,35 +201,53 @@ nlohmann::json resolve_config(const nlohmann::json& raw, const Registry& registr
   }
 
   out["projectors"] = nlohmann::json::object();
+  const unsigned blocks = needed_blocks(out, registry);
   const nlohmann::json projectors = raw.value("projectors", nlohmann::json::object());
   if (!projectors.is_object()) {
-    issues.push_back("/projectors: expected an object with keys weights, archetypes, got " +
+    issues.push_back("/projectors: expected an object with keys " + block_names(blocks) + ", got " +
                      show_value(projectors));
   } else {
+    std::vector<std::string> allowed;
+    for (Block b : kBlocks)
+      if (blocks & bit(b)) allowed.push_back(to_string(b));
     for (const auto& [key, value] : projectors.items()) {
-      if (key != "weights" && key != "archetypes" && key != "$comment") {
-        std::string msg = "/projectors/" + key + ": unknown key";
-        const auto guess = closest_match(key, {"weights", "archetypes"});
-        if (!guess.empty()) msg += " (did you mean \"" + guess + "\"?)";
-        issues.push_back(msg + "; allowed: weights, archetypes");
-      }
+      if (key == "$comment" || std::find(allowed.begin(), allowed.end(), key) != allowed.end())
+        continue;
+      std::string msg = "/projectors/" + key + ": unknown key";
+      const auto guess = closest_match(key, allowed);
+      if (!guess.empty()) msg += " (did you mean \"" + guess + "\"?)";
+      issues.push_back(
+          msg + "; allowed here: " + block_names(blocks) +
+          " (the other blocks exist only when the optimizer or a loss term uses them)");
     }
-    for (unsigned block :
-         {static_cast<unsigned>(Block::weights), static_cast<unsigned>(Block::archetypes)}) {
-      const std::string key = block_name(block);
+    for (Block b : kBlocks) {
+      if ((blocks & bit(b)) == 0) continue;
+      const std::string key = to_string(b);
       const std::string path = "/projectors/" + key;
       auto node = resolve_strategy_node(projectors.value(key, nlohmann::json("none")),
                                         Kind::projector, registry, path, issues);
       if (node.is_object()) {
         const StrategyInfo* info = registry.find(Kind::projector, node["type"]);
-        if ((info->blocks & block) == 0) {
+        if ((info->blocks & bit(b)) == 0) {
           issues.push_back(path + "/type: projector \"" + info->name + "\" cannot be applied to " +
-                           key + " (it applies to " + block_name(info->blocks) + ")");
+                           key + " (it applies to " + block_names(info->blocks) + ")");
+        }
+        // A derived block would be overwritten after every step; projecting it is a mistake.
+        if (b == Block::archetypes && (blocks & bit(Block::mixing)) && info->name != "none") {
+          issues.push_back(path + "/type: projector \"" + info->name +
+                           "\" on archetypes cannot be combined with /optimizer/type \"" +
+                           (out["optimizer"].is_object()
+                                ? out["optimizer"]["type"].get<std::string>()
+                                : std::string("?")) +
+                           "\", which parameterises archetypes as mixing x X (they are in the hull "
+                           "by construction); use \"none\"");
         }
       }
       out["projectors"][key] = node;
     }
   }
+  out["hooks"] = resolve_list(raw.value("hooks", nlohmann::json::array()), "hooks", Kind::hook,
+                              registry, issues);
 
   if (require("stopping")) {
     out["stopping"] = resolve_list(raw["stopping"], "stopping", Kind::stopping, registry, issues);
@@ -224,6 +263,27 @@ nlohmann::json resolve_config(const nlohmann::json& raw, const Registry& registr
   out["transform"] =
       resolve_strategy_node(raw.value("transform", nlohmann::json("projected_gradient")),
                             Kind::transform, registry, "/transform", issues);
+
+  // Cross-section checks only make sense on a config whose every node resolved.
+  if (issues.empty()) {
+    auto check = [&](Kind kind, const nlohmann::json& node, const std::string& path) {
+      const StrategyInfo* info = registry.find(kind, node["type"].get<std::string>());
+      if (info != nullptr && info->check) info->check(out, path, issues);
+    };
+    check(Kind::dataset, out["data"], "/data");
+    check(Kind::optimizer, out["optimizer"], "/optimizer");
+    check(Kind::transform, out["transform"], "/transform");
+    for (const auto& [key, node] : out["projectors"].items())
+      check(Kind::projector, node, "/projectors/" + key);
+    const std::pair<const char*, Kind> lists[] = {{"initializers", Kind::initializer},
+                                                  {"loss", Kind::loss},
+                                                  {"hooks", Kind::hook},
+                                                  {"stopping", Kind::stopping},
+                                                  {"metrics", Kind::metric}};
+    for (const auto& [key, kind] : lists)
+      for (std::size_t i = 0; i < out[key].size(); ++i)
+        check(kind, out[key][i], pointer_append(std::string("/") + key, i));
+  }
 
   if (!issues.empty()) {
     for (auto& issue : issues) issue = source + ": " + issue;

@@ -28,6 +28,9 @@ nlohmann::json resolve_strategy_node(const nlohmann::json& node, Kind kind,
                                      const Registry& registry, const std::string& path,
                                      std::vector<std::string>& issues);
 
+/// The blocks a resolved config's optimizer and loss terms need (always weights and archetypes).
+unsigned needed_blocks(const nlohmann::json& resolved, const Registry& registry);
+
 /// The schema of the "model" section.
 const Schema& model_schema();
 

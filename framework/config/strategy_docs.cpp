@@ -47,11 +47,19 @@ std::string strategy_reference(const Registry& registry, bool markdown, std::opt
       const StrategyInfo* info = registry.find(kind, name);
       if (markdown) {
         os << "### " << to_string(kind) << " `" << name << "`\n\n" << info->summary << ".";
-        if (kind == Kind::projector) {
-          os << " Applies to: "
-             << ((info->blocks & static_cast<unsigned>(Block::weights)) ? "weights " : "")
-             << ((info->blocks & static_cast<unsigned>(Block::archetypes)) ? "archetypes" : "")
-             << ".";
+        const char* label = kind == Kind::projector   ? " Applies to: "
+                            : kind == Kind::optimizer ? " Updates: "
+                            : kind == Kind::loss      ? " Reads: "
+                                                      : nullptr;
+        if (label != nullptr && info->blocks != 0) {
+          os << label;
+          bool first = true;
+          for (Block b : kBlocks) {
+            if ((info->blocks & bit(b)) == 0) continue;
+            os << (first ? "" : ", ") << to_string(b);
+            first = false;
+          }
+          os << ".";
         }
         os << "\n\n";
       } else {

@@ -1,18 +1,24 @@
 #pragma once
+#include <optional>
+
 #include <nlohmann/json.hpp>
 
+#include "framework/host_matrix.hpp"
 #include "framework/types.hpp"
 
 namespace kaa {
 
 /// What a metric sees after a fit: the data and parameters in the space the model was fitted in,
 /// and per feature the factor std_f^2 that turns a squared error there into original units
-/// (empty when the data were not standardised).
+/// (empty when the data were not standardised). Archetypes in original units and the data set's
+/// known true archetypes (if any) serve metrics that compare against ground truth.
 template <class S>
 struct MetricInputs {
   Matrix<S> X;
   Parameters<S> params;
   Vector<double> squared_error_scale;
+  HostMatrix archetypes_original{};
+  std::optional<HostMatrix> true_archetypes{};
 };
 
 /// Adds one or more named values to the run's metrics.

@@ -3,15 +3,19 @@
 
 namespace kaa {
 
-/// Moves the parameters along the (already summed) gradient.
-/// Contract: init() is called once with the starting parameters before the first step; step()
-/// updates `params` in place and may update `grad` (e.g. clip it).
+/// Moves the parameters: a gradient method along the (already summed) gradient, or a block
+/// solver that updates blocks in closed form from X.
+/// Contract: init() is called with the starting parameters before the first step (and again when
+/// a hook resets the optimizer); step() updates the blocks it declares (StrategyInfo::blocks) in
+/// place and may update `grad` (e.g. clip it). When needs_gradient() is false the model only
+/// evaluates the objective and `grad` holds zeros.
 template <class S>
 class Optimizer {
  public:
   virtual ~Optimizer() = default;
-  virtual void init(const Parameters<S>& params) = 0;
-  virtual void step(Parameters<S>& params, Parameters<S>& grad) = 0;
+  virtual void init(const Matrix<S>& X, const Parameters<S>& params) = 0;
+  virtual void step(const Matrix<S>& X, Parameters<S>& params, Parameters<S>& grad) = 0;
+  virtual bool needs_gradient() const { return true; }
 };
 
 }  // namespace kaa

@@ -4,8 +4,8 @@ namespace kaa {
 
 const std::vector<Kind>& all_kinds() {
   static const std::vector<Kind> kinds{Kind::dataset,   Kind::initializer, Kind::loss,
-                                       Kind::optimizer, Kind::projector,   Kind::stopping,
-                                       Kind::metric,    Kind::transform};
+                                       Kind::optimizer, Kind::projector,   Kind::hook,
+                                       Kind::stopping,  Kind::metric,      Kind::transform};
   return kinds;
 }
 
@@ -21,6 +21,8 @@ const char* to_string(Kind kind) {
       return "optimizer";
     case Kind::projector:
       return "projector";
+    case Kind::hook:
+      return "hook";
     case Kind::stopping:
       return "stopping";
     case Kind::metric:

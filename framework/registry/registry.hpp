@@ -11,6 +11,7 @@
 #include "framework/config/schema.hpp"
 #include "framework/error.hpp"
 #include "framework/interfaces/dataset.hpp"
+#include "framework/interfaces/hook.hpp"
 #include "framework/interfaces/initializer.hpp"
 #include "framework/interfaces/loss_term.hpp"
 #include "framework/interfaces/metric.hpp"
@@ -21,7 +22,17 @@
 
 namespace kaa {
 
-enum class Kind { dataset, initializer, loss, optimizer, projector, stopping, metric, transform };
+enum class Kind {
+  dataset,
+  initializer,
+  loss,
+  optimizer,
+  projector,
+  hook,
+  stopping,
+  metric,
+  transform
+};
 
 const std::vector<Kind>& all_kinds();
 const char* to_string(Kind kind);
@@ -49,6 +60,10 @@ struct KindOf<Projector> {
   static constexpr Kind value = Kind::projector;
 };
 template <>
+struct KindOf<Hook> {
+  static constexpr Kind value = Kind::hook;
+};
+template <>
 struct KindOf<StoppingRule> {
   static constexpr Kind value = Kind::stopping;
 };
@@ -67,7 +82,15 @@ struct StrategyInfo {
   std::string name;
   std::string summary;
   Schema schema;
-  unsigned blocks = 0;  // projectors: the Block values it may be applied to
+  /// Block bit set. Projectors: the blocks it may be applied to. Optimizers: the blocks it
+  /// updates. Losses: the blocks it reads. Optimizers and losses that name mixing or the column
+  /// blocks make the model allocate them. 0 = kBaseBlocks for optimizers and losses.
+  unsigned blocks = 0;
+  /// Cross-section checks run after the whole config resolved (e.g. "this solver needs the
+  /// reconstruction loss"): appends one issue per problem, naming the keys.
+  using Check = std::function<void(const nlohmann::json& resolved_config, const std::string& path,
+                                   std::vector<std::string>& issues)>;
+  Check check;
 };
 
 /// The factory of strategies. A value, filled explicitly by register_all(); every main and test
@@ -75,14 +98,17 @@ struct StrategyInfo {
 ///
 /// A strategy is a class template Impl<S> deriving from Interface<S>, constructible from its
 /// resolved parameters (const nlohmann::json&), with static members `name`, `summary` and
-/// `schema()` (and `blocks` for projectors).
+/// `schema()`; optionally `blocks` (see StrategyInfo) and
+/// `static void check_config(const nlohmann::json& config, const std::string& path,
+/// std::vector<std::string>& issues)`.
 class Registry {
  public:
   template <template <class> class Interface, template <class> class Impl>
   void add() {
     using F = Impl<float>;
-    StrategyInfo info{KindOf<Interface>::value, F::name, F::summary, F::schema(), 0};
+    StrategyInfo info{KindOf<Interface>::value, F::name, F::summary, F::schema(), 0, {}};
     if constexpr (requires { F::blocks; }) info.blocks = F::blocks;
+    if constexpr (requires { &F::check_config; }) info.check = &F::check_config;
     insert(Entry{std::move(info), factory<Interface, Impl, float>(),
                  factory<Interface, Impl, double>()});
   }

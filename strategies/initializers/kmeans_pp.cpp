@@ -4,6 +4,7 @@
 
 #include "framework/error.hpp"
 #include "framework/kernels/counter_rng.hpp"
+#include "framework/kernels/mixing.hpp"
 
 namespace kaa::strategies {
 
@@ -70,6 +71,7 @@ void KmeansPP<S>::initialize(const Matrix<S>& X, Parameters<S>& params, std::uin
     }
     if (next == n) next = last_positive;  // rounding left the target just past the end
   }
+  if (params.has(Block::mixing)) kernels::set_mixing_one_hot(params.mixing, chosen_);
 }
 
 template class KmeansPP<float>;

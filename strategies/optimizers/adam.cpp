@@ -52,16 +52,14 @@ Adam<S>::Adam(const nlohmann::json& p)
       clip_(p.at("clip").get<double>()) {}
 
 template <class S>
-void Adam<S>::init(const Parameters<S>& params) {
+void Adam<S>::init(const Matrix<S>&, const Parameters<S>& params) {
   count_ = 0;
-  mu_ = allocate_parameters<S>("kaa::adam.mu", params.weights.extent(0), params.weights.extent(1),
-                               params.archetypes.extent(1));
-  nu_ = allocate_parameters<S>("kaa::adam.nu", params.weights.extent(0), params.weights.extent(1),
-                               params.archetypes.extent(1));
+  mu_ = allocate_like<S>("kaa::adam.mu", params);
+  nu_ = allocate_like<S>("kaa::adam.nu", params);
 }
 
 template <class S>
-void Adam<S>::step(Parameters<S>& params, Parameters<S>& grad) {
+void Adam<S>::step(const Matrix<S>&, Parameters<S>& params, Parameters<S>& grad) {
   ++count_;
   // Bias corrections in the working precision, as optax computes them.
   const S bias1 = S(1) - static_cast<S>(std::pow(static_cast<S>(b1_), static_cast<S>(count_)));
@@ -71,9 +69,11 @@ void Adam<S>::step(Parameters<S>& params, Parameters<S>& grad) {
                       static_cast<S>(eps_), static_cast<S>(eps_root_), static_cast<S>(clip_));
   std::apply(
       [&](auto... a) {
-        adam_update(params.weights, grad.weights, mu_.weights, nu_.weights, a..., bias1, bias2);
-        adam_update(params.archetypes, grad.archetypes, mu_.archetypes, nu_.archetypes, a..., bias1,
-                    bias2);
+        for (Block b : kBlocks) {
+          if (params.has(b))
+            adam_update(params.block(b), grad.block(b), mu_.block(b), nu_.block(b), a..., bias1,
+                        bias2);
+        }
       },
       args);
 }

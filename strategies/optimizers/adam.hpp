@@ -6,7 +6,7 @@
 
 namespace kaa::strategies {
 
-/// optax.adam on both blocks jointly, after archetypax's element-wise clip of the gradient:
+/// optax.adam on every block jointly, after archetypax's element-wise clip of the gradient:
 ///   g <- clip(g, -c, c); m <- b1 m + (1 - b1) g; v <- b2 v + (1 - b2) g^2; t <- t + 1;
 ///   p <- p - lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t) + eps_root) + eps).
 /// (optax scale_by_adam + scale_by_learning_rate; Kingma & Ba, ICLR 2015.)
@@ -19,8 +19,8 @@ class Adam final : public Optimizer<S> {
   static Schema schema();
   explicit Adam(const nlohmann::json& params);
 
-  void init(const Parameters<S>& params) override;
-  void step(Parameters<S>& params, Parameters<S>& grad) override;
+  void init(const Matrix<S>& X, const Parameters<S>& params) override;
+  void step(const Matrix<S>& X, Parameters<S>& params, Parameters<S>& grad) override;
 
  private:
   double learning_rate_, b1_, b2_, eps_, eps_root_, clip_;

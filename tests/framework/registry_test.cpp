@@ -17,8 +17,9 @@ namespace {
 const std::map<std::string, kaa::Kind> kKindOfFolder = {
     {"datasets", kaa::Kind::dataset},     {"initializers", kaa::Kind::initializer},
     {"losses", kaa::Kind::loss},          {"optimizers", kaa::Kind::optimizer},
-    {"projectors", kaa::Kind::projector}, {"stopping", kaa::Kind::stopping},
-    {"metrics", kaa::Kind::metric},       {"transforms", kaa::Kind::transform}};
+    {"projectors", kaa::Kind::projector}, {"hooks", kaa::Kind::hook},
+    {"stopping", kaa::Kind::stopping},    {"metrics", kaa::Kind::metric},
+    {"transforms", kaa::Kind::transform}};
 
 TEST(Registry, EveryStrategyFileIsRegisteredUnderItsKind) {
   kaa::Registry registry;

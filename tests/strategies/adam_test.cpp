@@ -63,7 +63,7 @@ void compare(const Settings& s, std::uint64_t seed) {
   std::vector<double> hostA = A0.values, hostZ = Z0.values;
   HostAdam refA{s, {}, {}, 0}, refZ{s, {}, {}, 0};
 
-  adam.init(params);
+  adam.init({}, params);
   bool beyond_clip = false;
   for (int step = 0; step < 5; ++step) {
     const kaa::HostMatrix gA = random_matrix(n, k, rng, -4.0, 4.0),
@@ -71,7 +71,7 @@ void compare(const Settings& s, std::uint64_t seed) {
     for (double g : gA.values) beyond_clip |= std::abs(g) > (s.clip > 0 ? s.clip : 1.0);
     kaa::Parameters<double> grad{kaa::to_device<double>(gA, "gA"),
                                  kaa::to_device<double>(gZ, "gZ")};
-    adam.step(params, grad);
+    adam.step({}, params, grad);
     refA.step(hostA, gA.values);
     refZ.step(hostZ, gZ.values);
     const kaa::HostMatrix A = kaa::to_host(params.weights), Z = kaa::to_host(params.archetypes);
@@ -109,11 +109,11 @@ TEST(Adam, ClippingChangesTheResult) {
     kaa::strategies::Adam<double> adam(resolved);
     auto params = kaa::allocate_parameters<double>("p", 1, 1, 1);
     auto grad = kaa::allocate_parameters<double>("g", 1, 1, 1);
-    adam.init(params);
+    adam.init({}, params);
     for (double g : {3.0, -5.0, 2.0}) {
       Kokkos::deep_copy(grad.weights, g);
       Kokkos::deep_copy(grad.archetypes, -g);
-      adam.step(params, grad);
+      adam.step({}, params, grad);
     }
     finals.push_back(kaa::to_host(params.weights).values);
   }
@@ -129,11 +129,11 @@ TEST(Adam, InitRestartsTheMoments) {
   for (int run = 0; run < 2; ++run) {
     auto params = kaa::allocate_parameters<double>("p", 2, 2, 2);
     auto grad = kaa::allocate_parameters<double>("g", 2, 2, 2);
-    adam.init(params);
+    adam.init({}, params);
     for (double g : {0.3, -0.2, 0.7}) {
       Kokkos::deep_copy(grad.weights, g);
       Kokkos::deep_copy(grad.archetypes, g);
-      adam.step(params, grad);
+      adam.step({}, params, grad);
     }
     results.push_back(kaa::to_host(params.weights)(0, 0));
   }

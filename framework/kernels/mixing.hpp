@@ -1,0 +1,48 @@
+#pragma once
+#include <vector>
+
+#include <Kokkos_Core.hpp>
+
+#include "framework/types.hpp"
+
+namespace kaa::kernels {
+
+/// Z = B X (k x d) for mixing weights B (k x n), accumulated in double.
+template <class S>
+void mixing_times_data(const Matrix<S>& B, const Matrix<S>& X, const Matrix<S>& Z) {
+  const std::size_t k = B.extent(0), n = B.extent(1), d = X.extent(1);
+  Kokkos::parallel_for(
+      "kaa::mixing_times_data", Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<2>>({0, 0}, {k, d}),
+      KOKKOS_LAMBDA(const std::size_t j, const std::size_t f) {
+        double s = 0;
+        for (std::size_t i = 0; i < n; ++i) s += static_cast<double>(B(j, i)) * X(i, f);
+        Z(j, f) = static_cast<S>(s);
+      });
+}
+
+/// gB += gZ X^T (k x n): the chain rule through Z = B X, in one pass over X.
+template <class S>
+void chain_to_mixing(const Matrix<S>& gZ, const Matrix<S>& X, const Matrix<S>& gB) {
+  const std::size_t k = gZ.extent(0), n = X.extent(0), d = X.extent(1);
+  Kokkos::parallel_for(
+      "kaa::chain_to_mixing", Kokkos::RangePolicy<ExecSpace>(0, n),
+      KOKKOS_LAMBDA(const std::size_t i) {
+        for (std::size_t j = 0; j < k; ++j) {
+          double s = 0;
+          for (std::size_t f = 0; f < d; ++f) s += static_cast<double>(gZ(j, f)) * X(i, f);
+          gB(j, i) += static_cast<S>(s);
+        }
+      });
+}
+
+/// B(j, :) = e_{rows[j]}: mixing weights that select data rows (for initializers that pick
+/// points).
+template <class S>
+void set_mixing_one_hot(const Matrix<S>& B, const std::vector<std::size_t>& rows) {
+  auto host = Kokkos::create_mirror_view(B);
+  Kokkos::deep_copy(host, S(0));
+  for (std::size_t j = 0; j < rows.size() && j < B.extent(0); ++j) host(j, rows[j]) = S(1);
+  Kokkos::deep_copy(B, host);
+}
+
+}  // namespace kaa::kernels
