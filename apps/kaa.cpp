@@ -11,6 +11,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "framework/checkpoint/checkpoint_store.hpp"
 #include "framework/config/config.hpp"
 #include "framework/config/strategy_docs.hpp"
 #include "framework/error.hpp"
@@ -93,6 +94,8 @@ int cmd_fit(const std::vector<std::string>& args) {
       "data", po::value<std::string>(), "fit this CSV or .npy file instead of the config's data")(
       "out", po::value<std::string>(), "run folder to write (default runs/<name>-<time>)")(
       "overwrite", "replace an existing run folder")(
+      "resume", po::value<std::string>(),
+      "continue the killed fit of this run folder from its last checkpoint")(
       "set", po::value<std::vector<std::string>>()->composing(),
       "override a config value: <json pointer>=<json value>, e.g. /model/n_archetypes=4")(
       "threads", po::value<int>()->default_value(0), "host threads (0 = all cores)")(
@@ -105,21 +108,36 @@ int cmd_fit(const std::vector<std::string>& args) {
     std::cout << opts;
     return 0;
   }
-  if (!vm.count("config")) throw po::error("missing CONFIG (e.g. kaa fit configs/base.json)");
+  const bool resume = vm.count("resume") > 0;
+  if (resume && (vm.count("config") || vm.count("data") || vm.count("set") || vm.count("out") ||
+                 vm.count("overwrite"))) {
+    throw po::error(
+        "--resume takes the run folder only; the config and data come from its "
+        "checkpoint");
+  }
+  if (!resume && !vm.count("config"))
+    throw po::error("missing CONFIG (e.g. kaa fit configs/base.json)");
   if (vm["threads"].as<int>() < 0) throw po::error("--threads must be >= 0");
   kaa::logging::init_console(vm.count("quiet") ? kaa::logging::Level::warning
                                                : kaa::logging::Level::info);
   const kaa::Registry registry = full_registry();
-  const auto overrides = overrides_of(vm);
-  std::optional<std::string> data;
-  if (vm.count("data")) data = vm["data"].as<std::string>();
-  const nlohmann::json resolved =
-      load_config(vm["config"].as<std::string>(), overrides, data, registry);
+  nlohmann::json resolved;
+  if (resume) {
+    const fs::path run = vm["resume"].as<std::string>();
+    resolved = kaa::resolve_config(kaa::checkpoint_config(run), registry,
+                                   kaa::CheckpointStore::folder_for(run).string());
+  } else {
+    std::optional<std::string> data;
+    if (vm.count("data")) data = vm["data"].as<std::string>();
+    resolved = load_config(vm["config"].as<std::string>(), overrides_of(vm), data, registry);
+  }
 
   kaa::KokkosSession kokkos(vm["threads"].as<int>());
   kaa::FitOptions options;
-  options.out_dir = vm.count("out") ? fs::path(vm["out"].as<std::string>())
-                                    : default_run_folder(resolved["name"].get<std::string>());
+  options.resume = resume;
+  options.out_dir = resume            ? fs::path(vm["resume"].as<std::string>())
+                    : vm.count("out") ? fs::path(vm["out"].as<std::string>())
+                                      : default_run_folder(resolved["name"].get<std::string>());
   options.overwrite = vm.count("overwrite") > 0;
   options.progress_every = vm["progress-every"].as<std::size_t>();
   const kaa::FitSummary s = kaa::run_fit(resolved, registry, options);

@@ -80,33 +80,67 @@ FitTrace Model<S>::fit(const Matrix<S>& X, Parameters<S>& params, std::uint64_t 
 
 template <class S>
 FitTrace Model<S>::iterate(const Matrix<S>& X, Parameters<S>& params,
-                           const ProgressCallback& progress, std::size_t progress_every) {
+                           const ProgressCallback& progress, std::size_t progress_every,
+                           const CheckpointPolicy* checkpoint, const SavedState* resume) {
   const auto start = std::chrono::steady_clock::now();
+  double seconds_before = 0;  // time spent before a resume
   auto elapsed = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return seconds_before +
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
   FitTrace trace;
   Parameters<S> grad = allocate_like<S>("kaa::grad", params);
   optimizer_->init(X, params);
   FitProgress state{0, &trace.losses, 0.0};
 
-  bool track_best = false;
-  for (const auto& hook : hooks_) track_best = track_best || hook->uses_best();
-  Parameters<S> best;
+  // Always kept: hooks may restore it, and after a divergence it is what the run reports.
+  Parameters<S> best = allocate_like<S>("kaa::best", params);
   double best_loss = std::numeric_limits<double>::infinity();
-  if (track_best) best = allocate_like<S>("kaa::best", params);
+  std::size_t best_update = 0;
+
+  if (resume != nullptr) {
+    const auto& sc = resume->scalars;
+    resume->get_parameters("params", params);
+    trace.losses = sc.at("losses").get<std::vector<double>>();
+    state.updates = sc.at("updates").get<std::size_t>();
+    seconds_before = sc.at("seconds").get<double>();
+    best_loss = sc.at("best_loss").is_null() ? std::numeric_limits<double>::infinity()
+                                             : sc.at("best_loss").get<double>();
+    best_update = sc.at("best_update").get<std::size_t>();
+    if (std::isfinite(best_loss)) resume->get_parameters("best", best);
+    optimizer_->load_state(*resume, "optimizer");
+    for (std::size_t h = 0; h < hooks_.size(); ++h)
+      hooks_[h]->load_state(*resume, "hook" + std::to_string(h));
+  }
 
   HookContext<S> ctx{X,
                      params,
-                     0,
+                     state.updates,
                      trace.losses,
                      [this, &X](const Parameters<S>& p) { return objective(X, p); },
                      [this, &X, &params] { optimizer_->init(X, params); },
                      [&] {
-                       if (!track_best || !std::isfinite(best_loss)) return false;
+                       if (!std::isfinite(best_loss)) return false;
                        copy_parameters(best, params);
                        return true;
                      }};
+
+  auto save = [&] {
+    SavedState saved;
+    saved.scalars["updates"] = state.updates;
+    saved.scalars["losses"] = trace.losses;
+    saved.scalars["seconds"] = elapsed();
+    saved.scalars["best_loss"] =
+        std::isfinite(best_loss) ? nlohmann::json(best_loss) : nlohmann::json(nullptr);
+    saved.scalars["best_update"] = best_update;
+    saved.put_parameters("params", params);
+    if (std::isfinite(best_loss)) saved.put_parameters("best", best);
+    optimizer_->save_state(saved, "optimizer");
+    for (std::size_t h = 0; h < hooks_.size(); ++h)
+      hooks_[h]->save_state(saved, "hook" + std::to_string(h));
+    checkpoint->write(saved);
+  };
+  double last_checkpoint = elapsed();
 
   auto stop_with = [&](const std::optional<std::string>& reason, bool failure) {
     if (!reason) return false;
@@ -138,8 +172,9 @@ FitTrace Model<S>::iterate(const Matrix<S>& X, Parameters<S>& params,
       break;
     }
     // The best parameters are the ones the loss was evaluated at, i.e. before this update.
-    if (track_best && loss < best_loss) {
+    if (loss < best_loss) {
       best_loss = loss;
+      best_update = state.updates;
       copy_parameters(params, best);
     }
     bool stop = false;
@@ -170,12 +205,27 @@ FitTrace Model<S>::iterate(const Matrix<S>& X, Parameters<S>& params,
       }
     }
     if (stop) break;
+    if (checkpoint != nullptr && checkpoint->write) {
+      const bool by_count =
+          checkpoint->every_updates > 0 && state.updates % checkpoint->every_updates == 0;
+      const bool by_time =
+          checkpoint->every_seconds > 0 && elapsed() - last_checkpoint >= checkpoint->every_seconds;
+      if (by_count || by_time) {
+        save();
+        last_checkpoint = elapsed();
+      }
+    }
   }
-  if (!trace.diverged)
+  if (trace.diverged) {
+    if (std::isfinite(best_loss)) copy_parameters(best, params);
+  } else {
     for (auto& hook : hooks_) hook->on_finish(ctx);
+  }
   Kokkos::fence();
   trace.updates = state.updates;
   trace.seconds = elapsed();
+  trace.best_loss = best_loss;
+  trace.best_update = best_update;
   return trace;
 }
 

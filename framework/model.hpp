@@ -19,6 +19,17 @@ struct FitTrace {
   std::string stop_reason;
   bool diverged = false;
   double seconds = 0.0;
+  /// The lowest recorded loss and the update count at which the parameters had it. After a
+  /// divergence the parameters are reset to these (they are never a result, but a diagnosis).
+  double best_loss = 0.0;
+  std::size_t best_update = 0;
+};
+
+/// When and where the loop saves its state so that a killed fit can be resumed exactly.
+struct CheckpointPolicy {
+  std::size_t every_updates = 0;  // 0 = not by count
+  double every_seconds = 0.0;     // 0 = not by time
+  std::function<void(const SavedState&)> write;
 };
 
 /// Called every `progress_every` updates with the update count and the latest loss.
@@ -41,9 +52,11 @@ class Model {
   FitTrace fit(const Matrix<S>& X, Parameters<S>& params, std::uint64_t seed,
                const ProgressCallback& progress = {}, std::size_t progress_every = 0);
 
-  /// Only the loop, from the given parameters (used when the start is known, e.g. in tests).
+  /// Only the loop, from the given parameters (used when the start is known, e.g. in tests), or
+  /// from a saved state (`resume`, which then also supplies the parameters).
   FitTrace iterate(const Matrix<S>& X, Parameters<S>& params, const ProgressCallback& progress = {},
-                   std::size_t progress_every = 0);
+                   std::size_t progress_every = 0, const CheckpointPolicy* checkpoint = nullptr,
+                   const SavedState* resume = nullptr);
 
   void initialize(const Matrix<S>& X, Parameters<S>& params, std::uint64_t seed);
 

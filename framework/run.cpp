@@ -1,5 +1,6 @@
 #include "framework/run.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -7,6 +8,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "framework/checkpoint/checkpoint_store.hpp"
 #include "framework/config/config.hpp"
 #include "framework/host_transfer.hpp"
 #include "framework/io/atomic_file.hpp"
@@ -57,6 +59,36 @@ bool all_finite(const HostMatrix& m) {
 fs::path staging_folder(const fs::path& out) {
   const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
   return parent / ("." + out.filename().string() + ".tmp-" + std::to_string(::getpid()));
+}
+
+/// Removes staging folders of this run left by processes that no longer exist (killed fits).
+void remove_stale_staging(const fs::path& out) {
+  const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
+  const std::string prefix = "." + out.filename().string() + ".tmp-";
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(parent, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string pid_text = name.substr(prefix.size());
+    if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
+    const pid_t pid = static_cast<pid_t>(std::stol(pid_text));
+    if (::kill(pid, 0) != 0 && errno == ESRCH) fs::remove_all(entry.path(), ec);
+  }
+}
+
+/// FNV-1a over the data's shape and values: a resumed fit must see the same data.
+std::string fingerprint(const HostMatrix& X) {
+  std::uint64_t h = 1469598103934665603ULL;
+  auto mix = [&](const void* p, std::size_t bytes) {
+    const auto* c = static_cast<const unsigned char*>(p);
+    for (std::size_t i = 0; i < bytes; ++i) h = (h ^ c[i]) * 1099511628211ULL;
+  };
+  mix(&X.rows, sizeof X.rows);
+  mix(&X.cols, sizeof X.cols);
+  mix(X.values.data(), X.values.size() * sizeof(double));
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
 }
 
 void prepare_output(const fs::path& out, bool overwrite, const fs::path& staging) {
@@ -122,7 +154,33 @@ FitSummary fit_typed(const nlohmann::json& resolved, const Registry& registry,
   const auto progress = [](std::size_t updates, double loss) {
     logging::info("update " + std::to_string(updates) + ": loss " + std::to_string(loss));
   };
-  const FitTrace trace = model.fit(X, params, seed, progress, options.progress_every);
+  const CheckpointStore store(CheckpointStore::folder_for(options.out_dir));
+  const std::string data_id = fingerprint(data.X);
+  CheckpointPolicy policy;
+  policy.every_updates = resolved.at("checkpoint").at("every").get<std::size_t>();
+  policy.every_seconds = resolved.at("checkpoint").at("seconds").get<double>();
+  policy.write = [&](SavedState state) {
+    state.scalars["config"] = resolved;
+    state.scalars["data_fingerprint"] = data_id;
+    store.save(state);
+    logging::info("checkpoint saved at update " + state.scalars["updates"].dump() + " in " +
+                  store.folder().string());
+  };
+  FitTrace trace;
+  if (options.resume) {
+    const SavedState state = store.load();
+    if (state.scalars.value("data_fingerprint", std::string()) != data_id) {
+      throw InputError(store.folder().string() +
+                       ": the data differ from the data the checkpoint was taken on (" +
+                       data.description + ")");
+    }
+    logging::info("resuming from update " + state.scalars.at("updates").dump() + " (" +
+                  store.folder().string() + ")");
+    trace = model.iterate(X, params, progress, options.progress_every, &policy, &state);
+  } else {
+    model.initialize(X, params, seed);
+    trace = model.iterate(X, params, progress, options.progress_every, &policy);
+  }
 
   nlohmann::json metrics;
   metrics["status"] = trace.diverged ? "diverged" : "ok";
@@ -151,8 +209,22 @@ FitSummary fit_typed(const nlohmann::json& resolved, const Registry& registry,
   if (trace.diverged || !finite) {
     metrics["status"] = "diverged";
     if (!trace.diverged) metrics["stop_reason"] = "diverged: non-finite parameters";
-    logging::error("fit diverged (" + metrics["stop_reason"].get<std::string>() +
-                   "); no archetypes or weights written");
+    std::string kept = "no archetypes or weights written";
+    // The model reset the parameters to the best seen; keep them for diagnosis, under names that
+    // cannot be mistaken for a result.
+    if (trace.diverged && finite && std::isfinite(trace.best_loss)) {
+      metrics["best_loss"] = trace.best_loss;
+      metrics["best_update"] = trace.best_update;
+      if (normalize) {
+        for (std::size_t j = 0; j < k; ++j)
+          for (std::size_t f = 0; f < d; ++f) Z(j, f) = Z(j, f) * scaling.std[f] + scaling.mean[f];
+      }
+      write_csv(staging / "best_before_divergence_archetypes.csv", Z, {});
+      write_npy(staging / "best_before_divergence_weights.npy", W, NpyType::float64);
+      kept = "the best parameters seen (loss " + std::to_string(trace.best_loss) + " at update " +
+             std::to_string(trace.best_update) + ") are in best_before_divergence_*";
+    }
+    logging::error("fit diverged (" + metrics["stop_reason"].get<std::string>() + "); " + kept);
     summary.metrics = metrics;
     return summary;
   }
@@ -198,6 +270,7 @@ FitSummary run_fit(const nlohmann::json& resolved, const Registry& registry,
   const auto start = std::chrono::steady_clock::now();
   const fs::path out = options.out_dir;
   const fs::path staging = staging_folder(out);
+  remove_stale_staging(out);
   prepare_output(out, options.overwrite, staging);
   FitSummary summary;
   try {
@@ -232,6 +305,8 @@ FitSummary run_fit(const nlohmann::json& resolved, const Registry& registry,
       write_json(staging / "metrics.json", m);
     }
     publish(staging, out);
+    // The run is complete; its checkpoint would only mislead a later --resume.
+    CheckpointStore(CheckpointStore::folder_for(out)).remove();
   } catch (...) {
     std::error_code ec;
     fs::remove_all(staging, ec);
@@ -239,6 +314,21 @@ FitSummary run_fit(const nlohmann::json& resolved, const Registry& registry,
   }
   summary.folder = out;
   return summary;
+}
+
+nlohmann::json checkpoint_config(const fs::path& out) {
+  const CheckpointStore store(CheckpointStore::folder_for(out));
+  if (fs::exists(out / "metrics.json")) {
+    throw InputError(out.string() + ": this run already finished; nothing to resume");
+  }
+  if (!store.exists()) {
+    throw InputError(out.string() + ": no checkpoint to resume from (looked for " +
+                     (store.folder() / "state.json").string() + ")");
+  }
+  const SavedState state = store.load();
+  if (!state.scalars.contains("config"))
+    throw InputError(store.folder().string() + ": checkpoint has no config");
+  return state.scalars["config"];
 }
 
 HostMatrix transform_with_run(const fs::path& run_dir, const fs::path& data_path,

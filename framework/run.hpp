@@ -14,6 +14,7 @@ struct FitOptions {
   std::filesystem::path out_dir;    // the run folder to create
   bool overwrite = false;           // replace an existing run folder
   std::size_t progress_every = 50;  // updates between progress lines (0 = none)
+  bool resume = false;              // continue from the checkpoint of out_dir
 };
 
 struct FitSummary {
@@ -27,6 +28,10 @@ struct FitSummary {
 /// sibling folder first, renamed into place only when complete).
 FitSummary run_fit(const nlohmann::json& resolved, const Registry& registry,
                    const FitOptions& options);
+
+/// The resolved config recorded in the checkpoint of run folder `out` (for `kaa fit --resume`).
+/// Throws InputError when there is no readable checkpoint.
+nlohmann::json checkpoint_config(const std::filesystem::path& out);
 
 /// Weights of the rows of `data_path` for the archetypes of a finished run, by the run's
 /// configured transform strategy (or `transform_override`, a resolved transform node).

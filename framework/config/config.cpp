@@ -85,6 +85,20 @@ const Schema& model_schema() {
   return schema;
 }
 
+const Schema& checkpoint_schema() {
+  static const Schema schema = [] {
+    Schema s;
+    s.integer("every", 0)
+        .non_negative()
+        .doc("save the fit's state every this many updates (0 = not by count)");
+    s.number("seconds", 300.0)
+        .non_negative()
+        .doc("save the fit's state when this many seconds passed since the last save (0 = never)");
+    return s;
+  }();
+  return schema;
+}
+
 nlohmann::json resolve_strategy_node(const nlohmann::json& node, Kind kind,
                                      const Registry& registry, const std::string& path,
                                      std::vector<std::string>& issues) {
@@ -162,9 +176,9 @@ nlohmann::json resolve_config(const nlohmann::json& raw, const Registry& registr
   std::vector<std::string> issues;
   if (!raw.is_object()) throw ConfigError({source + ": expected a JSON object at the top level"});
 
-  const std::vector<std::string> sections{"$comment",     "name",     "model",     "data",
-                                          "initializers", "loss",     "optimizer", "projectors",
-                                          "hooks",        "stopping", "metrics",   "transform"};
+  const std::vector<std::string> sections{
+      "$comment",   "name",  "model",    "data",    "initializers", "loss",      "optimizer",
+      "projectors", "hooks", "stopping", "metrics", "transform",    "checkpoint"};
   for (const auto& [key, value] : raw.items()) {
     if (std::find(sections.begin(), sections.end(), key) == sections.end()) {
       std::string msg = pointer_append("", key) + ": unknown key";
@@ -260,6 +274,8 @@ nlohmann::json resolve_config(const nlohmann::json& raw, const Registry& registr
   }
   out["metrics"] = resolve_list(raw.value("metrics", nlohmann::json{"rss", "explained_variance"}),
                                 "metrics", Kind::metric, registry, issues);
+  out["checkpoint"] = checkpoint_schema().resolve(raw.value("checkpoint", nlohmann::json::object()),
+                                                  "/checkpoint", issues, {"$comment"});
   out["transform"] =
       resolve_strategy_node(raw.value("transform", nlohmann::json("projected_gradient")),
                             Kind::transform, registry, "/transform", issues);

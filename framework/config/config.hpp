@@ -34,4 +34,7 @@ unsigned needed_blocks(const nlohmann::json& resolved, const Registry& registry)
 /// The schema of the "model" section.
 const Schema& model_schema();
 
+/// The schema of the "checkpoint" section.
+const Schema& checkpoint_schema();
+
 }  // namespace kaa

@@ -40,6 +40,11 @@ std::string strategy_reference(const Registry& registry, bool markdown, std::opt
   if (!only) {
     os << (markdown ? "### model\n\nThe `model` section.\n\n" : "model (section)\n");
     table(os, model_schema(), markdown);
+    os << (markdown
+               ? "### checkpoint\n\nThe optional `checkpoint` section: when a long fit saves its "
+                 "state for `kaa fit --resume`.\n\n"
+               : "checkpoint (section)\n");
+    table(os, checkpoint_schema(), markdown);
   }
   for (Kind kind : all_kinds()) {
     if (only && kind != *only) continue;

@@ -3,6 +3,7 @@
 #include <functional>
 #include <vector>
 
+#include "framework/checkpoint/saved_state.hpp"
 #include "framework/types.hpp"
 
 namespace kaa {
@@ -19,8 +20,8 @@ struct HookContext {
   std::function<double(const Parameters<S>&)> objective;
   /// Restarts the optimizer's state (moments, step count) from the current parameters.
   std::function<void()> reset_optimizer;
-  /// Replaces the parameters by the best seen so far (the ones with the lowest recorded loss);
-  /// a no-op unless some hook's uses_best() is true. Returns false when there is none yet.
+  /// Replaces the parameters by the best seen so far (the ones with the lowest recorded loss).
+  /// Returns false when there is none yet.
   std::function<bool()> restore_best;
 };
 
@@ -34,8 +35,11 @@ class Hook {
   virtual void after_update(HookContext<S>& ctx) = 0;
   /// Called once when the loop has stopped (not after a divergence).
   virtual void on_finish(HookContext<S>&) {}
-  /// True when the model must keep a copy of the best parameters for restore_best().
+  /// Documents that the hook relies on restore_best() (the model keeps the best in any case).
   virtual bool uses_best() const { return false; }
+  /// Checkpointing of any state a hook keeps between updates (most keep none).
+  virtual void save_state(SavedState&, const std::string& /*prefix*/) const {}
+  virtual void load_state(const SavedState&, const std::string& /*prefix*/) {}
 };
 
 }  // namespace kaa

@@ -1,4 +1,7 @@
 #pragma once
+#include <string>
+
+#include "framework/checkpoint/saved_state.hpp"
 #include "framework/types.hpp"
 
 namespace kaa {
@@ -16,6 +19,11 @@ class Optimizer {
   virtual void init(const Matrix<S>& X, const Parameters<S>& params) = 0;
   virtual void step(const Matrix<S>& X, Parameters<S>& params, Parameters<S>& grad) = 0;
   virtual bool needs_gradient() const { return true; }
+  /// Checkpointing: store / restore everything step() depends on besides the parameters
+  /// (moments, step counts, step sizes) under keys starting with `prefix`, so a resumed fit
+  /// continues bit for bit. Stateless optimizers implement both as no-ops.
+  virtual void save_state(SavedState& state, const std::string& prefix) const = 0;
+  virtual void load_state(const SavedState& state, const std::string& prefix) = 0;
 };
 
 }  // namespace kaa

@@ -78,6 +78,20 @@ void Adam<S>::step(const Matrix<S>&, Parameters<S>& params, Parameters<S>& grad)
       args);
 }
 
+template <class S>
+void Adam<S>::save_state(SavedState& state, const std::string& prefix) const {
+  state.scalars[prefix + ".count"] = count_;
+  state.put_parameters(prefix + ".mu", mu_);
+  state.put_parameters(prefix + ".nu", nu_);
+}
+
+template <class S>
+void Adam<S>::load_state(const SavedState& state, const std::string& prefix) {
+  count_ = state.scalars.at(prefix + ".count").get<long long>();
+  state.get_parameters(prefix + ".mu", mu_);
+  state.get_parameters(prefix + ".nu", nu_);
+}
+
 template class Adam<float>;
 template class Adam<double>;
 

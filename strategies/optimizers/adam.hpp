@@ -21,6 +21,8 @@ class Adam final : public Optimizer<S> {
 
   void init(const Matrix<S>& X, const Parameters<S>& params) override;
   void step(const Matrix<S>& X, Parameters<S>& params, Parameters<S>& grad) override;
+  void save_state(SavedState& state, const std::string& prefix) const override;
+  void load_state(const SavedState& state, const std::string& prefix) override;
 
  private:
   double learning_rate_, b1_, b2_, eps_, eps_root_, clip_;
