@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs kaa's dependencies (Debian packages; Kokkos 3.4.01 with OpenMP built once into a cache
-# outside the repository), builds kaa in Release mode, and runs the main job: a fit of
-# configs/base.json on its built-in synthetic data. Extra arguments go to `kaa fit`.
-#   ./setup.sh                 build and run the default fit
+# outside the repository), builds kaa in Release mode, and runs the main job: the sweep
+# experiments/compare_strategies.json (every config in configs/ on built-in synthetic data, 5
+# seeds) with its summary table and figures. Extra arguments go to `kaa sweep` (e.g. --out DIR).
+#   ./setup.sh                 build and run the main job
 #   ./setup.sh --build-only    only install and build
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -18,5 +19,6 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$kokkos_pref
 cmake --build build -j "$(nproc)"
 if [ "$run" -eq 1 ]; then
   export OMP_PROC_BIND="${OMP_PROC_BIND:-false}"
-  ./build/kaa fit configs/base.json "$@"
+  # The main job: every config in configs/ on the built-in synthetic data, 5 seeds, summarised.
+  ./build/kaa sweep experiments/compare_strategies.json --plots "$@"
 fi

@@ -9,6 +9,11 @@
 #include <string>
 #include <vector>
 
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <map>
+
 #include <boost/program_options.hpp>
 
 #include "framework/checkpoint/checkpoint_store.hpp"
@@ -19,6 +24,9 @@
 #include "framework/kokkos_session.hpp"
 #include "framework/logging.hpp"
 #include "framework/run.hpp"
+#include "framework/sweep/report.hpp"
+#include "framework/sweep/runner.hpp"
+#include "framework/sweep/sweep_spec.hpp"
 #include "kaa_version.hpp"
 #include "strategies/register_all.hpp"
 
@@ -37,6 +45,8 @@ const char* kUsage =
     "commands:\n"
     "  fit CONFIG        fit a model described by a JSON config and write a run folder\n"
     "  transform         weights of new points for the archetypes of a finished run\n"
+    "  sweep EXPERIMENT  run every configuration of a sweep (resumable) and summarise it\n"
+    "  report FOLDER     summary table, summary.csv and (--plots) figures of a sweep folder\n"
     "  validate CONFIG   check a config and print it with every default filled\n"
     "  list              every strategy and its parameters\n"
     "  version           print the version and git commit\n"
@@ -94,6 +104,7 @@ int cmd_fit(const std::vector<std::string>& args) {
       "data", po::value<std::string>(), "fit this CSV or .npy file instead of the config's data")(
       "out", po::value<std::string>(), "run folder to write (default runs/<name>-<time>)")(
       "overwrite", "replace an existing run folder")(
+      "save-data", "also write the data, in original units, as data.npy (for plots)")(
       "resume", po::value<std::string>(),
       "continue the killed fit of this run folder from its last checkpoint")(
       "set", po::value<std::vector<std::string>>()->composing(),
@@ -135,6 +146,7 @@ int cmd_fit(const std::vector<std::string>& args) {
   kaa::KokkosSession kokkos(vm["threads"].as<int>());
   kaa::FitOptions options;
   options.resume = resume;
+  options.save_data = vm.count("save-data") > 0;
   options.out_dir = resume            ? fs::path(vm["resume"].as<std::string>())
                     : vm.count("out") ? fs::path(vm["out"].as<std::string>())
                                       : default_run_folder(resolved["name"].get<std::string>());
@@ -207,6 +219,121 @@ int cmd_transform(const std::vector<std::string>& args) {
   return 0;
 }
 
+/// NAME=PATH pairs of repeated options.
+std::map<std::string, std::string> named_paths(const po::variables_map& vm, const char* key) {
+  std::map<std::string, std::string> out;
+  if (!vm.count(key)) return out;
+  for (const auto& item : vm[key].as<std::vector<std::string>>()) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
+      throw po::error(std::string("--") + key + " " + item + ": expected NAME=PATH");
+    out[item.substr(0, eq)] = item.substr(eq + 1);
+  }
+  return out;
+}
+
+/// Runs scripts/kaa_plots.py on a sweep folder; returns its exit status.
+int make_plots(const fs::path& folder) {
+  std::cout.flush();
+  const char* env = std::getenv("KAA_PLOTS_SCRIPT");
+  const fs::path script =
+      env ? fs::path(env) : fs::path(KAA_SOURCE_DIR) / "scripts" / "kaa_plots.py";
+  if (!fs::exists(script))
+    throw kaa::Error(script.string() + ": plot script not found (set KAA_PLOTS_SCRIPT)");
+  // Debian's python3-matplotlib lives with the system interpreter, not with a pyenv one.
+  const char* py = std::getenv("KAA_PYTHON");
+  const std::string python = py                               ? py
+                             : fs::exists("/usr/bin/python3") ? "/usr/bin/python3"
+                                                              : "python3";
+  const std::string command = python + " '" + script.string() + "' '" + folder.string() + "'";
+  const int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+int cmd_report(const std::vector<std::string>& args) {
+  po::options_description opts("kaa report FOLDER [options]");
+  opts.add_options()("help,h", "show this help")("folder", po::value<std::string>(),
+                                                 "sweep folder")(
+      "plots", "also write PNG figures and index.html (needs python3 with matplotlib)")(
+      "threads", po::value<int>()->default_value(0), "accepted for uniformity; runs no kernels");
+  po::positional_options_description pos;
+  pos.add("folder", 1);
+  const auto vm = parse(args, opts, pos);
+  if (vm.count("help")) {
+    std::cout << opts;
+    return 0;
+  }
+  if (!vm.count("folder")) throw po::error("missing FOLDER (a sweep folder)");
+  const fs::path folder = vm["folder"].as<std::string>();
+  kaa::sweep::write_report(folder, std::cout);
+  if (vm.count("plots")) {
+    if (make_plots(folder) != 0) throw kaa::Error("plots failed (see the messages above)");
+    std::cout << "figures: " << (folder / "index.html").string() << "\n";
+  }
+  return 0;
+}
+
+int cmd_sweep(const std::vector<std::string>& args) {
+  po::options_description opts("kaa sweep EXPERIMENT [options]");
+  opts.add_options()("help,h", "show this help")("experiment", po::value<std::string>(),
+                                                 "sweep definition (JSON)")(
+      "out", po::value<std::string>(), "sweep folder (default results/<name>)")(
+      "runs", po::value<std::size_t>()->default_value(0), "runs at a time (0 = from the cores)")(
+      "threads", po::value<std::size_t>()->default_value(0),
+      "cores the whole sweep may use (0 = all); runs x threads-per-run never exceed it")(
+      "threads-per-run", po::value<std::size_t>()->default_value(0),
+      "threads of each run (0 = cores / runs)")("data",
+                                                po::value<std::vector<std::string>>()->composing(),
+                                                "NAME=PATH: the file of the sweep's data set NAME")(
+      "labels", po::value<std::vector<std::string>>()->composing(),
+      "NAME=PATH: class labels of data set NAME, for plots")(
+      "plots", "write figures and index.html at the end")("no-report", "skip the summary")(
+      "dry-run", "validate and list the runs, run nothing")("quiet,q", "no progress output");
+  po::positional_options_description pos;
+  pos.add("experiment", 1);
+  const auto vm = parse(args, opts, pos);
+  if (vm.count("help")) {
+    std::cout << opts;
+    return 0;
+  }
+  if (!vm.count("experiment"))
+    throw po::error("missing EXPERIMENT (e.g. kaa sweep experiments/compare_strategies.json)");
+  const kaa::Registry registry = full_registry();
+  const kaa::sweep::Sweep sweep =
+      kaa::sweep::load_sweep(vm["experiment"].as<std::string>(), named_paths(vm, "data"),
+                             named_paths(vm, "labels"), registry);
+  const fs::path out =
+      vm.count("out") ? fs::path(vm["out"].as<std::string>()) : fs::path("results") / sweep.name;
+  if (vm.count("dry-run")) {
+    for (const auto& r : sweep.runs)
+      std::cout << r.id << "  " << r.group << "  seed " << r.seed << "\n";
+    std::cout << sweep.runs.size() << " runs\n";
+    return 0;
+  }
+  kaa::sweep::RunnerOptions options;
+  options.out = out;
+  options.executable = fs::read_symlink("/proc/self/exe");
+  options.concurrent_runs = vm["runs"].as<std::size_t>();
+  options.threads_per_run = vm["threads-per-run"].as<std::size_t>();
+  options.max_threads = vm["threads"].as<std::size_t>();
+  options.quiet = vm.count("quiet") > 0;
+  const auto outcome = kaa::sweep::run_sweep(sweep, options);
+  if (outcome.interrupted) {
+    std::cerr << "kaa sweep: interrupted; finished runs are recorded in "
+              << (out / "results.jsonl").string() << "; run the same command again to resume\n";
+    return 130;
+  }
+  if (!vm.count("no-report")) kaa::sweep::write_report(out, std::cout);
+  if (vm.count("plots")) {
+    if (make_plots(out) != 0) throw kaa::Error("plots failed (see the messages above)");
+    std::cout << "report: " << fs::absolute(out / "index.html").string() << "\n";
+  }
+  if (outcome.failed > 0)
+    std::cerr << "kaa sweep: " << outcome.failed << " run(s) failed; their errors are in "
+              << (out / "results.jsonl").string() << "\n";
+  return 0;
+}
+
 int cmd_validate(const std::vector<std::string>& args) {
   po::options_description opts("kaa validate CONFIG [options]");
   opts.add_options()("help,h", "show this help")("config", po::value<std::string>(), "config")(
@@ -271,14 +398,16 @@ int main(int argc, char** argv) {
     if (command == "fit") return cmd_fit(args);
     if (command == "transform") return cmd_transform(args);
     if (command == "validate") return cmd_validate(args);
+    if (command == "sweep") return cmd_sweep(args);
+    if (command == "report") return cmd_report(args);
     if (command == "list") return cmd_list(args);
     if (command == "version" || command == "--version") {
       std::cout << "kaa " << KAA_VERSION << " (" << KAA_GIT_COMMIT << ")\n";
       return 0;
     }
     std::string msg = "unknown command \"" + command + "\"";
-    const auto guess =
-        kaa::closest_match(command, {"fit", "transform", "validate", "list", "version"});
+    const auto guess = kaa::closest_match(
+        command, {"fit", "transform", "sweep", "report", "validate", "list", "version"});
     if (!guess.empty()) msg += " (did you mean \"" + guess + "\"?)";
     std::cerr << "kaa: error: " << msg << "\n" << kUsage;
     return kExitUsage;

@@ -285,6 +285,7 @@ FitSummary run_fit(const nlohmann::json& resolved, const Registry& registry,
                            " archetypes but the data (" + data.description + ") have only " +
                            std::to_string(data.X.rows) + " rows"});
       }
+      if (options.save_data) write_npy(staging / "data.npy", data.X, NpyType::float64);
       summary = resolved.at("model").at("precision") == "float64"
                     ? fit_typed<double>(resolved, registry, options, data, staging)
                     : fit_typed<float>(resolved, registry, options, data, staging);

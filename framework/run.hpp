@@ -15,6 +15,7 @@ struct FitOptions {
   bool overwrite = false;           // replace an existing run folder
   std::size_t progress_every = 50;  // updates between progress lines (0 = none)
   bool resume = false;              // continue from the checkpoint of out_dir
+  bool save_data = false;           // also write the data (original units) as data.npy
 };
 
 struct FitSummary {

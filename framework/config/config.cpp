@@ -272,8 +272,10 @@ nlohmann::json resolve_config(const nlohmann::json& raw, const Registry& registr
       issues.push_back("/stopping: needs a \"max_iter\" rule so that every fit ends");
     }
   }
-  out["metrics"] = resolve_list(raw.value("metrics", nlohmann::json{"rss", "explained_variance"}),
-                                "metrics", Kind::metric, registry, issues);
+  out["metrics"] = resolve_list(
+      raw.value("metrics",
+                nlohmann::json{"rss", "explained_variance", "weight_entropy", "recovery_error"}),
+      "metrics", Kind::metric, registry, issues);
   out["checkpoint"] = checkpoint_schema().resolve(raw.value("checkpoint", nlohmann::json::object()),
                                                   "/checkpoint", issues, {"$comment"});
   out["transform"] =

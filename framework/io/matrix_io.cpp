@@ -1,5 +1,7 @@
 #include "framework/io/matrix_io.hpp"
 
+#include "framework/io/idx.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <cctype>
@@ -322,13 +324,14 @@ HostMatrix read_npy(const std::filesystem::path& path) {
 }
 
 HostMatrix read_matrix(const std::filesystem::path& path) {
+  if (is_idx_name(path)) return read_idx(path);
   std::string ext = path.extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (ext == ".npy") return read_npy(path);
   if (ext == ".csv" || ext == ".txt" || ext == ".tsv" || ext == ".dat") return read_csv(path);
   throw InputError(path.string() + ": unknown data format \"" + path.extension().string() +
-                   "\" (expected .csv, .txt, .tsv, .dat or .npy)");
+                   "\" (expected .csv, .txt, .tsv, .dat, .npy or IDX: *-ubyte[.gz], *.idx)");
 }
 
 namespace {
