@@ -76,6 +76,27 @@ void remove_stale_staging(const fs::path& out) {
   }
 }
 
+/// Squared errors of data beyond 1e15 in magnitude pass nan_guard's default bound (1e30) at once
+/// and overflow float32 near 1e19; data below 1e-15 underflow float32 gradients. Both are a matter
+/// of units, which standardisation fixes, so say so instead of "diverging" or not learning.
+void check_magnitudes(const LoadedData& data, bool normalize) {
+  if (normalize) return;
+  double largest = 0;
+  for (double v : data.X.values) largest = std::max(largest, std::abs(v));
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3g", largest);
+  if (largest > 1e15) {
+    throw InputError(data.description + ": values up to " + text +
+                     ": their squared errors exceed what a fit can represent (float32 overflows, "
+                     "nan_guard stops at 1e30); set /model/normalize=true or rescale the data");
+  }
+  if (largest > 0 && largest < 1e-15) {
+    logging::warning(data.description + ": values at most " + text +
+                     ": gradients underflow in float32 and the fit barely moves; consider "
+                     "/model/normalize=true");
+  }
+}
+
 /// FNV-1a over the data's shape and values: a resumed fit must see the same data.
 std::string fingerprint(const HostMatrix& X) {
   std::uint64_t h = 1469598103934665603ULL;
@@ -285,6 +306,7 @@ FitSummary run_fit(const nlohmann::json& resolved, const Registry& registry,
                            " archetypes but the data (" + data.description + ") have only " +
                            std::to_string(data.X.rows) + " rows"});
       }
+      check_magnitudes(data, resolved.at("model").at("normalize").get<bool>());
       if (options.save_data) write_npy(staging / "data.npy", data.X, NpyType::float64);
       summary = resolved.at("model").at("precision") == "float64"
                     ? fit_typed<double>(resolved, registry, options, data, staging)

@@ -33,7 +33,10 @@ nlohmann::json read_json_file(const std::filesystem::path& path) {
   if (!in) throw ConfigError({path.string() + ": cannot open config file"});
   std::stringstream buffer;
   buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  return parse_json_text(buffer.str(), path.string());
+}
+
+nlohmann::json parse_json_text(const std::string& text, const std::string& source) {
   try {
     return nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
@@ -42,8 +45,14 @@ nlohmann::json read_json_file(const std::filesystem::path& path) {
     std::string what = e.what();
     const auto cut = what.find("parse error");
     if (cut != std::string::npos) what = what.substr(cut);
-    throw ConfigError(
-        {path.string() + ":" + line_column(text, byte) + ": malformed JSON: " + what});
+    throw ConfigError({source + ":" + line_column(text, byte) + ": malformed JSON: " + what});
+  } catch (const nlohmann::json::exception& e) {
+    // e.g. a number too large for any JSON number type (out_of_range.406); found by fuzz_config.
+    std::string what = e.what();
+    const auto cut = what.find(']');
+    if (cut != std::string::npos) what = what.substr(cut + 2);
+    if (what.size() > 200) what = what.substr(0, 200) + "...";
+    throw ConfigError({source + ": malformed JSON: " + what});
   }
 }
 
@@ -58,8 +67,9 @@ void apply_override(nlohmann::json& raw, const std::string& assignment) {
   nlohmann::json value;
   try {
     value = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error&) {
-    value = text;
+  } catch (const nlohmann::json::exception&) {
+    value =
+        text;  // not JSON (or a number out of range): taken as a string, which the schema checks
   }
   try {
     raw[nlohmann::json::json_pointer(pointer)] = value;

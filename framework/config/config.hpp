@@ -13,6 +13,9 @@ namespace kaa {
 /// ...".
 nlohmann::json read_json_file(const std::filesystem::path& path);
 
+/// The same on text in memory; `source` names it in errors.
+nlohmann::json parse_json_text(const std::string& text, const std::string& source);
+
 /// Applies a command-line override "<json pointer>=<value>" (value parsed as JSON, else taken as a
 /// string) to a raw config.
 void apply_override(nlohmann::json& raw, const std::string& assignment);

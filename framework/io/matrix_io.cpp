@@ -202,8 +202,10 @@ NpyHeader parse_npy_header(std::string_view h, const std::string& name) {
 }  // namespace
 
 HostMatrix read_csv(const std::filesystem::path& path) {
-  const std::string name = path.string();
-  std::string text = read_all(path);
+  return parse_csv(read_all(path), path.string());
+}
+
+HostMatrix parse_csv(std::string text, const std::string& name) {
   // Spreadsheets often start UTF-8 files with a byte-order mark; it would hide a first data row.
   if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
   const bool comma = text.find(',') != std::string::npos;
@@ -252,8 +254,10 @@ HostMatrix read_csv(const std::filesystem::path& path) {
 }
 
 HostMatrix read_npy(const std::filesystem::path& path) {
-  const std::string name = path.string();
-  const std::string bytes = read_all(path);
+  return parse_npy(read_all(path), path.string());
+}
+
+HostMatrix parse_npy(const std::string& bytes, const std::string& name) {
   if (!bytes.starts_with("\x93NUMPY")) throw InputError(name + ": not a .npy file (bad magic)");
   if (bytes.size() < 10) throw InputError(name + ": truncated header");
   auto byte = [&](std::size_t k) -> std::size_t { return static_cast<unsigned char>(bytes[k]); };

@@ -18,6 +18,11 @@ HostMatrix read_npy(const std::filesystem::path& path);
 /// By extension: .csv/.txt/.tsv/.dat as CSV, .npy as .npy.
 HostMatrix read_matrix(const std::filesystem::path& path);
 
+/// The parsers behind read_csv and read_npy, on bytes already in memory (`name` is what errors
+/// cite). Used by the fuzzers.
+HostMatrix parse_csv(std::string text, const std::string& name);
+HostMatrix parse_npy(const std::string& bytes, const std::string& name);
+
 enum class NpyType { float32, float64 };
 
 /// Both writers go through write_file_atomically. CSV values are the shortest text that reads

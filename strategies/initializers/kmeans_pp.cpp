@@ -52,7 +52,7 @@ void KmeansPP<S>::initialize(const Matrix<S>& X, Parameters<S>& params, std::uin
     double total = 0;
     for (std::size_t i = 0; i < n; ++i) total += min_dist_host(i);
     if (!(total > 0)) {
-      throw Error("kmeans_pp: only " + std::to_string(c + 1) +
+      throw InputError("kmeans_pp: only " + std::to_string(c + 1) +
                   " distinct rows found, fewer than the " + std::to_string(k) +
                   " archetypes requested");
     }

@@ -251,6 +251,14 @@ TEST_F(Cli, MalformedJson) {
   expect_fit_error(cfg.string(), "bad.json:5:1: malformed JSON");
 }
 
+// Found by fuzz_config: nlohmann reports a number beyond double's range as out_of_range, not as a
+// parse error; it must still be one clear config error (exit 2), not an internal one.
+TEST_F(Cli, NumberTooLargeForJson) {
+  const auto cfg =
+      file("big.json", "{\"model\": {\"n_archetypes\": 1" + std::string(400, '0') + "}}");
+  expect_fit_error(cfg.string(), "big.json: malformed JSON: number overflow");
+}
+
 TEST_F(Cli, OutputFolderNotWritable) {
   // A regular file where a parent folder should be: not writable even for root.
   const auto blocker = file("blocker", "x");
