@@ -7,8 +7,13 @@
 #include "strategies/initializers/uniform_weights.hpp"
 #include "strategies/losses/entropy.hpp"
 #include "strategies/losses/reconstruction.hpp"
+#include "strategies/metrics/archetype_separation.hpp"
 #include "strategies/metrics/explained_variance.hpp"
+#include "strategies/metrics/hull_distance.hpp"
+#include "strategies/metrics/recovery_error.hpp"
 #include "strategies/metrics/rss.hpp"
+#include "strategies/metrics/weight_entropy.hpp"
+#include "strategies/metrics/weight_sparsity.hpp"
 #include "strategies/optimizers/adam.hpp"
 #include "strategies/projectors/knn_hull.hpp"
 #include "strategies/projectors/none.hpp"
@@ -47,6 +52,11 @@ void register_all(Registry& r) {
 
   r.add<Metric, Rss>();
   r.add<Metric, ExplainedVariance>();
+  r.add<Metric, WeightEntropy>();
+  r.add<Metric, WeightSparsity>();
+  r.add<Metric, ArchetypeSeparation>();
+  r.add<Metric, RecoveryError>();
+  r.add<Metric, HullDistance>();
 
   r.add<Transformer, ProjectedGradient>();
   r.add<Transformer, ArchetypaxPgd>();
