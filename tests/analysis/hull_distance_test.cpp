@@ -115,4 +115,37 @@ TEST(HullDistance, IterationCapReportsNotConverged) {
   }
 }
 
+// The certificate by hand. X = {(0, 0), (2, 0)}, z = (0.5, 1); true distance 1, to (0.5, 0).
+// Start (no iteration): w = e_0, p = (0, 0), f = 1.25, r = p - z = (-0.5, -1);
+//   grad_i = 2 <x_i, r> = (0, -2), gap = <grad, w> - min grad = 2, lower = sqrt(max(0, f - 2)) = 0.
+// One Frank-Wolfe step toward x_1: dp = (2, 0), gamma = -<r, dp> / |dp|^2 = 1/4, p = (0.5, 0):
+//   f = 1, r = (0, -1), grad = (0, 0), gap = 0: distance and lower bound are both 1.
+TEST(HullDistance, CertificateByHand) {
+  const auto X = kaa::to_device<double>(
+      [] {
+        HostMatrix m(2, 2);
+        m.values = {0, 0, 2, 0};
+        return m;
+      }(),
+      "X");
+  const auto Z = kaa::to_device<double>(
+      [] {
+        HostMatrix m(1, 2);
+        m.values = {0.5, 1};
+        return m;
+      }(),
+      "Z");
+  auto h = kaa::analysis::hull_distances(X, Z, kaa::Vector<double>(), 1e-12, 0);
+  EXPECT_FALSE(h.converged);
+  EXPECT_DOUBLE_EQ(h.distance[0], std::sqrt(1.25));
+  EXPECT_DOUBLE_EQ(h.gap[0], 2.0);
+  EXPECT_DOUBLE_EQ(h.lower_bound[0], 0.0);
+  h = kaa::analysis::hull_distances(X, Z, kaa::Vector<double>(), 1e-12, 1);
+  EXPECT_TRUE(h.converged);
+  EXPECT_EQ(h.iterations[0], 1u);
+  EXPECT_DOUBLE_EQ(h.distance[0], 1.0);
+  EXPECT_DOUBLE_EQ(h.lower_bound[0], 1.0);
+  EXPECT_DOUBLE_EQ(h.gap[0], 0.0);
+}
+
 }  // namespace
