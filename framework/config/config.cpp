@@ -292,6 +292,8 @@ nlohmann::json resolve_config(const nlohmann::json& raw, const Registry& registr
                                           "recovery_error"};
   out["metrics"] = resolve_list(raw.value("metrics", default_metrics), "metrics", Kind::metric,
                                 registry, issues);
+  out["checkpoint"] = checkpoint_schema().resolve(raw.value("checkpoint", nlohmann::json::object()),
+                                                  "/checkpoint", issues, {"$comment"});
   out["transform"] =
       resolve_strategy_node(raw.value("transform", nlohmann::json("projected_gradient")),
                             Kind::transform, registry, "/transform", issues);
