@@ -3,9 +3,11 @@
 #include "strategies/datasets/file.hpp"
 #include "strategies/datasets/synthetic.hpp"
 #include "strategies/initializers/from_file.hpp"
+#include "strategies/initializers/furthest_sum.hpp"
 #include "strategies/initializers/kmeans_pp.hpp"
 #include "strategies/initializers/uniform_weights.hpp"
 #include "strategies/losses/entropy.hpp"
+#include "strategies/losses/huber.hpp"
 #include "strategies/losses/reconstruction.hpp"
 #include "strategies/metrics/explained_variance.hpp"
 #include "strategies/metrics/rss.hpp"
@@ -14,6 +16,7 @@
 #include "strategies/projectors/none.hpp"
 #include "strategies/projectors/simplex_clamp.hpp"
 #include "strategies/projectors/simplex_euclidean.hpp"
+#include "strategies/projectors/simplex_sort.hpp"
 #include "strategies/stopping/loss_delta.hpp"
 #include "strategies/stopping/max_iter.hpp"
 #include "strategies/stopping/nan_guard.hpp"
@@ -30,14 +33,17 @@ void register_all(Registry& r) {
   r.add<Initializer, UniformWeights>();
   r.add<Initializer, KmeansPP>();
   r.add<Initializer, FromFile>();
+  r.add<Initializer, FurthestSum>();
 
   r.add<LossTerm, Reconstruction>();
   r.add<LossTerm, Entropy>();
+  r.add<LossTerm, Huber>();
 
   r.add<Optimizer, Adam>();
 
   r.add<Projector, SimplexClamp>();
   r.add<Projector, SimplexEuclidean>();
+  r.add<Projector, SimplexSort>();
   r.add<Projector, KnnHull>();
   r.add<Projector, NoProjection>();
 
