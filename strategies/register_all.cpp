@@ -11,7 +11,11 @@
 #include "strategies/losses/reconstruction.hpp"
 #include "strategies/metrics/explained_variance.hpp"
 #include "strategies/metrics/rss.hpp"
+#include "strategies/optimizers/active_set.hpp"
 #include "strategies/optimizers/adam.hpp"
+#include "strategies/optimizers/als_nnls.hpp"
+#include "strategies/optimizers/frank_wolfe.hpp"
+#include "strategies/optimizers/pcha.hpp"
 #include "strategies/projectors/knn_hull.hpp"
 #include "strategies/projectors/none.hpp"
 #include "strategies/projectors/simplex_clamp.hpp"
@@ -40,6 +44,10 @@ void register_all(Registry& r) {
   r.add<LossTerm, Huber>();
 
   r.add<Optimizer, Adam>();
+  r.add<Optimizer, AlsNnls>();
+  r.add<Optimizer, Pcha>();
+  r.add<Optimizer, FrankWolfe>();
+  r.add<Optimizer, ActiveSet>();
 
   r.add<Projector, SimplexClamp>();
   r.add<Projector, SimplexEuclidean>();
