@@ -304,6 +304,7 @@ double Pcha<S>::update_mixing(const Matrix<S>& X, Parameters<S>& params, int ite
       Kokkos::deep_copy(B, B_old);
       mu_mixing_ = mu_before;
     }
+    bool alpha_accepted = false;
     if (delta_ > 0) {
       // d SSE / d alpha_j (scaled as py_pcha): ((H Z)_j . z_j - Q_j . z_j) / alpha_j / (SST n).
       std::vector<double> grad(k), alpha_old = alpha;
@@ -318,7 +319,6 @@ double Pcha<S>::update_mixing(const Matrix<S>& X, Parameters<S>& params, int ite
         grad[j] = (hz - qz) / alpha[j] / (sst_ * static_cast<double>(n));
       }
       const double mu_alpha_before = mu_alpha_;
-      bool alpha_accepted = false;
       for (int halving = 0; halving < kMaxHalvings; ++halving) {
         for (std::size_t j = 0; j < k; ++j) {
           alpha[j] = std::clamp(alpha_old[j] - mu_alpha_ * grad[j], 1 - delta_, 1 + delta_);
@@ -341,7 +341,7 @@ double Pcha<S>::update_mixing(const Matrix<S>& X, Parameters<S>& params, int ite
       for (std::size_t j = 0; j < k; ++j) scale_host(j) = alpha[j] / sst_;
       Kokkos::deep_copy(scale, scale_host);
     }
-    if (!accepted && delta_ == 0) break;
+    if (!accepted && !alpha_accepted) break;  // stationary to rounding
   }
   if (delta_ > 0) {
     Kokkos::deep_copy(B_host, B);
