@@ -207,7 +207,9 @@ nlohmann::json resolve_config(const nlohmann::json& raw, const Registry& registr
   if (raw.contains("name") && !raw["name"].is_string()) {
     issues.push_back("/name: expected a string, got " + show_value(raw["name"]));
   }
-  out["name"] = raw.value("name", std::string("kaa"));
+  // A non-string name is reported above; value() would throw on it (found by fuzz_config).
+  out["name"] =
+      raw.contains("name") && raw["name"].is_string() ? raw["name"] : nlohmann::json("kaa");
   if (require("model")) out["model"] = model_schema().resolve(raw["model"], "/model", issues, {});
   out["data"] = resolve_strategy_node(raw.value("data", nlohmann::json("synthetic")), Kind::dataset,
                                       registry, "/data", issues);

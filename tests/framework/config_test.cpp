@@ -89,6 +89,16 @@ TEST(Config, WrongTypeNamesExpectedAndActual) {
       << issue;
 }
 
+// Found by fuzz_config: a non-string name escaped as a JSON type error.
+TEST(Config, NonStringNameIsAConfigError) {
+  json raw = base_config();
+  raw["name"] = json::array({1, 2});
+
+  const auto issue = single_issue(raw);
+
+  EXPECT_NE(issue.find("/name: expected a string"), std::string::npos) << issue;
+}
+
 // Found by fuzz_config: an integral double far beyond long long must be refused, not converted.
 TEST(Config, IntegerTooLargeToRepresentIsRefused) {
   json raw = base_config();
