@@ -53,8 +53,8 @@ void KmeansPP<S>::initialize(const Matrix<S>& X, Parameters<S>& params, std::uin
     for (std::size_t i = 0; i < n; ++i) total += min_dist_host(i);
     if (!(total > 0)) {
       throw InputError("kmeans_pp: only " + std::to_string(c + 1) +
-                  " distinct rows found, fewer than the " + std::to_string(k) +
-                  " archetypes requested");
+                       " distinct rows found, fewer than the " + std::to_string(k) +
+                       " archetypes requested");
     }
     const double target = kernels::uniform01(seed, 1, c + 1) * total;
     double cumulative = 0;
