@@ -454,8 +454,10 @@ def image_grid(Z, side, run, row, plan, safe, out):
             ax.set_yticks(range(k))
             ax.set_yticklabels([f"A{j}" for j in range(k)])
             ax.set_xlabel("share of the archetype's weight mass per class")
-            ax.legend(ncol=min(len(classes), 10), fontsize=7, loc="upper center",
-                      bbox_to_anchor=(0.5, -0.25))
+            ax.set_xlim(0, 1)
+            ax.set_title("how each archetype's weight mass splits over the classes, "
+                         + row["group"][:40], fontsize=8)
+            ax.legend(title="class", fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
             fig.tight_layout()
             name = f"class_mass_{safe}.png"
             fig.savefig(os.path.join(out, name), dpi=100)

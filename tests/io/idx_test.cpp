@@ -88,6 +88,27 @@ TEST(Idx, CorruptGzipIsAClearError) {
   fs::remove(p);
 }
 
+TEST(Idx, TruncatedGzipAndMissingFilesNameTheFile) {
+  const fs::path p = fs::temp_directory_path() / "kaa_idx_cut-images-idx3-ubyte.gz";
+  std::string whole = gzip(header(0x08, {50, 4, 4}) + std::string(800, '\x07'));
+  std::ofstream(p, std::ios::binary) << whole.substr(0, whole.size() / 2);
+  try {
+    kaa::read_matrix(p);
+    ADD_FAILURE() << "a gzip file cut in half was read";
+  } catch (const kaa::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(p.string()), std::string::npos) << e.what();
+  }
+  fs::remove(p);
+  try {
+    kaa::read_matrix(fs::temp_directory_path() / "kaa_no_such-idx1-ubyte");
+    ADD_FAILURE() << "a missing file was read";
+  } catch (const kaa::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("kaa_no_such-idx1-ubyte: cannot open: No such file"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(Idx, DamagedFilesNameTheProblem) {
   EXPECT_NE(error_of("ab").find("not an IDX file"), std::string::npos);
   EXPECT_NE(error_of(std::string{1, 0, 8, 1, 0, 0, 0, 1, 5}).find("two zero bytes"),

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <map>
 
+#include <boost/iostreams/filter/gzip.hpp>
+
 #include "framework/host_matrix.hpp"
 #include "framework/io/matrix_io.hpp"
 #include "tests/cli/cli_fixture.hpp"
@@ -23,6 +25,24 @@ std::vector<std::string> cells(const std::string& line) {
   for (std::string c; std::getline(s, c, ',');) out.push_back(c);
   if (!line.empty() && line.back() == ',') out.push_back("");
   return out;
+}
+
+/// An IDX header of unsigned bytes with the given dimensions.
+std::string idx_header(int dims, const std::vector<std::uint32_t>& extents) {
+  std::string h{'\0', '\0', '\x08', static_cast<char>(dims)};
+  for (std::uint32_t e : extents)
+    for (int s = 24; s >= 0; s -= 8) h.push_back(static_cast<char>((e >> s) & 0xff));
+  return h;
+}
+
+std::string gzip(const std::string& plain) {
+  std::istringstream in(plain);
+  boost::iostreams::filtering_streambuf<boost::iostreams::input> gz;
+  gz.push(boost::iostreams::gzip_compressor());
+  gz.push(in);
+  std::ostringstream out;
+  boost::iostreams::copy(gz, out);
+  return out.str();
 }
 
 class Report : public Cli {
@@ -46,18 +66,20 @@ class Report : public Cli {
   fs::path make_folder() {
     const fs::path f = dir_ / "fab";
     fs::create_directories(f / "runs");
-    kaa::HostMatrix X(kN, kD);
-    std::string labels;
+    // The data and labels as gzipped IDX files, as Fashion-MNIST ships them: the figures read
+    // them like kaa does.
+    std::string images = idx_header(3, {kN, 8, 8}), labels = idx_header(1, {kN});
     for (int i = 0; i < kN; ++i) {
-      for (int p = 0; p < kD; ++p) X(i, p) = (i * 7 + p * 3) % 17;
-      labels += std::to_string(i % 3) + "\n";
+      for (int p = 0; p < kD; ++p) images.push_back(static_cast<char>((i * 7 + p * 3) % 17));
+      labels.push_back(static_cast<char>(i % 3));
     }
-    kaa::write_csv(f / "X.csv", X);
-    std::ofstream(f / "labels.csv") << labels;
-    const json data = {{"type", "file"}, {"path", (f / "X.csv").string()}, {"format", "auto"}};
+    std::ofstream(f / "x-images-idx3-ubyte.gz", std::ios::binary) << gzip(images);
+    std::ofstream(f / "x-labels-idx1-ubyte.gz", std::ios::binary) << gzip(labels);
+    const json data = {
+        {"type", "file"}, {"path", (f / "x-images-idx3-ubyte.gz").string()}, {"format", "auto"}};
     json plan = {{"name", "fab"},
                  {"axes", {"/model/n_archetypes"}},
-                 {"labels", {{"img", (f / "labels.csv").string()}}},
+                 {"labels", {{"img", (f / "x-labels-idx1-ubyte.gz").string()}}},
                  {"runs", json::array()}};
     const std::map<int, std::pair<double, double>> rss{
         {2, {90, 110}}, {3, {55, 65}}, {4, {29, 31}}};
