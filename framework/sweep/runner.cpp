@@ -253,30 +253,36 @@ SweepOutcome run_sweep(const Sweep& sweep, const RunnerOptions& options) {
   const std::size_t total = pending.size();
   bool stopping_announced = false, killed = false;
 
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  auto eta = [&] {
+    return done_now ? format_duration(elapsed() / done_now * (total - done_now)) : "?";
+  };
+  auto draw_bar = [&] {
+    const int width = 30;
+    const int filled = total ? static_cast<int>(width * done_now / total) : width;
+    std::cerr << "\r\033[K[" << std::string(filled, '#') << std::string(width - filled, '.') << "] "
+              << done_now << "/" << total << "  ok " << outcome.ok << "  failed " << outcome.failed
+              << "  elapsed " << format_duration(elapsed()) << "  ETA " << eta() << std::flush;
+    if (done_now == total) std::cerr << "\n";
+  };
   auto show = [&](const PlannedRun& r, const std::string& status, double seconds) {
     if (options.quiet) return;
-    const double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const std::size_t left = total - done_now;
-    const std::string eta = done_now ? format_duration(elapsed / done_now * left) : "?";
     char secs[32];
     std::snprintf(secs, sizeof secs, "%.2f s", seconds);
     const std::string line = "[" + std::to_string(done_now) + "/" + std::to_string(total) + "] " +
                              r.group + " seed " + std::to_string(r.seed) + ": " + status + " (" +
                              secs + ")";
     if (!tty) {
-      std::cerr << line << ", ETA " << eta << "\n";
+      std::cerr << line << ", ETA " << eta() << "\n";
       return;
     }
     // On a terminal: failures stay on screen as lines; the bar redraws in place.
     if (status.rfind("ok", 0) != 0) std::cerr << "\r\033[K" << line << "\n";
-    const int width = 30;
-    const int filled = total ? static_cast<int>(width * done_now / total) : width;
-    std::cerr << "\r\033[K[" << std::string(filled, '#') << std::string(width - filled, '.') << "] "
-              << done_now << "/" << total << "  ok " << outcome.ok << "  failed " << outcome.failed
-              << "  elapsed " << format_duration(elapsed) << "  ETA " << eta << std::flush;
-    if (left == 0) std::cerr << "\n";
+    draw_bar();
   };
+  if (tty && total > 0) draw_bar();
 
   auto launch = [&](const PlannedRun& r) {
     const fs::path config = out / "configs" / (r.id + ".json");

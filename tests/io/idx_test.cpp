@@ -1,5 +1,6 @@
 // The IDX reader on files the test writes: every element type, gzip, and each kind of damage.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -89,7 +90,8 @@ TEST(Idx, CorruptGzipIsAClearError) {
 }
 
 TEST(Idx, TruncatedGzipAndMissingFilesNameTheFile) {
-  const fs::path p = fs::temp_directory_path() / "kaa_idx_cut-images-idx3-ubyte.gz";
+  const fs::path p = fs::temp_directory_path() /
+                     ("kaa_idx_cut_" + std::to_string(::getpid()) + "-images-idx3-ubyte.gz");
   std::string whole = gzip(header(0x08, {50, 4, 4}) + std::string(800, '\x07'));
   std::ofstream(p, std::ios::binary) << whole.substr(0, whole.size() / 2);
   try {

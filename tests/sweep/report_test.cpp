@@ -1,6 +1,8 @@
 // `kaa report` on a sweep folder written by hand, so every number is known: summary.csv against
 // hand-computed means and sample standard deviations, failed and foreign rows, seed stability,
 // information gain with its elbow, and the figures (real PNGs: valid chunks, many colours).
+#include <unistd.h>
+
 #include <cmath>
 #include <map>
 
@@ -47,6 +49,16 @@ std::string gzip(const std::string& plain) {
 
 class Report : public Cli {
  protected:
+  void SetUp() override {
+    // One folder per test and process: test runs of other checkouts may run at the same time.
+    dir_ = fs::temp_directory_path() /
+           ("kaa_report_" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "_" +
+            std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+
   static constexpr int kN = 30, kD = 64;  // 30 "images" of 8 x 8 pixels
 
   /// Archetypes of one run: row j is a blob at pixel 9 j; seed 1 is seed 0 in reverse order,

@@ -44,6 +44,16 @@ int processes_mentioning(const std::string& text) {
 
 class Sweep : public Cli {
  protected:
+  void SetUp() override {
+    // One folder per test and process: test runs of other checkouts may run at the same time.
+    dir_ = fs::temp_directory_path() /
+           ("kaa_sweep_" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "_" +
+            std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+
   /// The base model on small synthetic data, `seeds` x rates runs of exactly `updates` updates.
   fs::path experiment(int seeds, const json& rates, int n = 200, int updates = 40) {
     json s = {
@@ -80,7 +90,12 @@ class Sweep : public Cli {
   /// Waits until results.jsonl holds at least `rows` complete rows (or 60 s pass).
   static std::size_t wait_for_rows(const fs::path& results, std::size_t rows) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    auto now = [&]() -> std::size_t { return fs::exists(results) ? rows_of(results).size() : 0; };
+    // The sweep may be writing as we read: count complete lines only.
+    auto now = [&]() -> std::size_t {
+      std::ifstream in(results);
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+    };
     while (now() < rows && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     return now();

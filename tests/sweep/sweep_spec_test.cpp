@@ -1,6 +1,7 @@
 // Sweep files: expansion (grid, zip, random), run ids, paths, and every bad input that must stop a
 // sweep before any run starts.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -24,7 +25,8 @@ class SweepSpec : public ::testing::Test {
   void SetUp() override {
     dir_ = fs::temp_directory_path() /
            ("kaa_sweep_spec_" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "_" +
+            std::to_string(::getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "experiments");
     kaa::register_all(registry_);
