@@ -61,8 +61,8 @@ std::string show_point(const json& axis_values) {
 }
 
 /// "no such key" with, when the parent exists, the closest key it does have.
-std::string missing_key(const json& config, const std::string& ptr) {
-  std::string msg = ptr + ": no such key in the resolved config";
+std::string missing_key(const json& config, const std::string& ptr, const std::string& file) {
+  std::string msg = ptr + ": no such key in the resolved config of " + file;
   const json::json_pointer jp(ptr);
   const json::json_pointer parent = jp.parent_pointer();
   if (config.contains(parent) && config[parent].is_object()) {
@@ -145,6 +145,13 @@ void parse_datasets(const json& spec, const fs::path& root,
             continue;
           }
           data["path"] = under(root, data["path"].get<std::string>()).string();
+        }
+        if (data.value("type", json()) == "file" && data.contains("path") &&
+            data["path"].is_string()) {
+          std::error_code ec;
+          if (!fs::is_regular_file(data["path"].get<std::string>(), ec))
+            issues.push_back(at + ": data file " + data["path"].get<std::string>() +
+                             " does not exist (pass --data " + name + "=PATH)");
         }
         p.datasets.emplace_back(name, data);
       }
@@ -341,7 +348,7 @@ Sweep load_sweep(const fs::path& file, const std::map<std::string, std::string>&
   auto assign = [&](json& config, const std::string& ptr, const json& value,
                     const std::string& config_file) {
     if (!config.contains(json::json_pointer(ptr))) {
-      report(src + ": " + p.where[ptr] + ": " + missing_key(config, ptr) + " of " + config_file);
+      report(src + ": " + p.where[ptr] + ": " + missing_key(config, ptr, config_file));
       return false;
     }
     config[json::json_pointer(ptr)] = value;
@@ -401,7 +408,7 @@ Sweep load_sweep(const fs::path& file, const std::map<std::string, std::string>&
         bool point_ok = true;
         for (const auto& [ptr, value] : point.items())
           point_ok = assign(config, ptr, value, cf) && point_ok;
-        if (!point_ok) continue;
+        // A point with a missing pointer is not run, but its other values are still checked.
         const std::string where = cf + (dataset.empty() ? "" : " on data set " + dataset) +
                                   (point.empty() ? std::string() : " with" + show_point(point));
         for (std::uint64_t seed : seeds) {
@@ -413,6 +420,7 @@ Sweep load_sweep(const fs::path& file, const std::map<std::string, std::string>&
             for (const auto& i : e.issues()) report(i);
             break;  // the other seeds would only repeat the problem
           }
+          if (!point_ok) break;
           PlannedRun run;
           run.resolved = std::move(run_config);
           run.id = run_id(run.resolved, dataset);

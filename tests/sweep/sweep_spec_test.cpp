@@ -325,6 +325,12 @@ TEST_F(SweepSpec, EveryProblemIsReportedAtOnce) {
   const std::string e = error_of(
       {{"seeds", {1, 1}}, {"axes", {{{"grid", {{"/optimizer/learning_rate", json::array()}}}}}}});
   EXPECT_NE(e.find("2 config errors"), std::string::npos) << e;
+  // A missing pointer does not hide a wrong value on another axis of the same point.
+  const std::string both = error_of({{"axes",
+                                      {{{"grid", {{"/optimizer/learning_rate", {"fast"}}}}},
+                                       {{"grid", {{"/optimizer/learnig_rate", {1}}}}}}}});
+  EXPECT_NE(both.find("2 config errors"), std::string::npos) << both;
+  EXPECT_NE(both.find("got \"fast\""), std::string::npos) << both;
 }
 
 }  // namespace
