@@ -55,30 +55,58 @@ def read_csv_matrix(path):
 
 
 def loss_curves(folder, rows, out):
+    """Per configuration: the median loss over seeds and its min..max band. Up to 6
+    configurations share one plot; more get one small plot each."""
     groups = {}
     for r in rows:
         if r.get("status") != "ok":
             continue
         p = os.path.join(folder, r["run_dir"], "loss_history.csv")
         if os.path.exists(p):
-            groups.setdefault(r["group"], []).append(read_csv_matrix(p)[:, 1])
+            curve = read_csv_matrix(p)
+            if curve.shape[0] > 0:
+                groups.setdefault(r["group"], []).append(curve[:, 1])
     if not groups:
         return None
-    fig, ax = plt.subplots(figsize=(8, 5))
-    for g, curves in sorted(groups.items()):
+    stacked = {}
+    for g, curves in groups.items():
         length = max(len(c) for c in curves)
         # Runs that stopped early keep their last loss, so the band is over all seeds.
-        m = np.array([np.pad(c, (0, length - len(c)), mode="edge") for c in curves])
-        med = np.median(m, axis=0)
-        x = np.arange(length)
-        line, = ax.plot(x, med, label=f"{g} ({len(curves)} seeds)")
-        if len(curves) > 1:
+        stacked[g] = np.array([np.pad(c, (0, length - len(c)), mode="edge") for c in curves])
+    finite = np.concatenate([m[np.isfinite(m)] for m in stacked.values()])
+    scale = "log" if finite.size and finite.min() > 0 else "linear"  # losses may be negative
+    names = sorted(stacked)
+    # Small plots are titled by what differs: the common start (configuration, data set) is cut.
+    common = os.path.commonprefix(names)
+    common = common[:common.rfind(" ") + 1] if len(names) > 1 else ""
+    if len(names) <= 6:
+        fig, ax = plt.subplots(figsize=(8, 5))
+        axes = [ax] * len(names)
+    else:
+        cols = 4
+        nrows = int(math.ceil(len(names) / cols))
+        fig, grid = plt.subplots(nrows, cols, figsize=(3.2 * cols, 2.4 * nrows), sharex=True,
+                                 sharey=True, squeeze=False)
+        axes = list(grid.flat)
+        for ax in axes[len(names):]:
+            ax.set_axis_off()
+    for ax, g in zip(axes, names):
+        m = stacked[g]
+        x = np.arange(m.shape[1])
+        line, = ax.plot(x, np.median(m, axis=0), label=f"{g} ({len(m)} seeds)")
+        if len(m) > 1:
             ax.fill_between(x, m.min(axis=0), m.max(axis=0), color=line.get_color(), alpha=0.2)
-    ax.set_xlabel("update")
-    ax.set_ylabel("loss (median, band = min..max over seeds)")
-    ax.set_yscale("log")
-    ax.legend(fontsize=7)
-    ax.set_title("Loss per configuration")
+        ax.set_yscale(scale)
+        if len(names) > 6:
+            ax.set_title(g[len(common):][-70:] or g, fontsize=6)
+    if len(names) <= 6:
+        axes[0].set_xlabel("update")
+        axes[0].set_ylabel("loss (median, band = min..max over seeds)")
+        axes[0].legend(fontsize=7)
+        axes[0].set_title("Loss per configuration")
+    else:
+        fig.suptitle("Loss per configuration (median, band = min..max over seeds) against updates",
+                     fontsize=9)
     fig.tight_layout()
     fig.savefig(os.path.join(out, "loss_curves.png"), dpi=110)
     plt.close(fig)
@@ -308,6 +336,15 @@ def convex_hull_2d(points):
     return np.array(lower[:-1] + upper[:-1])
 
 
+def safe_name(group):
+    """A file name for a group: readable, and unique through a short hash of the full name."""
+    import hashlib
+    readable = "".join(c if c.isalnum() or c in "-." else "_" for c in group)
+    if len(readable) > 70:  # keep the start (configuration) and the end (the last axis values)
+        readable = readable[:25] + "-" + readable[-44:]
+    return readable + "_" + hashlib.sha1(group.encode()).hexdigest()[:6]
+
+
 def pca_basis(X, rng):
     """Mean and the first two principal directions of X (on at most 20000 rows)."""
     sample = X if len(X) <= 20000 else X[rng.choice(len(X), 20000, replace=False)]
@@ -332,7 +369,7 @@ def scatter_and_ternary(folder, plan, rows, out, limit=24):
         if not os.path.exists(zpath):
             continue
         Z = read_csv_matrix(zpath)
-        safe = "".join(c if c.isalnum() else "_" for c in r["group"])[:80]
+        safe = safe_name(r["group"])
         X = data.of(r["id"])
         if X is not None and X.shape[1] == Z.shape[1] and X.shape[1] >= 2:
             if X.shape[1] > 2:
