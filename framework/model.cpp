@@ -90,6 +90,14 @@ FitTrace Model<S>::iterate(const Matrix<S>& X, Parameters<S>& params,
   };
   FitTrace trace;
   Parameters<S> grad = allocate_like<S>("kaa::grad", params);
+  optimizer_->bind(Evaluator<S>{[this, &X](Parameters<S>& p) {
+                                  derive_archetypes(X, p);
+                                  return objective(X, p);
+                                },
+                                [this, &X](Parameters<S>& p, Parameters<S>& g) {
+                                  derive_archetypes(X, p);
+                                  return value_and_grad(X, p, g);
+                                }});
   optimizer_->init(X, params);
   FitProgress state{0, &trace.losses, 0.0};
 
@@ -151,18 +159,7 @@ FitTrace Model<S>::iterate(const Matrix<S>& X, Parameters<S>& params,
   const bool with_gradient = optimizer_->needs_gradient();
 
   for (;;) {
-    double loss = 0;
-    if (with_gradient) {
-      for (Block b : kBlocks)
-        if (grad.has(b)) Kokkos::deep_copy(grad.block(b), S(0));
-      for (auto& term : losses_) loss += term->value_and_grad(X, params, grad);
-      if (params.has(Block::mixing)) {
-        kernels::chain_to_mixing(grad.archetypes, X, grad.mixing);
-        Kokkos::deep_copy(grad.archetypes, S(0));
-      }
-    } else {
-      loss = objective(X, params);
-    }
+    const double loss = with_gradient ? value_and_grad(X, params, grad) : objective(X, params);
     trace.losses.push_back(loss);
     state.seconds = elapsed();
     // A non-finite objective is never a result, whatever rules the config names.
@@ -227,6 +224,20 @@ FitTrace Model<S>::iterate(const Matrix<S>& X, Parameters<S>& params,
   trace.best_loss = best_loss;
   trace.best_update = best_update;
   return trace;
+}
+
+template <class S>
+double Model<S>::value_and_grad(const Matrix<S>& X, const Parameters<S>& params,
+                                Parameters<S>& grad) {
+  for (Block b : kBlocks)
+    if (grad.has(b)) Kokkos::deep_copy(grad.block(b), S(0));
+  double loss = 0;
+  for (auto& term : losses_) loss += term->value_and_grad(X, params, grad);
+  if (params.has(Block::mixing)) {
+    kernels::chain_to_mixing(grad.archetypes, X, grad.mixing);
+    Kokkos::deep_copy(grad.archetypes, S(0));
+  }
+  return loss;
 }
 
 template <class S>

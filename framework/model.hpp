@@ -62,6 +62,8 @@ class Model {
 
   /// The objective (sum of loss terms) at `params`.
   double objective(const Matrix<S>& X, const Parameters<S>& params);
+  /// The objective and its gradient (zeroed first; the archetype part chained into mixing).
+  double value_and_grad(const Matrix<S>& X, const Parameters<S>& params, Parameters<S>& grad);
 
   /// Weights of the rows of X for fixed archetypes, by the configured transform strategy.
   void transform(const Matrix<S>& X, const Matrix<S>& archetypes, Matrix<S>& weights);

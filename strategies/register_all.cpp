@@ -55,8 +55,8 @@ void register_all(Registry& r) {
   r.add<Metric, WeightEntropy>();
   r.add<Metric, WeightSparsity>();
   r.add<Metric, ArchetypeSeparation>();
-  r.add<Metric, HullDistance>();
   r.add<Metric, RecoveryError>();
+  r.add<Metric, HullDistance>();
 
   r.add<Transformer, ProjectedGradient>();
   r.add<Transformer, ArchetypaxPgd>();

@@ -12,13 +12,13 @@ struct Matching {
   double mean_distance = 0, max_distance = 0;
 };
 
-/// Minimum-total-cost assignment of the rows of an r x c cost matrix (r <= c) to distinct
-/// columns: the Hungarian method (Kuhn 1955; Munkres 1957) in its O(r^2 c) shortest augmenting
-/// path form with row and column potentials.
-std::vector<std::size_t> min_cost_assignment(const HostMatrix& cost);
-
 /// Minimum-total-distance matching of the rows of a (k_a x d) to distinct rows of b (k_b x d),
-/// k_a <= k_b. Throws InputError on mismatched widths or k_a > k_b.
+/// k_a <= k_b. Throws kaa::Error when k_a > k_b, the column counts differ or a value is not finite.
+/// With k_a = 0 the matching is empty and its mean and max are 0.
 Matching match_archetypes(const HostMatrix& a, const HostMatrix& b);
+
+/// The assignment problem itself: rows of `cost` (r x c, r <= c, finite) to distinct columns
+/// minimising the summed cost; returns the column of each row.
+std::vector<std::size_t> min_cost_assignment(const HostMatrix& cost);
 
 }  // namespace kaa::analysis

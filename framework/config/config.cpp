@@ -282,10 +282,16 @@ nlohmann::json resolve_config(const nlohmann::json& raw, const Registry& registr
       issues.push_back("/stopping: needs a \"max_iter\" rule so that every fit ends");
     }
   }
-  out["metrics"] = resolve_list(
-      raw.value("metrics",
-                nlohmann::json{"rss", "explained_variance", "weight_entropy", "recovery_error"}),
-      "metrics", Kind::metric, registry, issues);
+  // The cheap metrics (O(n k) or O(k^2 d)); hull_distance costs a pass over X per iteration and
+  // stays opt-in.
+  const nlohmann::json default_metrics = {"rss",
+                                          "explained_variance",
+                                          "weight_entropy",
+                                          "weight_sparsity",
+                                          "archetype_separation",
+                                          "recovery_error"};
+  out["metrics"] = resolve_list(raw.value("metrics", default_metrics), "metrics", Kind::metric,
+                                registry, issues);
   out["checkpoint"] = checkpoint_schema().resolve(raw.value("checkpoint", nlohmann::json::object()),
                                                   "/checkpoint", issues, {"$comment"});
   out["transform"] =

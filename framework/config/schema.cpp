@@ -141,6 +141,12 @@ std::optional<nlohmann::json> check_value(const ParamSpec& spec, const nlohmann:
         return expected("an integer" + (spec.range_text().empty() ? "" : " " + spec.range_text()));
       }
       number = v.get<double>();
+      // Beyond 2^53 a double no longer holds every integer, and beyond 2^63 the conversion is
+      // undefined (found by fuzz_config with 4e51).
+      if (std::abs(number) > 9007199254740992.0) {
+        error = "expected an integer of magnitude at most 2^53, got " + show_value(v);
+        return std::nullopt;
+      }
       break;
     case ParamType::number:
       if (!v.is_number() || !std::isfinite(v.get<double>())) {

@@ -221,7 +221,7 @@ json write_report(const fs::path& folder, std::ostream& out) {
 
   // The printed table: the headline metrics present, mean ± std over seeds.
   std::vector<std::string> shown;
-  for (const char* m : {"rss", "explained_variance", "recovery_error.mean", "stability_distance",
+  for (const char* m : {"rss", "explained_variance", "recovery_error_mean", "stability_distance",
                         "iterations", "seconds"})
     if (metric_names.count(m)) shown.push_back(m);
   std::size_t width = 5;

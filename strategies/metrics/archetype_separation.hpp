@@ -6,13 +6,16 @@
 
 namespace kaa::strategies {
 
-/// As archetypax's evaluator reports them (cdist of the archetypes), in the data's original units.
+/// Euclidean distances between every pair of archetypes in the data's original units (as
+/// archetypax's evaluator): "archetype_separation_min", "_mean", "_max" and "_ratio" = min / max
+/// (0 when two archetypes coincide, 1 when all pairs are equally far apart). Null when k = 1;
+/// the ratio is null when every archetype is the same point.
 template <class S>
 class ArchetypeSeparation final : public Metric<S> {
  public:
   static constexpr const char* name = "archetype_separation";
   static constexpr const char* summary =
-      "pairwise Euclidean distances between archetypes in original units: min, mean, max, min/max";
+      "pairwise archetype distances in original units: min, mean, max and min/max";
   static Schema schema();
   explicit ArchetypeSeparation(const nlohmann::json& params);
   void compute(const MetricInputs<S>& in, nlohmann::json& out) override;

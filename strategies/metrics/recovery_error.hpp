@@ -6,16 +6,20 @@
 
 namespace kaa::strategies {
 
-/// In original units: rows of the smaller set matched to distinct rows of the other by minimum
-/// total distance; mean and max distance, and the mean relative to the RMS spread of the true
-/// archetypes around their centroid. No value when the data set has no ground truth, unless
-/// `required`.
+/// How far the fitted archetypes are from the data set's known true archetypes (synthetic data),
+/// in original units, after the minimum-total-distance one-to-one matching (Hungarian method):
+/// "recovery_error_mean" and "_max" over matched pairs, the same divided by the data's RMS spread
+/// sqrt(sum_i ||x_i - mean||^2 / n) ("_mean_relative", "_max_relative"), and "recovery_matched",
+/// the number of pairs ("recovery_k_true": the number of true archetypes). When k differs from the
+/// number of true archetypes only min(k, k_true) pairs are matched (each archetype of the smaller
+/// set to a distinct one of the larger) and a warning says so. Without true archetypes every value
+/// is null, or an error if `required`.
 template <class S>
 class RecoveryError final : public Metric<S> {
  public:
   static constexpr const char* name = "recovery_error";
   static constexpr const char* summary =
-      "distance of the fitted archetypes to the known true ones after optimal (Hungarian) matching";
+      "matched distance between fitted and known true archetypes (synthetic data)";
   static Schema schema();
   explicit RecoveryError(const nlohmann::json& params);
   void compute(const MetricInputs<S>& in, nlohmann::json& out) override;

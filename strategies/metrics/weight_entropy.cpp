@@ -1,9 +1,11 @@
 #include "strategies/metrics/weight_entropy.hpp"
 
-#include <algorithm>
 #include <cmath>
+#include <string>
 
-#include "framework/host_transfer.hpp"
+#include "framework/analysis/row_summary.hpp"
+#include "framework/kernels/math.hpp"
+#include "framework/logging.hpp"
 
 namespace kaa::strategies {
 
@@ -17,25 +19,39 @@ WeightEntropy<S>::WeightEntropy(const nlohmann::json&) {}
 
 template <class S>
 void WeightEntropy<S>::compute(const MetricInputs<S>& in, nlohmann::json& out) {
-  const HostMatrix W = to_host(in.params.weights);
-  const double norm = W.cols > 1 ? std::log(static_cast<double>(W.cols)) : 1.0;
-  double sum = 0, sum_sq = 0, lo = 1e300, hi = -1e300;
-  for (std::size_t i = 0; i < W.rows; ++i) {
-    double h = 0;
-    for (std::size_t j = 0; j < W.cols; ++j)
-      if (W(i, j) > 0) h -= W(i, j) * std::log(W(i, j));
-    h = W.cols > 1 ? h / norm : 0.0;
-    sum += h;
-    sum_sq += h * h;
-    lo = std::min(lo, h);
-    hi = std::max(hi, h);
+  const Matrix<S> A = in.params.weights;
+  const std::size_t n = A.extent(0), k = A.extent(1);
+  Vector<double> row_value("kaa::weight_entropy.rows", n);
+  if (k > 1) {
+    const double log_k = std::log(static_cast<double>(k));
+    Kokkos::parallel_for(
+        "kaa::weight_entropy", Kokkos::RangePolicy<ExecSpace>(0, n),
+        KOKKOS_LAMBDA(const std::size_t i) {
+          double mass = 0;
+          for (std::size_t j = 0; j < k; ++j)
+            mass += A(i, j) > 0 ? static_cast<double>(A(i, j)) : 0;
+          if (!(mass > 0)) {
+            row_value(i) = -1.0;  // no distribution to measure
+            return;
+          }
+          double h = 0;
+          for (std::size_t j = 0; j < k; ++j) {
+            if (A(i, j) > 0) {
+              const double p = static_cast<double>(A(i, j)) / mass;
+              h -= p * kernels::log(p);
+            }
+          }
+          const double normalized = h / log_k;
+          row_value(i) = normalized < 0 ? 0.0 : (normalized > 1 ? 1.0 : normalized);
+        });
+  } else {
+    Kokkos::deep_copy(row_value, -1.0);  // one archetype: ln k = 0, nothing to normalise by
   }
-  const double n = static_cast<double>(W.rows);
-  const double mean = sum / n;
-  out["weight_entropy"] = {{"mean", mean},
-                           {"std", std::sqrt(std::max(0.0, sum_sq / n - mean * mean))},
-                           {"min", lo},
-                           {"max", hi}};
+  const analysis::RowSummary s = analysis::summarize_nonnegative(row_value);
+  if (k > 1 && s.count < n)
+    logging::warning("weight_entropy: " + std::to_string(n - s.count) +
+                     " rows have no positive weight and were left out");
+  analysis::write_summary(s, "weight_entropy", out);
 }
 
 template class WeightEntropy<float>;

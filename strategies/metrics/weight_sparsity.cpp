@@ -2,14 +2,18 @@
 
 #include <cmath>
 
-#include "framework/host_transfer.hpp"
+#include "framework/analysis/row_summary.hpp"
+#include "framework/kernels/math.hpp"
 
 namespace kaa::strategies {
 
 template <class S>
 Schema WeightSparsity<S>::schema() {
   Schema s;
-  s.number("threshold", 1e-3).min(0.0).max(1.0).doc("a weight below this counts as zero");
+  s.number("threshold", 0.01)
+      .positive()
+      .max(1.0)
+      .doc("a weight below this counts as unused in weight_sparsity_fraction");
   return s;
 }
 
@@ -19,22 +23,34 @@ WeightSparsity<S>::WeightSparsity(const nlohmann::json& p)
 
 template <class S>
 void WeightSparsity<S>::compute(const MetricInputs<S>& in, nlohmann::json& out) {
-  const HostMatrix W = to_host(in.params.weights);
-  const double k = static_cast<double>(W.cols);
-  double zeros = 0, hoyer = 0;
-  for (std::size_t i = 0; i < W.rows; ++i) {
-    double l1 = 0, l2 = 0;
-    std::size_t below = 0;
-    for (std::size_t j = 0; j < W.cols; ++j) {
-      l1 += std::abs(W(i, j));
-      l2 += W(i, j) * W(i, j);
-      below += W(i, j) < threshold_ ? 1 : 0;
-    }
-    zeros += static_cast<double>(below) / k;
-    if (W.cols > 1 && l2 > 0) hoyer += (std::sqrt(k) - l1 / std::sqrt(l2)) / (std::sqrt(k) - 1);
-  }
-  const double n = static_cast<double>(W.rows);
-  out["weight_sparsity"] = {{"fraction_below_threshold", zeros / n}, {"hoyer", hoyer / n}};
+  const Matrix<S> A = in.params.weights;
+  const std::size_t n = A.extent(0), k = A.extent(1);
+  const double threshold = threshold_;
+  const double root_k = std::sqrt(static_cast<double>(k));
+  Vector<double> fraction("kaa::weight_sparsity.fraction", n),
+      hoyer("kaa::weight_sparsity.hoyer", n);
+  Kokkos::parallel_for(
+      "kaa::weight_sparsity", Kokkos::RangePolicy<ExecSpace>(0, n),
+      KOKKOS_LAMBDA(const std::size_t i) {
+        double below = 0, l1 = 0, l2 = 0;
+        for (std::size_t j = 0; j < k; ++j) {
+          const double a = static_cast<double>(A(i, j));
+          below += a < threshold ? 1.0 : 0.0;
+          l1 += kernels::fabs(a);
+          l2 += a * a;
+        }
+        fraction(i) = below / static_cast<double>(k);
+        if (k < 2 || !(l2 > 0)) {
+          hoyer(i) = -1.0;  // undefined: one archetype, or an all-zero row
+          return;
+        }
+        const double h = (root_k - l1 / kernels::sqrt(l2)) / (root_k - 1.0);
+        hoyer(i) = h < 0 ? 0.0 : (h > 1 ? 1.0 : h);
+      });
+  const analysis::RowSummary f = analysis::summarize_nonnegative(fraction);
+  const analysis::RowSummary h = analysis::summarize_nonnegative(hoyer);
+  out["weight_sparsity_fraction"] = f.mean;
+  out["weight_sparsity_hoyer"] = h.count > 0 ? nlohmann::json(h.mean) : nlohmann::json();
 }
 
 template class WeightSparsity<float>;

@@ -6,14 +6,19 @@
 
 namespace kaa::strategies {
 
-/// Per row: the fraction of entries below `threshold`, and Hoyer's sparsity (sqrt(k) -
-/// |a|_1/|a|_2)/(sqrt(k) - 1) (Hoyer 2004; 0 = uniform, 1 = one-hot); means over rows.
+/// Two sparsity measures of the rows a of the weights (n x k), each averaged over rows:
+/// - "weight_sparsity_fraction": the fraction of a row's k weights below `threshold`
+///   (0 = every archetype used, (k-1)/k = one archetype carries the point);
+/// - "weight_sparsity_hoyer": Hoyer's sparsity (sqrt(k) - ||a||_1 / ||a||_2) / (sqrt(k) - 1)
+///   (Hoyer, "Non-negative matrix factorization with sparseness constraints", JMLR 2004):
+///   0 for uniform weights, 1 for a single non-zero weight, threshold-free; null when k = 1, and
+///   all-zero rows are left out.
 template <class S>
 class WeightSparsity final : public Metric<S> {
  public:
   static constexpr const char* name = "weight_sparsity";
   static constexpr const char* summary =
-      "share of weights below a threshold and mean Hoyer sparsity of the weight rows";
+      "mean fraction of weights below a threshold, and mean Hoyer sparsity of the weight rows";
   static Schema schema();
   explicit WeightSparsity(const nlohmann::json& params);
   void compute(const MetricInputs<S>& in, nlohmann::json& out) override;

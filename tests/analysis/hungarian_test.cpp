@@ -1,7 +1,9 @@
-// Hungarian matching against brute force over every permutation.
+// Archetype matching against brute force over every injective assignment, plus exact cases.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <numeric>
 #include <random>
 
@@ -10,54 +12,131 @@
 
 namespace {
 
-double brute_force(const kaa::HostMatrix& cost) {
-  std::vector<std::size_t> cols(cost.cols);
-  std::iota(cols.begin(), cols.end(), 0);
-  double best = 1e300;
-  // Every ordered choice of distinct columns for the rows: permutations of all columns, taking
-  // the first `rows` of each.
+using kaa::HostMatrix;
+using kaa::analysis::match_archetypes;
+
+HostMatrix random_matrix(std::size_t rows, std::size_t cols, std::mt19937_64& rng) {
+  std::normal_distribution<double> normal;
+  HostMatrix m(rows, cols);
+  for (double& v : m.values) v = normal(rng);
+  return m;
+}
+
+double distance(const HostMatrix& a, std::size_t i, const HostMatrix& b, std::size_t j) {
+  double s = 0;
+  for (std::size_t f = 0; f < a.cols; ++f) s += (a(i, f) - b(j, f)) * (a(i, f) - b(j, f));
+  return std::sqrt(s);
+}
+
+// Smallest total distance over all injective maps rows(a) -> rows(b): every permutation of b's
+// rows, of which the first rows(a) entries are used.
+double brute_force_total(const HostMatrix& a, const HostMatrix& b) {
+  std::vector<std::size_t> perm(b.rows);
+  std::iota(perm.begin(), perm.end(), 0);
+  double best = std::numeric_limits<double>::infinity();
   do {
-    double s = 0;
-    for (std::size_t i = 0; i < cost.rows; ++i) s += cost(i, cols[i]);
-    best = std::min(best, s);
-  } while (std::next_permutation(cols.begin(), cols.end()));
+    double total = 0;
+    for (std::size_t i = 0; i < a.rows; ++i) total += distance(a, i, b, perm[i]);
+    best = std::min(best, total);
+  } while (std::next_permutation(perm.begin(), perm.end()));
   return best;
 }
 
-TEST(Hungarian, MatchesBruteForceOnRandomSquareAndRectangularCosts) {
+// Checks the matching is injective, its distances and summaries are consistent, and returns its
+// total.
+double checked_total(const kaa::analysis::Matching& m, const HostMatrix& a, const HostMatrix& b) {
+  EXPECT_EQ(m.assignment.size(), a.rows);
+  EXPECT_EQ(m.distances.size(), a.rows);
+  std::vector<char> used(b.rows, 0);
+  double total = 0, largest = 0;
+  for (std::size_t i = 0; i < a.rows; ++i) {
+    EXPECT_LT(m.assignment[i], b.rows);
+    EXPECT_FALSE(used[m.assignment[i]]) << "row " << m.assignment[i] << " of b used twice";
+    used[m.assignment[i]] = 1;
+    EXPECT_NEAR(m.distances[i], distance(a, i, b, m.assignment[i]), 1e-12);
+    total += m.distances[i];
+    largest = std::max(largest, m.distances[i]);
+  }
+  EXPECT_NEAR(m.mean_distance, total / static_cast<double>(a.rows), 1e-12);
+  EXPECT_DOUBLE_EQ(m.max_distance, largest);
+  return total;
+}
+
+// Random Gaussian rows: ties have probability zero, so the optimum is unique and the totals must
+// agree to rounding (1e-10 absolute on totals of order 10).
+TEST(HungarianMatching, SquareAgreesWithBruteForce) {
   std::mt19937_64 rng(7);
-  std::uniform_real_distribution<double> u(0.0, 10.0);
-  for (std::size_t rows = 1; rows <= 7; ++rows) {
-    for (std::size_t extra : {0u, 1u, 2u}) {
-      if (rows + extra > 8) continue;
-      kaa::HostMatrix cost(rows, rows + extra);
-      for (double& v : cost.values) v = u(rng);
-      const auto a = kaa::analysis::min_cost_assignment(cost);
-      double s = 0;
-      std::vector<bool> used(cost.cols, false);
-      for (std::size_t i = 0; i < rows; ++i) {
-        ASSERT_LT(a[i], cost.cols);
-        EXPECT_FALSE(used[a[i]]) << "column used twice";
-        used[a[i]] = true;
-        s += cost(i, a[i]);
-      }
-      EXPECT_NEAR(s, brute_force(cost), 1e-9) << rows << " x " << rows + extra;
+  for (std::size_t k = 1; k <= 7; ++k) {
+    for (int trial = 0; trial < 6; ++trial) {
+      const HostMatrix a = random_matrix(k, 3, rng), b = random_matrix(k, 3, rng);
+      const auto m = match_archetypes(a, b);
+      EXPECT_NEAR(checked_total(m, a, b), brute_force_total(a, b), 1e-10) << "k=" << k;
     }
   }
 }
 
-TEST(Hungarian, MatchArchetypesUndoesAPermutation) {
-  kaa::HostMatrix a(3, 2), b(3, 2);
-  a.values = {0, 0, 1, 0, 0, 1};
-  b.values = {0, 1, 0, 0, 1, 0};
-  const auto m = kaa::analysis::match_archetypes(a, b);
-  EXPECT_EQ(m.assignment, (std::vector<std::size_t>{1, 2, 0}));
-  EXPECT_DOUBLE_EQ(m.mean_distance, 0.0);
+TEST(HungarianMatching, RectangularAgreesWithBruteForce) {
+  std::mt19937_64 rng(11);
+  for (std::size_t kb = 1; kb <= 7; ++kb) {
+    for (std::size_t ka = 0; ka <= kb; ++ka) {
+      for (int trial = 0; trial < 3; ++trial) {
+        const HostMatrix a = random_matrix(ka, 2, rng), b = random_matrix(kb, 2, rng);
+        const auto m = match_archetypes(a, b);
+        if (ka == 0) {
+          EXPECT_TRUE(m.assignment.empty());
+          EXPECT_EQ(m.mean_distance, 0.0);
+          EXPECT_EQ(m.max_distance, 0.0);
+          continue;
+        }
+        EXPECT_NEAR(checked_total(m, a, b), brute_force_total(a, b), 1e-10)
+            << "ka=" << ka << " kb=" << kb;
+      }
+    }
+  }
 }
 
-TEST(Hungarian, MoreRowsThanColumnsIsAnError) {
-  kaa::HostMatrix cost(3, 2);
-  EXPECT_THROW(kaa::analysis::min_cost_assignment(cost), kaa::InputError);
+// Greedy nearest-first matching fails here: a0 = 0 is nearest b1 = 1 (distance 1), leaving
+// a1 = 2 for b0 = -1 (3): total 4. The optimum pairs a0-b0 (1) and a1-b1 (1): total 2.
+TEST(HungarianMatching, BeatsGreedyOnAHandCase) {
+  HostMatrix a(2, 1), b(2, 1);
+  a.values = {0, 2};
+  b.values = {-1, 1};
+  const auto m = match_archetypes(a, b);
+  EXPECT_EQ(m.assignment, (std::vector<std::size_t>{0, 1}));
+  EXPECT_DOUBLE_EQ(m.mean_distance, 1.0);
+  EXPECT_DOUBLE_EQ(m.max_distance, 1.0);
+}
+
+// A permuted, shifted copy: the permutation is recovered and every distance is the shift's norm.
+TEST(HungarianMatching, RecoversAPermutation) {
+  std::mt19937_64 rng(3);
+  const HostMatrix b = random_matrix(6, 4, rng);
+  const std::vector<std::size_t> perm = {4, 0, 5, 2, 1, 3};
+  HostMatrix a(6, 4);
+  for (std::size_t i = 0; i < 6; ++i)
+    for (std::size_t f = 0; f < 4; ++f) a(i, f) = b(perm[i], f) + (f == 1 ? 1e-3 : 0.0);
+  const auto m = match_archetypes(a, b);
+  EXPECT_EQ(m.assignment, perm);
+  for (double dist : m.distances) EXPECT_NEAR(dist, 1e-3, 1e-12);
+}
+
+// Two of five rows of b: each row of a sits 0.5 from one row of b, far from the rest.
+TEST(HungarianMatching, FewerRowsThanTargets) {
+  HostMatrix a(2, 2), b(5, 2);
+  a.values = {10.5, 0, 0, 20.5};
+  b.values = {0, 0, 0, 20, 10, 0, 30, 30, -5, 5};
+  const auto m = match_archetypes(a, b);
+  EXPECT_EQ(m.assignment, (std::vector<std::size_t>{2, 1}));
+  EXPECT_DOUBLE_EQ(m.mean_distance, 0.5);
+  EXPECT_DOUBLE_EQ(m.max_distance, 0.5);
+}
+
+TEST(HungarianMatching, RejectsBadInput) {
+  HostMatrix big(3, 2), small(2, 2), other(3, 4);
+  EXPECT_THROW(match_archetypes(big, small), kaa::Error);
+  EXPECT_THROW(match_archetypes(small, other), kaa::Error);
+  small(1, 1) = std::nan("");
+  EXPECT_THROW(match_archetypes(small, big), kaa::Error);
 }
 
 }  // namespace

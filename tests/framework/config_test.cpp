@@ -89,6 +89,18 @@ TEST(Config, WrongTypeNamesExpectedAndActual) {
       << issue;
 }
 
+// Found by fuzz_config: an integral double far beyond long long must be refused, not converted.
+TEST(Config, IntegerTooLargeToRepresentIsRefused) {
+  json raw = base_config();
+  raw["stopping"][2]["value"] = 4.2e51;
+
+  const auto issue = single_issue(raw);
+
+  EXPECT_NE(issue.find("/stopping/2/value: expected an integer of magnitude at most 2^53"),
+            std::string::npos)
+      << issue;
+}
+
 TEST(Config, OutOfRangeValueNamesExpectedAndActual) {
   json raw = base_config();
   raw["stopping"][2]["value"] = 0;
