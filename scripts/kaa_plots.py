@@ -113,11 +113,11 @@ def loss_curves(folder, rows, out):
     return "loss_curves.png"
 
 
-HEADLINE = ["rss", "explained_variance", "recovery_error.mean", "seconds"]
+HEADLINE = ["rss", "explained_variance", "recovery_error_mean", "seconds"]
 
 
 def metric_of(metrics, name):
-    """A metric by its report name; nested values are joined by '.' (recovery_error.mean)."""
+    """A metric by its report name; nested values are joined by '.' (a.b for {"a": {"b": 1}})."""
     value = metrics
     for part in name.split("."):
         if not isinstance(value, dict) or part not in value:
@@ -434,7 +434,8 @@ def metrics_by_group(folder, out):
         table = list(csv.DictReader(f))
     if len(table) < 2:
         return None
-    wanted = ["rss", "explained_variance", "recovery_error.mean", "stability_distance", "seconds"]
+    wanted = ["rss", "explained_variance", "recovery_error_mean", "hull_distance_max",
+              "stability_distance", "seconds"]
     metrics = [m for m in wanted if any(row.get(m + "_mean") for row in table)]
     if not metrics:
         return None

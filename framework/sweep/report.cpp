@@ -26,7 +26,7 @@ namespace {
 const std::set<std::string> kNotMetrics{
     "seed", "threads", "n", "d", "n_archetypes", "best_update", "last_recorded_loss"};
 
-/// Numeric leaves of a metrics object, nested names joined by '.' (recovery_error.mean).
+/// Numeric leaves of a metrics object, nested names joined by '.' ({"a": {"b": 1}} -> a.b).
 void flatten(const json& j, const std::string& prefix, std::map<std::string, double>& out) {
   for (const auto& [key, value] : j.items()) {
     const std::string name = prefix.empty() ? key : prefix + "." + key;
@@ -221,8 +221,8 @@ json write_report(const fs::path& folder, std::ostream& out) {
 
   // The printed table: the headline metrics present, mean ± std over seeds.
   std::vector<std::string> shown;
-  for (const char* m : {"rss", "explained_variance", "recovery_error_mean", "stability_distance",
-                        "iterations", "seconds"})
+  for (const char* m : {"rss", "explained_variance", "recovery_error_mean", "hull_distance_max",
+                        "stability_distance", "seconds"})
     if (metric_names.count(m)) shown.push_back(m);
   std::size_t width = 5;
   for (const auto& name : order) width = std::max(width, name.size());
