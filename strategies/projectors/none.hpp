@@ -12,8 +12,8 @@ class NoProjection final : public Projector<S> {
  public:
   static constexpr const char* name = "none";
   static constexpr const char* summary = "leave the block as the optimizer left it";
-  static constexpr unsigned blocks =
-      static_cast<unsigned>(Block::weights) | static_cast<unsigned>(Block::archetypes);
+  // Every block: the resolver defaults each block in use (mixing too) to "none".
+  static constexpr unsigned blocks = kAllBlocks;
   static Schema schema();
   explicit NoProjection(const nlohmann::json& params);
 

@@ -1,0 +1,95 @@
+#include "strategies/initializers/furthest_sum.hpp"
+
+#include <algorithm>
+#include <deque>
+
+#include "framework/error.hpp"
+#include "framework/kernels/counter_rng.hpp"
+#include "framework/kernels/math.hpp"
+#include "framework/kernels/mixing.hpp"
+
+namespace kaa::strategies {
+
+namespace {
+
+/// sum(i) += sign * ||x_i - x_row||.
+template <class S>
+void add_distances(const Matrix<S>& X, std::size_t row, double sign, const Vector<double>& sum) {
+  const std::size_t d = X.extent(1);
+  Kokkos::parallel_for(
+      "kaa::furthest_sum.distances", Kokkos::RangePolicy<ExecSpace>(0, X.extent(0)),
+      KOKKOS_LAMBDA(const std::size_t i) {
+        double s = 0;
+        for (std::size_t f = 0; f < d; ++f) {
+          const double diff = static_cast<double>(X(i, f)) - static_cast<double>(X(row, f));
+          s += diff * diff;
+        }
+        sum(i) += sign * kernels::sqrt(s);
+      });
+}
+
+}  // namespace
+
+template <class S>
+Schema FurthestSum<S>::schema() {
+  Schema s;
+  s.integer("replacements", 11)
+      .non_negative()
+      .doc(
+          "passes, once k rows are chosen, that drop the oldest choice and add the best row "
+          "(Mørup & Hansen's loop of k + 10 passes makes 11)");
+  return s;
+}
+
+template <class S>
+FurthestSum<S>::FurthestSum(const nlohmann::json& p)
+    : replacements_(p.at("replacements").get<int>()) {}
+
+template <class S>
+void FurthestSum<S>::initialize(const Matrix<S>& X, Parameters<S>& params, std::uint64_t seed) {
+  const std::size_t n = X.extent(0), d = X.extent(1), k = params.archetypes.extent(0);
+  if (k > n) {
+    throw Error("furthest_sum: " + std::to_string(k) +
+                " archetypes requested but the data have only " + std::to_string(n) + " rows");
+  }
+  Vector<double> sum("kaa::furthest_sum.sum", n);
+  auto sum_host = Kokkos::create_mirror_view(sum);
+  std::vector<char> available(n, 1);
+  std::deque<std::size_t> set;
+
+  std::size_t last = std::min(n - 1, static_cast<std::size_t>(kernels::uniform01(seed, 1, 0) * n));
+  set.push_back(last);
+  available[last] = 0;
+  const std::size_t passes = k > 1 ? k - 1 + static_cast<std::size_t>(replacements_) : 0;
+  for (std::size_t pass = 1; pass <= passes; ++pass) {
+    if (pass >= k) {  // the set is full: the oldest choice makes room
+      add_distances(X, set.front(), -1.0, sum);
+      available[set.front()] = 1;
+      set.pop_front();
+    }
+    add_distances(X, last, 1.0, sum);
+    // The search runs on the host, so the index does not depend on the thread count.
+    Kokkos::deep_copy(sum_host, sum);
+    std::size_t best = n;
+    for (std::size_t i = 0; i < n; ++i)
+      if (available[i] && (best == n || sum_host(i) > sum_host(best))) best = i;
+    last = best;
+    set.push_back(best);
+    available[best] = 0;
+  }
+  chosen_.assign(set.begin(), set.end());
+
+  const Matrix<S> Z = params.archetypes;
+  for (std::size_t c = 0; c < k; ++c) {
+    const std::size_t row = chosen_[c];
+    Kokkos::parallel_for(
+        "kaa::furthest_sum.copy", Kokkos::RangePolicy<ExecSpace>(0, d),
+        KOKKOS_LAMBDA(const std::size_t f) { Z(c, f) = X(row, f); });
+  }
+  if (params.has(Block::mixing)) kernels::set_mixing_one_hot(params.mixing, chosen_);
+}
+
+template class FurthestSum<float>;
+template class FurthestSum<double>;
+
+}  // namespace kaa::strategies

@@ -1,0 +1,33 @@
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include "framework/config/schema.hpp"
+#include "framework/interfaces/loss_term.hpp"
+
+namespace kaa::strategies {
+
+/// Robust reconstruction loss of Chen, Mairal & Harchaoui (CVPR 2014; SPAMS robust archetypal
+/// analysis): weight * sum_i h(||x_i - a_i Z||) (or the mean over rows), with the Huber function
+///   h(t) = t^2 / (2 delta) + delta / 2 for t <= delta,   h(t) = t otherwise,
+/// i.e. the sum of residual norms, smoothed near zero. Its gradient in the residual r_i is
+/// r_i / max(||r_i||, delta), the IRLS weight active_set's robust variant uses.
+template <class S>
+class Huber final : public LossTerm<S> {
+ public:
+  static constexpr const char* name = "huber";
+  static constexpr const char* summary =
+      "Huber loss of the row residual norms, sum h(||x_i - a_i Z||) (Chen et al. 2014)";
+  static Schema schema();
+  explicit Huber(const nlohmann::json& params);
+
+  double value_and_grad(const Matrix<S>& X, const Parameters<S>& params,
+                        Parameters<S>& grad) override;
+  double value(const Matrix<S>& X, const Parameters<S>& params) override;
+
+ private:
+  double scale(std::size_t n) const;
+  double weight_, delta_;
+  bool mean_;
+};
+
+}  // namespace kaa::strategies

@@ -1,0 +1,137 @@
+#include "strategies/optimizers/active_set.hpp"
+
+#include <cmath>
+
+#include "framework/kernels/argmin.hpp"
+#include "framework/kernels/block_products.hpp"
+#include "framework/kernels/math.hpp"
+#include "strategies/solver_checks.hpp"
+
+namespace kaa::strategies {
+
+namespace {
+
+/// IRLS weights of the Huber loss on row residual norms: 1 / max(||r_i||, delta).
+Vector<double> irls_weights(const Vector<double>& norms2, double delta) {
+  Vector<double> w("kaa::active_set.irls", norms2.extent(0));
+  Kokkos::parallel_for(
+      "kaa::active_set.irls", Kokkos::RangePolicy<ExecSpace>(0, w.extent(0)),
+      KOKKOS_LAMBDA(const std::size_t i) {
+        const double t = kernels::sqrt(norms2(i));
+        w(i) = 1.0 / (t > delta ? t : delta);
+      });
+  return w;
+}
+
+}  // namespace
+
+template <class S>
+Schema ActiveSet<S>::schema() {
+  Schema s;
+  s.number("huber_delta", 0.0)
+      .non_negative()
+      .doc(
+          "0 = least squares; > 0 = the robust variant (IRLS weights 1 / max(||r_i||, delta)); "
+          "must equal /loss/0/delta of the huber loss");
+  s.number("reset_threshold", 1e-7)
+      .non_negative()
+      .doc(
+          "an archetype whose weight column has squared norm below this moves to the "
+          "worst-fitted point (SPAMS: 1e-7); 0 = never");
+  return s;
+}
+
+template <class S>
+void ActiveSet<S>::check_config(const nlohmann::json& config, const std::string& path,
+                                std::vector<std::string>& issues) {
+  require_at_most_archetypes(config, path, kernels::kMaxSimplexAtoms, issues);
+  const double delta = config.at("optimizer").at("huber_delta").get<double>();
+  const auto& loss = config.at("loss");
+  const bool single_huber = loss.size() == 1 && loss[0].at("type") == "huber";
+  if (delta == 0 && single_huber) {
+    const double loss_delta = loss[0].at("delta").get<double>();
+    issues.push_back(path + "/huber_delta: is 0 (least squares) but /loss/0 is \"huber\"; set " +
+                     path + "/huber_delta to its delta (" + nlohmann::json(loss_delta).dump() +
+                     ") to run the robust variant");
+    return;
+  }
+  if (delta == 0) {
+    require_single_loss(config, path, {"reconstruction"}, "the squared reconstruction error",
+                        issues);
+    return;
+  }
+  if (!require_single_loss(config, path, {"huber"},
+                           "the Huber loss of the residual norms (" + path + "/huber_delta > 0)",
+                           issues))
+    return;
+  const double loss_delta = loss[0].at("delta").get<double>();
+  if (loss_delta != delta) {
+    issues.push_back(path + "/huber_delta: " + nlohmann::json(delta).dump() +
+                     " differs from /loss/0/delta " + nlohmann::json(loss_delta).dump() +
+                     "; the IRLS weights must use the loss's delta");
+  }
+}
+
+template <class S>
+ActiveSet<S>::ActiveSet(const nlohmann::json& p)
+    : huber_delta_(p.at("huber_delta").get<double>()),
+      reset_threshold_(p.at("reset_threshold").get<double>()) {}
+
+template <class S>
+void ActiveSet<S>::init(const Matrix<S>& X, const Parameters<S>&) {
+  hull_ = std::make_unique<kernels::HullLeastSquares<S>>(X);
+  resets_ = 0;
+}
+
+template <class S>
+void ActiveSet<S>::step(const Matrix<S>& X, Parameters<S>& params, Parameters<S>&) {
+  const std::size_t k = params.archetypes.extent(0), d = X.extent(1);
+  kernels::simplex_least_squares_rows(X, params.archetypes, params.weights, hull_->center());
+
+  Vector<double> irls;
+  if (huber_delta_ > 0)
+    irls =
+        irls_weights(kernels::residual_norms2(X, params.weights, params.archetypes), huber_delta_);
+  const auto H = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(),
+                                                     kernels::weights_gram(params.weights, irls));
+  const auto Q = Kokkos::create_mirror_view_and_copy(
+      Kokkos::HostSpace(), kernels::weights_times_data(params.weights, X, irls));
+  Matrix<double> Z_device("kaa::active_set.Z", k, d);
+  kernels::convert(params.archetypes, Z_device);
+  auto Z = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), Z_device);
+  auto B = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), params.mixing);
+
+  std::vector<std::size_t> support;
+  std::vector<double> weights, v(d);
+  for (std::size_t l = 0; l < k; ++l) {
+    if (H(l, l) < reset_threshold_) {
+      // SPAMS's rule: an archetype nobody uses restarts at the point explained worst.
+      Kokkos::deep_copy(Z_device, Z);
+      const auto worst =
+          kernels::first_max(kernels::residual_norms2(X, params.weights, Z_device)).index;
+      if (worst < X.extent(0)) {
+        kernels::blend_row(B, l, {worst}, {1.0});
+        for (std::size_t f = 0; f < d; ++f) Z(l, f) = hull_->data(worst, f);
+        ++resets_;
+      }
+      continue;
+    }
+    if (!(H(l, l) > 0)) continue;  // unused and no reset: z_l does not enter the objective
+    for (std::size_t f = 0; f < d; ++f) {
+      double hz = 0;
+      for (std::size_t m = 0; m < k; ++m) hz += H(l, m) * Z(m, f);
+      v[f] = Z(l, f) + (Q(l, f) - hz) / H(l, l);
+    }
+    kernels::row_support(B, l, support, weights);
+    hull_->solve(v, support, weights);
+    kernels::blend_row(B, l, support, weights);
+    const auto z = hull_->combine(support, weights);
+    for (std::size_t f = 0; f < d; ++f) Z(l, f) = z[f];
+  }
+  Kokkos::deep_copy(params.mixing, B);
+}
+
+template class ActiveSet<float>;
+template class ActiveSet<double>;
+
+}  // namespace kaa::strategies

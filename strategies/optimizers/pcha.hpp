@@ -1,0 +1,69 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "framework/config/schema.hpp"
+#include "framework/interfaces/optimizer.hpp"
+
+namespace kaa::strategies {
+
+/// Principal convex hull analysis (Mørup & Hansen, "Archetypal analysis for machine learning and
+/// data mining", Neurocomputing 80, 2012; the update scheme of their PCHA code and of py_pcha),
+/// one outer iteration per step, Z = diag(alpha) B X:
+/// - B update (`inner_mixing` times): gradient of the SSE with respect to B, minus each row's
+///   inner product with B (the normalisation-invariant direction), scaled by 1 / SST; trial
+///   B = rows of max(B - mu g, 0) renormalised; accepted when the SSE does not rise (mu *= grow),
+///   otherwise mu *= shrink and retried. With delta > 0 the archetype scales alpha_j in
+///   [1 - delta, 1 + delta] get the same line search after every B update.
+/// - A update (`inner_weights` times): the same scheme on A with gradient scaled by n / SST.
+/// SSE = SST - 2 <A, X Z^T> + <A^T A, Z Z^T> in Gram form (the n x d residual is never formed);
+/// step sizes persist between steps; the first step starts with `warmup` A updates (py_pcha
+/// initialises S by 25). mixing rows hold diag(alpha) B, so they sum to alpha_j.
+template <class S>
+class Pcha final : public Optimizer<S> {
+ public:
+  static constexpr const char* name = "pcha";
+  static constexpr const char* summary =
+      "Mørup & Hansen's PCHA: projected gradient with line search on weights and mixing weights, "
+      "optional alpha relaxation";
+  static constexpr unsigned blocks = bit(Block::weights) | bit(Block::mixing);
+  static Schema schema();
+  static void check_config(const nlohmann::json& config, const std::string& path,
+                           std::vector<std::string>& issues);
+  explicit Pcha(const nlohmann::json& params);
+
+  void init(const Matrix<S>& X, const Parameters<S>& params) override;
+  void step(const Matrix<S>& X, Parameters<S>& params, Parameters<S>& grad) override;
+  void save_state(SavedState& s, const std::string& prefix) const override {
+    s.scalars[prefix] = {{"mu_weights", mu_weights_},
+                         {"mu_mixing", mu_mixing_},
+                         {"mu_alpha", mu_alpha_},
+                         {"sst", sst_},
+                         {"first_step", first_step_}};
+  }
+  void load_state(const SavedState& s, const std::string& prefix) override {
+    const auto& j = s.scalars.at(prefix);
+    mu_weights_ = j.at("mu_weights");
+    mu_mixing_ = j.at("mu_mixing");
+    mu_alpha_ = j.at("mu_alpha");
+    sst_ = j.at("sst");
+    first_step_ = j.at("first_step");
+  }
+  bool needs_gradient() const override { return false; }
+
+  /// `iterations` A updates for the current archetypes (exposed for tests); returns the SSE.
+  double update_weights(const Matrix<S>& X, Parameters<S>& params, int iterations);
+  /// `iterations` B (and alpha) updates for the current weights; returns the SSE.
+  double update_mixing(const Matrix<S>& X, Parameters<S>& params, int iterations);
+
+ private:
+  int inner_weights_, inner_mixing_, warmup_;
+  double delta_, grow_, shrink_, accept_rtol_, initial_step_;
+  double mu_weights_ = 1, mu_mixing_ = 1, mu_alpha_ = 1;
+  double sst_ = 0;
+  bool first_step_ = true;
+};
+
+}  // namespace kaa::strategies
