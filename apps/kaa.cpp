@@ -4,15 +4,11 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <sys/wait.h>
-
-#include <cstdlib>
-#include <map>
 
 #include <boost/program_options.hpp>
 
@@ -24,6 +20,7 @@
 #include "framework/kokkos_session.hpp"
 #include "framework/logging.hpp"
 #include "framework/run.hpp"
+#include "framework/sweep/plots.hpp"
 #include "framework/sweep/report.hpp"
 #include "framework/sweep/runner.hpp"
 #include "framework/sweep/sweep_spec.hpp"
@@ -38,6 +35,7 @@ namespace {
 constexpr int kExitError = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitDiverged = 3;
+constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as shells report it
 
 const char* kUsage =
     "usage: kaa <command> [options]\n"
@@ -227,34 +225,27 @@ std::map<std::string, std::string> named_paths(const po::variables_map& vm, cons
     const auto eq = item.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
       throw po::error(std::string("--") + key + " " + item + ": expected NAME=PATH");
+    if (out.count(item.substr(0, eq)))
+      throw po::error(std::string("--") + key + " " + item + ": " + item.substr(0, eq) +
+                      " given twice");
     out[item.substr(0, eq)] = item.substr(eq + 1);
   }
   return out;
 }
 
-/// Runs scripts/kaa_plots.py on a sweep folder; returns its exit status.
-int make_plots(const fs::path& folder) {
-  std::cout.flush();
-  const char* env = std::getenv("KAA_PLOTS_SCRIPT");
-  const fs::path script =
-      env ? fs::path(env) : fs::path(KAA_SOURCE_DIR) / "scripts" / "kaa_plots.py";
-  if (!fs::exists(script))
-    throw kaa::Error(script.string() + ": plot script not found (set KAA_PLOTS_SCRIPT)");
-  // Debian's python3-matplotlib lives with the system interpreter, not with a pyenv one.
-  const char* py = std::getenv("KAA_PYTHON");
-  const std::string python = py                               ? py
-                             : fs::exists("/usr/bin/python3") ? "/usr/bin/python3"
-                                                              : "python3";
-  const std::string command = python + " '" + script.string() + "' '" + folder.string() + "'";
-  const int status = std::system(command.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+fs::path self_executable() { return fs::read_symlink("/proc/self/exe"); }
+
+void plots_of(const fs::path& folder) {
+  kaa::sweep::make_plots(folder, kaa::sweep::find_plot_script(self_executable(), KAA_SOURCE_DIR));
+  std::cout << "report: " << fs::absolute(folder / "index.html").lexically_normal().string()
+            << "\n";
 }
 
 int cmd_report(const std::vector<std::string>& args) {
   po::options_description opts("kaa report FOLDER [options]");
   opts.add_options()("help,h", "show this help")("folder", po::value<std::string>(),
                                                  "sweep folder")(
-      "plots", "also write PNG figures and index.html (needs python3 with matplotlib)")(
+      "plots", "also write figures (PNG) and index.html (needs python3-matplotlib)")(
       "threads", po::value<int>()->default_value(0), "accepted for uniformity; runs no kernels");
   po::positional_options_description pos;
   pos.add("folder", 1);
@@ -263,32 +254,44 @@ int cmd_report(const std::vector<std::string>& args) {
     std::cout << opts;
     return 0;
   }
-  if (!vm.count("folder")) throw po::error("missing FOLDER (a sweep folder)");
+  if (!vm.count("folder"))
+    throw po::error("missing FOLDER (a sweep folder, e.g. results/choose_k)");
   const fs::path folder = vm["folder"].as<std::string>();
   kaa::sweep::write_report(folder, std::cout);
-  if (vm.count("plots")) {
-    if (make_plots(folder) != 0) throw kaa::Error("plots failed (see the messages above)");
-    std::cout << "figures: " << (folder / "index.html").string() << "\n";
-  }
+  if (vm.count("plots")) plots_of(folder);
   return 0;
+}
+
+/// The command line to type again to resume an interrupted sweep.
+std::string resume_command(const std::vector<std::string>& args, const fs::path& out,
+                           bool has_out) {
+  std::string cmd = "kaa sweep";
+  for (const auto& a : args) {
+    const bool plain = a.find_first_of(" \t\"'\\$`*?") == std::string::npos && !a.empty();
+    cmd += " " + (plain ? a : "'" + a + "'");
+  }
+  if (!has_out) cmd += " --out " + out.string();
+  return cmd;
 }
 
 int cmd_sweep(const std::vector<std::string>& args) {
   po::options_description opts("kaa sweep EXPERIMENT [options]");
-  opts.add_options()("help,h", "show this help")("experiment", po::value<std::string>(),
-                                                 "sweep definition (JSON)")(
+  opts.add_options()("help,h", "show this help")(
+      "experiment", po::value<std::string>(), "sweep file (JSON), e.g. experiments/choose_k.json")(
       "out", po::value<std::string>(), "sweep folder (default results/<name>)")(
-      "runs", po::value<std::size_t>()->default_value(0), "runs at a time (0 = from the cores)")(
-      "threads", po::value<std::size_t>()->default_value(0),
-      "cores the whole sweep may use (0 = all); runs x threads-per-run never exceed it")(
+      "runs", po::value<std::size_t>()->default_value(0),
+      "runs at a time (0 = the sweep file's \"runs\", else one per core)")(
       "threads-per-run", po::value<std::size_t>()->default_value(0),
-      "threads of each run (0 = cores / runs)")("data",
-                                                po::value<std::vector<std::string>>()->composing(),
-                                                "NAME=PATH: the file of the sweep's data set NAME")(
+      "threads of each run (0 = the sweep file's \"threads_per_run\", else cores / runs)")(
+      "threads", po::value<std::size_t>()->default_value(0),
+      "cores the whole sweep may use (0 = all); runs x threads per run never exceed them")(
+      "data", po::value<std::vector<std::string>>()->composing(),
+      "NAME=PATH: the file of the sweep's data set NAME (CSV, .npy or IDX)")(
       "labels", po::value<std::vector<std::string>>()->composing(),
-      "NAME=PATH: class labels of data set NAME, for plots")(
+      "NAME=PATH: class labels of data set NAME (one integer per row), for the figures")(
+      "retry-failed", "run again the runs recorded as failed or diverged")(
       "plots", "write figures and index.html at the end")("no-report", "skip the summary")(
-      "dry-run", "validate and list the runs, run nothing")("quiet,q", "no progress output");
+      "dry-run", "validate and list the runs; run nothing")("quiet,q", "no progress output");
   po::positional_options_description pos;
   pos.add("experiment", 1);
   const auto vm = parse(args, opts, pos);
@@ -307,30 +310,30 @@ int cmd_sweep(const std::vector<std::string>& args) {
   if (vm.count("dry-run")) {
     for (const auto& r : sweep.runs)
       std::cout << r.id << "  " << r.group << "  seed " << r.seed << "\n";
-    std::cout << sweep.runs.size() << " runs\n";
+    std::cout << sweep.runs.size() << " runs; folder " << out.string() << "\n";
     return 0;
   }
   kaa::sweep::RunnerOptions options;
   options.out = out;
-  options.executable = fs::read_symlink("/proc/self/exe");
+  options.executable = self_executable();
   options.concurrent_runs = vm["runs"].as<std::size_t>();
   options.threads_per_run = vm["threads-per-run"].as<std::size_t>();
   options.max_threads = vm["threads"].as<std::size_t>();
+  options.retry_failed = vm.count("retry-failed") > 0;
   options.quiet = vm.count("quiet") > 0;
   const auto outcome = kaa::sweep::run_sweep(sweep, options);
   if (outcome.interrupted) {
-    std::cerr << "kaa sweep: interrupted; finished runs are recorded in "
-              << (out / "results.jsonl").string() << "; run the same command again to resume\n";
-    return 130;
+    std::cerr << "kaa sweep: interrupted; " << outcome.ok + outcome.failed
+              << " run(s) finished and recorded in " << (out / "results.jsonl").string()
+              << "; to resume, run the same command again:\n  "
+              << resume_command(args, out, vm.count("out") > 0) << "\n";
+    return kExitInterrupted;
   }
   if (!vm.count("no-report")) kaa::sweep::write_report(out, std::cout);
-  if (vm.count("plots")) {
-    if (make_plots(out) != 0) throw kaa::Error("plots failed (see the messages above)");
-    std::cout << "report: " << fs::absolute(out / "index.html").string() << "\n";
-  }
+  if (vm.count("plots")) plots_of(out);
   if (outcome.failed > 0)
     std::cerr << "kaa sweep: " << outcome.failed << " run(s) failed; their errors are in "
-              << (out / "results.jsonl").string() << "\n";
+              << (out / "results.jsonl").string() << " and " << (out / "logs").string() << "\n";
   return 0;
 }
 

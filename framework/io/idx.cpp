@@ -1,5 +1,6 @@
 #include "framework/io/idx.hpp"
 
+#include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -129,8 +130,12 @@ bool is_idx_name(const std::filesystem::path& path) {
 }
 
 HostMatrix read_idx(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw InputError(path.string() + ": cannot open: is a directory");
+  errno = 0;
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path.string() + ": cannot open data file");
+  if (!in) throw InputError(path.string() + ": cannot open: " + std::strerror(errno));
   std::ostringstream raw;
   raw << in.rdbuf();
   std::string bytes = raw.str();

@@ -1,16 +1,18 @@
 #include "framework/sweep/report.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <iomanip>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
 
-#include "framework/analysis/hungarian.hpp"
 #include "framework/config/config.hpp"
 #include "framework/error.hpp"
 #include "framework/io/atomic_file.hpp"
 #include "framework/io/matrix_io.hpp"
+#include "framework/sweep/analysis.hpp"
 #include "framework/sweep/results_log.hpp"
 
 namespace kaa::sweep {
@@ -18,35 +20,17 @@ namespace kaa::sweep {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-InformationGain information_gain(const std::vector<double>& errors) {
-  InformationGain g;
-  g.gains.assign(errors.size(), 0.0);
-  for (std::size_t i = 1; i < errors.size(); ++i)
-    g.gains[i] = errors[i - 1] > 0 ? (errors[i - 1] - errors[i]) / errors[i - 1] : 0.0;
-  if (errors.size() >= 3) {
-    // archetypax: elbow at argmin(diff(gains)) + 1, diffs taken over the gains of k >= 2nd.
-    double best = std::numeric_limits<double>::infinity();
-    for (std::size_t i = 1; i + 1 < g.gains.size(); ++i) {
-      const double diff = g.gains[i + 1] - g.gains[i];
-      if (diff < best) {
-        best = diff;
-        g.elbow_index = i;
-      }
-    }
-  }
-  return g;
-}
-
 namespace {
 
-/// Metadata, not measurements: never averaged.
+/// Run metadata, not measurements: never averaged.
 const std::set<std::string> kNotMetrics{
     "seed", "threads", "n", "d", "n_archetypes", "best_update", "last_recorded_loss"};
 
+/// Numeric leaves of a metrics object, nested names joined by '.' ({"a": {"b": 1}} -> a.b).
 void flatten(const json& j, const std::string& prefix, std::map<std::string, double>& out) {
   for (const auto& [key, value] : j.items()) {
     const std::string name = prefix.empty() ? key : prefix + "." + key;
-    if (value.is_number() && !kNotMetrics.count(name)) {
+    if (value.is_number() && !value.is_boolean() && !kNotMetrics.count(name)) {
       const double v = value.get<double>();
       if (std::isfinite(v)) out[name] = v;
     } else if (value.is_object()) {
@@ -60,10 +44,11 @@ struct Stat {
   double mean() const {
     double s = 0;
     for (double v : values) s += v;
-    return values.empty() ? NAN : s / values.size();
+    return values.empty() ? std::numeric_limits<double>::quiet_NaN() : s / values.size();
   }
+  /// Sample standard deviation (n - 1); NaN below two values.
   double std() const {
-    if (values.size() < 2) return 0.0;
+    if (values.size() < 2) return std::numeric_limits<double>::quiet_NaN();
     const double m = mean();
     double s = 0;
     for (double v : values) s += (v - m) * (v - m);
@@ -77,6 +62,7 @@ struct Group {
   std::size_t ok = 0, failed = 0;
   std::map<std::string, Stat> metrics;
   std::vector<std::string> run_dirs;
+  std::string first_error;
 };
 
 std::string csv_field(const std::string& s) {
@@ -86,161 +72,202 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
-std::string number(double v) {
+/// Shortest text that reads back to the same double; "" for NaN.
+std::string exact(double v) {
+  if (!std::isfinite(v)) return "";
+  char buffer[32];
+  return std::string(buffer, std::to_chars(buffer, buffer + sizeof buffer, v).ptr);
+}
+
+std::string brief(double v) {
+  if (!std::isfinite(v)) return "-";
   std::ostringstream os;
-  os << std::setprecision(6) << v;
+  os << std::setprecision(4) << v;
   return os.str();
 }
+
+json finite_or_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
 }  // namespace
 
 json write_report(const fs::path& folder, std::ostream& out) {
-  if (!fs::exists(folder / "sweep.json") || !fs::exists(folder / "results.jsonl"))
-    throw InputError(folder.string() + ": not a sweep folder (needs sweep.json and results.jsonl)");
+  std::error_code ec;
+  if (!fs::is_regular_file(folder / "sweep.json", ec))
+    throw InputError(folder.string() + ": not a sweep folder (no sweep.json; run kaa sweep first)");
   const json plan = read_json_file(folder / "sweep.json");
+  if (!plan.is_object() || !plan.contains("runs") || !plan["runs"].is_array())
+    throw InputError((folder / "sweep.json").string() + ": not a sweep plan (no runs list)");
   const auto rows = ResultsLog(folder / "results.jsonl").read();
 
   std::map<std::string, Group> groups;
   std::vector<std::string> order;  // groups in plan order
-  for (const auto& r : plan.at("runs")) {
-    const std::string g = r.at("group");
+  std::set<std::string> planned_ids;
+  for (const auto& r : plan["runs"]) {
+    const std::string g = r.value("group", "");
+    planned_ids.insert(r.value("id", ""));
     if (!groups.count(g)) {
       order.push_back(g);
-      groups[g] = Group{g, r.at("config"), r.at("dataset"), r.at("axes"), 0, 0, {}, {}};
+      groups[g] = Group{g,
+                        r.value("config", ""),
+                        r.value("dataset", ""),
+                        r.value("axes", json::object()),
+                        0,
+                        0,
+                        {},
+                        {},
+                        {}};
     }
   }
   std::set<std::string> metric_names;
+  std::set<std::string> seen_ids;
   for (const auto& row : rows) {
-    const std::string g = row.value("group", std::string());
-    if (!groups.count(g)) continue;  // a run of an older plan
-    Group& group = groups[g];
-    if (row.value("status", std::string()) != "ok") {
+    const std::string id = row.value("id", "");
+    // Rows of runs no longer planned (the sweep file changed) are kept in the log, not reported.
+    if (!planned_ids.count(id) || !seen_ids.insert(id).second) continue;
+    Group& group = groups[row.value("group", "")];
+    if (row.value("status", "") != "ok") {
       ++group.failed;
+      if (group.first_error.empty()) group.first_error = row.value("error", "");
       continue;
     }
     ++group.ok;
-    group.run_dirs.push_back(row.value("run_dir", std::string()));
+    group.run_dirs.push_back(row.value("run_dir", ""));
     std::map<std::string, double> m;
     flatten(row.value("metrics", json::object()), "", m);
-    m["wall_seconds"] = row.value("wall_seconds", 0.0);
+    if (row.contains("wall_seconds") && row["wall_seconds"].is_number())
+      m["wall_seconds"] = row["wall_seconds"].get<double>();
     for (const auto& [k, v] : m) {
       group.metrics[k].values.push_back(v);
       metric_names.insert(k);
     }
   }
 
-  json analysis = {{"groups", json::object()}};
-  // Stability across seeds: mean matched distance over pairs of runs of the same group.
+  json analysis = {{"groups", json::object()}, {"information_gain", json::array()}};
   for (auto& [name, group] : groups) {
     std::vector<HostMatrix> archetypes;
     for (const auto& dir : group.run_dirs) {
       const fs::path p = folder / dir / "archetypes.csv";
-      if (fs::exists(p)) archetypes.push_back(read_matrix(p));
+      if (fs::is_regular_file(p, ec)) archetypes.push_back(read_matrix(p));
     }
-    if (archetypes.size() < 2) continue;
-    Stat pair_distance;
-    for (std::size_t a = 0; a < archetypes.size(); ++a)
-      for (std::size_t b = a + 1; b < archetypes.size(); ++b)
-        if (archetypes[a].rows <= archetypes[b].rows && archetypes[a].cols == archetypes[b].cols)
-          pair_distance.values.push_back(
-              analysis::match_archetypes(archetypes[a], archetypes[b]).mean_distance);
-    if (pair_distance.values.empty()) continue;
-    group.metrics["stability_distance"] = pair_distance;
+    const auto distances = pairwise_matched_distances(archetypes);
+    if (distances.empty()) continue;
+    group.metrics["stability_distance"].values = distances;
     metric_names.insert("stability_distance");
   }
 
-  // Information gain over k, for groups that differ only in /model/n_archetypes.
+  // Information gain over k, per family of groups equal but for /model/n_archetypes.
   const std::string k_ptr = "/model/n_archetypes";
-  std::map<std::string, std::map<long long, double>> err_by_family;
+  std::map<std::string, std::vector<std::pair<long long, double>>> families;
   for (const auto& name : order) {
     const Group& g = groups[name];
-    if (!g.axes.contains(k_ptr) || !g.metrics.count("rss")) continue;
+    if (!g.axes.contains(k_ptr) || !g.axes[k_ptr].is_number_integer() || !g.metrics.count("rss"))
+      continue;
     json others = g.axes;
     others.erase(k_ptr);
-    const std::string family = g.config + "@" + g.dataset + others.dump();
-    err_by_family[family][g.axes[k_ptr].get<long long>()] = g.metrics.at("rss").mean();
+    std::string family = g.config + (g.dataset.empty() ? "" : "@" + g.dataset);
+    for (const auto& [ptr, v] : others.items()) family += " " + ptr + "=" + v.dump();
+    families[family].emplace_back(g.axes[k_ptr].get<long long>(), g.metrics.at("rss").mean());
   }
-  json gain_json = json::array();
-  for (const auto& [family, errs] : err_by_family) {
-    std::vector<long long> ks;
-    std::vector<double> e;
-    for (const auto& [k, err] : errs) {
-      ks.push_back(k);
-      e.push_back(err);
+  for (const auto& [family, points] : families) {
+    if (points.size() < 2) continue;
+    const InformationGain ig = information_gain(points);
+    json gains = json::array();
+    for (double v : ig.gains) gains.push_back(finite_or_null(v));
+    json item = {{"family", family}, {"k", ig.ks}, {"rss", ig.errors}, {"gain", gains}};
+    if (ig.elbow_k) {
+      item["elbow_k"] = *ig.elbow_k;
+      item["elbow_k_archetypax"] = *ig.elbow_k_archetypax;
     }
-    const InformationGain ig = information_gain(e);
-    json item = {{"family", family}, {"k", ks}, {"rss", e}, {"gain", ig.gains}};
-    if (ks.size() >= 3) item["elbow_k"] = ks[ig.elbow_index];
-    gain_json.push_back(item);
+    analysis["information_gain"].push_back(item);
   }
-  analysis["information_gain"] = gain_json;
 
-  // summary.csv: one row per group, mean and std per metric.
+  // summary.csv: one row per group; the mean and sample std over seeds of every metric.
+  const json axes = plan.value("axes", json::array());
   std::ostringstream csv;
   csv << "group,config,dataset";
-  for (const auto& ptr : plan.value("axes", json::array()))
-    csv << "," << csv_field(ptr.get<std::string>());
-  csv << ",ok,failed";
+  for (const auto& ptr : axes) csv << "," << csv_field(ptr.get<std::string>());
+  csv << ",runs_ok,runs_failed";
   for (const auto& m : metric_names)
     csv << "," << csv_field(m + "_mean") << "," << csv_field(m + "_std");
   csv << "\n";
   for (const auto& name : order) {
     const Group& g = groups[name];
     csv << csv_field(g.name) << "," << csv_field(g.config) << "," << csv_field(g.dataset);
-    for (const auto& ptr : plan.value("axes", json::array()))
-      csv << ","
-          << csv_field(g.axes.contains(ptr.get<std::string>())
-                           ? g.axes[ptr.get<std::string>()].dump()
-                           : "");
+    for (const auto& ptr : axes) {
+      const std::string p = ptr.get<std::string>();
+      csv << "," << csv_field(g.axes.contains(p) ? g.axes[p].dump() : "");
+    }
     csv << "," << g.ok << "," << g.failed;
     for (const auto& m : metric_names) {
       const auto it = g.metrics.find(m);
       if (it == g.metrics.end())
         csv << ",,";
       else
-        csv << "," << number(it->second.mean()) << "," << number(it->second.std());
+        csv << "," << exact(it->second.mean()) << "," << exact(it->second.std());
     }
     csv << "\n";
     json& ga = analysis["groups"][g.name];
-    ga = {{"ok", g.ok}, {"failed", g.failed}};
-    for (const auto& [m, s] : g.metrics) ga[m] = {{"mean", s.mean()}, {"std", s.std()}};
+    ga = {{"config", g.config}, {"dataset", g.dataset},    {"axes", g.axes},
+          {"runs_ok", g.ok},    {"runs_failed", g.failed}, {"metrics", json::object()}};
+    if (!g.first_error.empty()) ga["first_error"] = g.first_error;
+    for (const auto& [m, s] : g.metrics)
+      ga["metrics"][m] = {{"mean", finite_or_null(s.mean())},
+                          {"std", finite_or_null(s.std())},
+                          {"count", s.values.size()}};
   }
   write_file_atomically(folder / "summary.csv", [&](std::ostream& os) { os << csv.str(); });
   write_file_atomically(folder / "analysis.json",
                         [&](std::ostream& os) { os << analysis.dump(2) << "\n"; });
 
-  // The printed table: a few headline metrics, those present.
+  // The printed table: the headline metrics present, mean ± std over seeds.
   std::vector<std::string> shown;
-  for (const char* m : {"rss", "explained_variance", "recovery_error_mean", "stability_distance",
-                        "iterations", "seconds"})
+  for (const char* m : {"rss", "explained_variance", "recovery_error_mean", "hull_distance_max",
+                        "stability_distance", "seconds"})
     if (metric_names.count(m)) shown.push_back(m);
   std::size_t width = 5;
   for (const auto& name : order) width = std::max(width, name.size());
   width = std::min<std::size_t>(width, 60);
-  out << std::left << std::setw(width) << "group"
-      << "  ok/fail";
-  for (const auto& m : shown) out << "  " << std::setw(22) << m;
+  const std::size_t cell = 21;
+  out << std::left << std::setw(static_cast<int>(width)) << "group"
+      << "  ok/failed";
+  for (const auto& m : shown) out << "  " << std::setw(static_cast<int>(cell)) << m;
   out << "\n";
   for (const auto& name : order) {
     const Group& g = groups[name];
-    std::string label = name.size() > width ? name.substr(0, width - 3) + "..." : name;
-    out << std::left << std::setw(width) << label << "  " << std::setw(7)
+    const std::string label = name.size() > width ? name.substr(0, width - 3) + "..." : name;
+    out << std::left << std::setw(static_cast<int>(width)) << label << "  " << std::setw(9)
         << (std::to_string(g.ok) + "/" + std::to_string(g.failed));
     for (const auto& m : shown) {
       const auto it = g.metrics.find(m);
-      std::string cell = it == g.metrics.end()
-                             ? "-"
-                             : number(it->second.mean()) + " ± " + number(it->second.std());
-      out << "  " << std::setw(22) << cell;
+      std::string text = "-";
+      if (it != g.metrics.end()) {
+        text = brief(it->second.mean());
+        if (it->second.values.size() > 1) text += " ± " + brief(it->second.std());
+      }
+      out << "  " << std::setw(static_cast<int>(cell)) << text;
     }
     out << "\n";
   }
-  for (const auto& item : gain_json) {
-    if (!item.contains("elbow_k")) continue;
-    out << "information gain over k (" << item["family"].get<std::string>()
-        << "): elbow at k = " << item["elbow_k"] << "\n";
+  out << "(mean ± sample std over seeds; stability_distance over pairs of seeds; all metrics in "
+      << (folder / "summary.csv").string() << ")\n";
+  for (const auto& item : analysis["information_gain"]) {
+    out << "information gain over k, " << item["family"].get<std::string>() << ":";
+    for (std::size_t i = 1; i < item["k"].size(); ++i)
+      out << " k=" << item["k"][i] << " "
+          << (item["gain"][i].is_null() ? std::string("-") : brief(item["gain"][i].get<double>()));
+    if (item.contains("elbow_k"))
+      out << "; elbow at k = " << item["elbow_k"]
+          << " (archetypax's rule: " << item["elbow_k_archetypax"] << ")";
+    out << "\n";
   }
-  out << "summary: " << (folder / "summary.csv").string() << "\n";
+  std::size_t failed = 0;
+  for (const auto& name : order) failed += groups[name].failed;
+  if (failed > 0) {
+    out << failed << " run(s) failed; first error per configuration:\n";
+    for (const auto& name : order)
+      if (!groups[name].first_error.empty())
+        out << "  " << name << ": " << groups[name].first_error << "\n";
+  }
   return analysis;
 }
 

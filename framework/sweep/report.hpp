@@ -6,19 +6,14 @@
 
 namespace kaa::sweep {
 
-/// Summarises a sweep folder: per group (configuration + data set + axis values) the number of
-/// ok and failed runs and the mean and standard deviation over seeds of every numeric metric,
-/// the stability across seeds (mean Hungarian-matched archetype distance between runs), and, when
-/// the number of archetypes is swept, the information gain over k with its elbow. Prints a table
-/// to `out`, writes summary.csv and analysis.json (atomically) and returns the analysis.
+/// Summarises a sweep folder (sweep.json + results.jsonl; the sweep may still be running). Per
+/// group (configuration + data set + axis values): runs ok and failed, and the mean and sample
+/// standard deviation over its seeds of every numeric metric of its ok runs, plus
+/// `stability_distance` (seed stability, see analysis.hpp) over pairs of its runs. Where
+/// /model/n_archetypes is an axis: the information gain over k and its elbow, per family of
+/// groups that differ only in k. Prints a table to `out`, writes summary.csv and analysis.json
+/// (atomically) beside the results and returns the analysis. Throws InputError if `folder` is
+/// not a sweep folder.
 nlohmann::json write_report(const std::filesystem::path& folder, std::ostream& out);
-
-/// archetypax's information gain over ascending k: gain_k = (err_prev - err_k) / err_prev, and
-/// its elbow: the k after the largest drop in gain (argmin of the gain differences, + 1).
-struct InformationGain {
-  std::vector<double> gains;  // gains[0] = 0 for the smallest k
-  std::size_t elbow_index = 0;
-};
-InformationGain information_gain(const std::vector<double>& errors);
 
 }  // namespace kaa::sweep

@@ -1,8 +1,7 @@
 #include "framework/sweep/runner.hpp"
 
-#include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,19 +10,18 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include "framework/config/config.hpp"
 #include "framework/error.hpp"
 #include "framework/io/atomic_file.hpp"
+#include "framework/sweep/child_process.hpp"
 #include "framework/sweep/results_log.hpp"
-
-extern char** environ;
 
 namespace kaa::sweep {
 
@@ -32,18 +30,47 @@ using json = nlohmann::json;
 
 namespace {
 
-std::atomic<int> g_signal{0};
-extern "C" void on_stop_signal(int sig) { g_signal = sig; }
+std::atomic<int> g_interrupts{0};
+std::atomic<int> g_terminate{0};
+extern "C" void on_stop_signal(int sig) {
+  if (sig == SIGINT)
+    g_interrupts.fetch_add(1);
+  else
+    g_terminate.store(1);
+}
+
+/// Installs the sweep's SIGINT/SIGTERM handlers for its lifetime.
+class SignalScope {
+ public:
+  SignalScope() {
+    g_interrupts = 0;
+    g_terminate = 0;
+    struct sigaction action {};
+    action.sa_handler = on_stop_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, &old_int_);
+    sigaction(SIGTERM, &action, &old_term_);
+  }
+  ~SignalScope() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+
+ private:
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
 
 void write_json(const fs::path& path, const json& j) {
   write_file_atomically(path, [&](std::ostream& os) { os << j.dump(2) << '\n'; });
 }
 
+/// The last line of a run's stderr that says something: kaa prints one line per error.
 std::string last_line(const fs::path& p) {
   std::ifstream in(p);
   std::string line, last;
   while (std::getline(in, line))
-    if (!line.empty()) last = line;
+    if (line.find_first_not_of(" \t\r") != std::string::npos) last = line;
   return last;
 }
 
@@ -59,34 +86,78 @@ std::string format_duration(double s) {
   return buf;
 }
 
-struct Child {
-  const PlannedRun* run;
-  std::chrono::steady_clock::time_point started;
-};
+std::string now_utc() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
 
-pid_t spawn(const fs::path& exe, const std::vector<std::string>& args, const fs::path& out_file,
-            const fs::path& err_file) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  std::vector<char*> argv;
-  std::string exe_s = exe.string();
-  argv.push_back(exe_s.data());
-  std::vector<std::string> copy = args;
-  for (auto& a : copy) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  const int rc = posix_spawn(&pid, exe_s.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw Error(exe_s + ": cannot start a run: " + std::strerror(rc));
-  return pid;
+json row_of(const PlannedRun& r) {
+  return {{"id", r.id},
+          {"group", r.group},
+          {"config", r.config_name},
+          {"config_file", r.config_file},
+          {"dataset", r.dataset},
+          {"seed", r.seed},
+          {"axes", r.axis_values},
+          {"run_dir", "runs/" + r.id}};
+}
+
+/// A run folder is complete once renamed into place (kaa fit writes metrics.json last, in a
+/// staging folder). If it holds exactly this run's config it need not run again.
+bool finished_folder(const fs::path& folder, const json& resolved, json& metrics) {
+  std::error_code ec;
+  if (!fs::is_regular_file(folder / "metrics.json", ec) ||
+      !fs::is_regular_file(folder / "config.json", ec))
+    return false;
+  try {
+    if (read_json_file(folder / "config.json") != resolved) return false;
+    metrics = read_json_file(folder / "metrics.json");
+  } catch (const Error&) {
+    return false;
+  }
+  return metrics.is_object() && metrics.contains("status") && metrics["status"].is_string();
+}
+
+std::string signal_name(int sig) {
+  const char* d = ::strsignal(sig);
+  return std::to_string(sig) + (d ? std::string(" (") + d + ")" : std::string());
 }
 
 }  // namespace
+
+std::size_t available_cores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (::sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+    return static_cast<std::size_t>(CPU_COUNT(&set));
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+std::pair<std::size_t, std::size_t> plan_concurrency(std::size_t cores, std::size_t runs,
+                                                     std::size_t threads, std::size_t total) {
+  cores = std::max<std::size_t>(1, cores);
+  total = std::max<std::size_t>(1, total);
+  if (threads > cores) threads = cores;
+  if (runs == 0 && threads == 0) {
+    // Runs are independent: one per core parallelises best; spare cores go to threads.
+    runs = std::min(cores, total);
+    threads = cores / runs;
+  } else if (runs == 0) {
+    runs = std::min(total, cores / threads);
+  } else if (threads == 0) {
+    runs = std::min({runs, cores, total});
+    threads = cores / runs;
+  } else if (runs * threads > cores) {
+    runs = cores / threads;  // keep the threads asked for; run fewer at a time
+  }
+  runs = std::max<std::size_t>(1, std::min(runs, total));
+  threads = std::max<std::size_t>(1, threads);
+  return {runs, threads};
+}
 
 SweepOutcome run_sweep(const Sweep& sweep, const RunnerOptions& options) {
   const fs::path out = options.out;
@@ -95,95 +166,123 @@ SweepOutcome run_sweep(const Sweep& sweep, const RunnerOptions& options) {
     fs::create_directories(out / sub, ec);
     if (ec) throw Error((out / sub).string() + ": cannot create sweep folder: " + ec.message());
   }
+  const FolderLock lock(out / ".lock");
+
   // The plan, for reports and for anyone reading the folder later.
-  json plan = {{"name", sweep.name},
-               {"spec", sweep.spec},
-               {"axes", sweep.axis_pointers},
-               {"labels", sweep.labels},
-               {"runs", json::array()}};
+  json plan = {{"name", sweep.name},     {"file", sweep.file.string()},
+               {"spec", sweep.spec},     {"axes", sweep.axis_pointers},
+               {"labels", sweep.labels}, {"runs", json::array()}};
   for (const auto& r : sweep.runs) {
-    plan["runs"].push_back({{"id", r.id},
-                            {"group", r.group},
-                            {"config", r.config_name},
-                            {"dataset", r.dataset},
-                            {"seed", r.seed},
-                            {"axes", r.axis_values}});
+    json entry = row_of(r);
+    entry["data"] = r.resolved["data"];
+    plan["runs"].push_back(std::move(entry));
   }
   write_json(out / "sweep.json", plan);
 
   const ResultsLog log(out / "results.jsonl");
+  const std::size_t torn = log.repair();
+  std::vector<std::string> skipped_lines;
+  std::vector<json> rows = log.read(&skipped_lines);
+  for (const auto& s : skipped_lines) std::cerr << "kaa sweep: warning: " << s << "\n";
+  if (options.retry_failed) {
+    std::vector<json> kept;
+    for (const auto& row : rows)
+      if (row.value("status", "") == "ok") kept.push_back(row);
+    if (kept.size() != rows.size()) {
+      log.rewrite(kept);
+      rows = std::move(kept);
+    }
+  }
   std::set<std::string> finished;
-  for (const auto& row : log.read_and_repair())
-    if (row.contains("id")) finished.insert(row["id"].get<std::string>());
+  for (const auto& row : rows) finished.insert(row["id"].get<std::string>());
 
   SweepOutcome outcome;
   outcome.planned = sweep.runs.size();
   std::vector<const PlannedRun*> pending;
   std::set<std::string> data_saved;
   for (const auto& r : sweep.runs) {
+    json metrics;
     if (finished.count(r.id)) {
       ++outcome.skipped;
-      data_saved.insert(r.resolved["data"].dump());
+    } else if (finished_folder(out / "runs" / r.id, r.resolved, metrics) &&
+               (!options.retry_failed || metrics["status"] == "ok")) {
+      // Finished while an earlier sweep was being killed, before its row was written.
+      json row = row_of(r);
+      const bool ok = metrics["status"] == "ok";
+      row["status"] = ok ? "ok" : "diverged";
+      row["exit_code"] = ok ? 0 : 3;
+      if (!ok) row["error"] = metrics.value("stop_reason", std::string("diverged"));
+      row["metrics"] = metrics;
+      row["wall_seconds"] = metrics.value("total_seconds", 0.0);
+      row["adopted"] = true;
+      row["finished_at"] = now_utc();
+      log.append(row);
+      ++outcome.adopted;
     } else {
       pending.push_back(&r);
+      continue;
     }
+    if (fs::exists(out / "runs" / r.id / "data.npy")) data_saved.insert(r.resolved["data"].dump());
   }
 
-  std::size_t cores = std::max<std::size_t>(1, std::thread::hardware_concurrency());
-  if (options.max_threads > 0) cores = std::min(cores, options.max_threads);
-  std::size_t runs = options.concurrent_runs ? options.concurrent_runs
-                     : sweep.concurrent_runs ? sweep.concurrent_runs
-                                             : cores;
-  std::size_t threads = options.threads_per_run ? options.threads_per_run
-                        : sweep.threads_per_run ? sweep.threads_per_run
-                                                : std::max<std::size_t>(1, cores / runs);
-  if (runs * threads > cores) {
-    // Never oversubscribe: fewer concurrent runs, each with the threads asked for.
-    runs = std::max<std::size_t>(1, cores / threads);
-    threads = std::min(threads, cores);
-  }
+  const std::size_t cores =
+      options.max_threads ? std::min(options.max_threads, available_cores()) : available_cores();
+  const auto [runs, threads] = plan_concurrency(
+      cores, options.concurrent_runs ? options.concurrent_runs : sweep.concurrent_runs,
+      options.threads_per_run ? options.threads_per_run : sweep.threads_per_run, pending.size());
+  outcome.runs_at_a_time = runs;
+  outcome.threads_per_run = threads;
   const bool tty = ::isatty(2) != 0 && !options.quiet;
   if (!options.quiet) {
-    std::cerr << "kaa sweep " << sweep.name << ": " << sweep.runs.size() << " runs ("
-              << outcome.skipped << " already done), " << runs << " at a time x " << threads
-              << " thread" << (threads == 1 ? "" : "s") << "; results in " << out.string() << "\n";
+    std::cerr << "kaa sweep " << sweep.name << ": " << sweep.runs.size() << " runs";
+    if (outcome.skipped || outcome.adopted)
+      std::cerr << " (" << outcome.skipped + outcome.adopted << " already done)";
+    std::cerr << ", " << runs << " at a time x " << threads << " thread"
+              << (threads == 1 ? "" : "s") << "; folder " << out.string() << "\n";
+    if (torn) std::cerr << "kaa sweep: cut off a torn last row of results.jsonl (a killed write)\n";
   }
 
-  struct sigaction action {};
-  action.sa_handler = on_stop_signal;
-  sigemptyset(&action.sa_mask);
-  struct sigaction old_int {
-  }, old_term{};
-  sigaction(SIGINT, &action, &old_int);
-  sigaction(SIGTERM, &action, &old_term);
-  g_signal = 0;
-
+  const SignalScope signals;
   const auto start = std::chrono::steady_clock::now();
+  struct Child {
+    const PlannedRun* run;
+    std::chrono::steady_clock::time_point started;
+  };
   std::map<pid_t, Child> children;
   std::size_t next = 0, done_now = 0;
   const std::size_t total = pending.size();
+  bool stopping_announced = false, killed = false;
 
-  auto progress = [&](const PlannedRun& r, const std::string& status, double seconds) {
-    if (options.quiet) return;
-    const double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const std::size_t left = total - done_now;
-    const double eta = done_now ? elapsed / done_now * left : 0.0;
-    if (tty) {
-      const int width = 30;
-      const int filled = total ? static_cast<int>(width * done_now / total) : width;
-      std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, '.') << "] "
-                << done_now << "/" << total << " ok " << outcome.ok << " failed " << outcome.failed
-                << "  ETA " << format_duration(eta) << "   " << std::flush;
-      if (left == 0) std::cerr << "\n";
-    } else {
-      char secs[32];
-      std::snprintf(secs, sizeof secs, "%.2f", seconds);
-      std::cerr << "run " << done_now << "/" << total << " " << r.id << " " << r.group << " seed "
-                << r.seed << ": " << status << " (" << secs << " s), ETA " << format_duration(eta)
-                << "\n";
-    }
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
+  auto eta = [&] {
+    return done_now ? format_duration(elapsed() / done_now * (total - done_now)) : "?";
+  };
+  auto draw_bar = [&] {
+    const int width = 30;
+    const int filled = total ? static_cast<int>(width * done_now / total) : width;
+    std::cerr << "\r\033[K[" << std::string(filled, '#') << std::string(width - filled, '.') << "] "
+              << done_now << "/" << total << "  ok " << outcome.ok << "  failed " << outcome.failed
+              << "  elapsed " << format_duration(elapsed()) << "  ETA " << eta() << std::flush;
+    if (done_now == total) std::cerr << "\n";
+  };
+  auto show = [&](const PlannedRun& r, const std::string& status, double seconds) {
+    if (options.quiet) return;
+    char secs[32];
+    std::snprintf(secs, sizeof secs, "%.2f s", seconds);
+    const std::string line = "[" + std::to_string(done_now) + "/" + std::to_string(total) + "] " +
+                             r.group + " seed " + std::to_string(r.seed) + ": " + status + " (" +
+                             secs + ")";
+    if (!tty) {
+      std::cerr << line << ", ETA " << eta() << "\n";
+      return;
+    }
+    // On a terminal: failures stay on screen as lines; the bar redraws in place.
+    if (status.rfind("ok", 0) != 0) std::cerr << "\r\033[K" << line << "\n";
+    draw_bar();
+  };
+  if (tty && total > 0) draw_bar();
 
   auto launch = [&](const PlannedRun& r) {
     const fs::path config = out / "configs" / (r.id + ".json");
@@ -198,10 +297,12 @@ SweepOutcome run_sweep(const Sweep& sweep, const RunnerOptions& options) {
                                   "--quiet",
                                   "--progress-every",
                                   "0"};
-    // One copy of each data set beside its first run, for plots.
-    if (data_saved.insert(r.resolved["data"].dump()).second) args.push_back("--save-data");
-    const pid_t pid = spawn(options.executable, args, out / "logs" / (r.id + ".out"),
-                            out / "logs" / (r.id + ".err"));
+    // Generated data (not a file the user has) are saved once per data set, for the plots.
+    if (r.resolved["data"].value("type", "") != "file" &&
+        data_saved.insert(r.resolved["data"].dump()).second)
+      args.push_back("--save-data");
+    const pid_t pid = start_child(options.executable, args, out / "logs" / (r.id + ".out"),
+                                  out / "logs" / (r.id + ".err"));
     children[pid] = Child{&r, std::chrono::steady_clock::now()};
   };
 
@@ -209,51 +310,61 @@ SweepOutcome run_sweep(const Sweep& sweep, const RunnerOptions& options) {
     const PlannedRun& r = *c.run;
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - c.started).count();
-    if (WIFSIGNALED(status) && g_signal != 0) return;  // stopped by us: unfinished, re-run later
-    json row = {{"id", r.id},
-                {"group", r.group},
-                {"config", r.config_name},
-                {"dataset", r.dataset},
-                {"seed", r.seed},
-                {"axes", r.axis_values},
-                {"wall_seconds", seconds},
-                {"run_dir", "runs/" + r.id}};
+    if (killed && WIFSIGNALED(status)) return;  // stopped by us: unfinished, re-run on resume
+    json row = row_of(r);
+    row["wall_seconds"] = seconds;
+    row["finished_at"] = now_utc();
     const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     row["exit_code"] = code;
-    const fs::path metrics = out / "runs" / r.id / "metrics.json";
-    if (fs::exists(metrics)) {
+    json metrics;
+    if (code == 0 || code == 3) {
       try {
-        row["metrics"] = read_json_file(metrics);
-      } catch (const std::exception&) {
+        metrics = read_json_file(out / "runs" / r.id / "metrics.json");
+        row["metrics"] = metrics;
+      } catch (const Error&) {
       }
     }
-    if (code == 0) {
+    if (code == 0 && metrics.is_object()) {
       row["status"] = "ok";
       ++outcome.ok;
     } else {
       row["status"] = code == 3 ? "diverged" : "failed";
       std::string err = last_line(out / "logs" / (r.id + ".err"));
-      if (err.empty())
-        err = WIFSIGNALED(status)
-                  ? std::string("killed by signal ") + std::to_string(WTERMSIG(status))
-                  : "exit code " + std::to_string(code);
+      for (const char* prefix : {"kaa: error: ", "kaa fit: error: "})
+        if (err.rfind(prefix, 0) == 0) err.erase(0, std::strlen(prefix));
+      if (WIFSIGNALED(status))
+        err = "killed by signal " + signal_name(WTERMSIG(status)) + (err.empty() ? "" : "; " + err);
+      else if (err.empty())
+        err = code == 0 ? "exit code 0 but no metrics.json" : "exit code " + std::to_string(code);
+      if (code == 3 && metrics.is_object() && metrics.contains("stop_reason"))
+        err = metrics["stop_reason"].get<std::string>();
       row["error"] = err;
       ++outcome.failed;
     }
     log.append(row);
     ++done_now;
-    progress(r,
-             row["status"].get<std::string>() +
-                 (row.contains("error") ? ": " + row["error"].get<std::string>() : ""),
-             seconds);
+    show(r,
+         row["status"].get<std::string>() +
+             (row.contains("error") ? ": " + row["error"].get<std::string>() : ""),
+         seconds);
   };
 
-  while ((next < pending.size() && g_signal == 0) || !children.empty()) {
-    while (g_signal == 0 && next < pending.size() && children.size() < runs)
-      launch(*pending[next++]);
-    if (g_signal != 0) {
+  for (;;) {
+    const bool stop_launching = g_interrupts > 0 || g_terminate > 0;
+    if (stop_launching && !stopping_announced && !options.quiet) {
+      stopping_announced = true;
+      if (!children.empty() && g_terminate == 0 && g_interrupts == 1)
+        std::cerr << (tty ? "\r\033[K" : "") << "kaa sweep: interrupted; letting the "
+                  << children.size()
+                  << " run(s) in flight finish (Ctrl-C again stops them; they will re-run)\n";
+    }
+    if ((g_interrupts > 1 || g_terminate > 0) && !killed) {
+      killed = true;
       for (const auto& [pid, c] : children) ::kill(pid, SIGTERM);
     }
+    while (!stop_launching && next < pending.size() && children.size() < runs)
+      launch(*pending[next++]);
+    if (children.empty()) break;
     int status = 0;
     const pid_t pid = ::waitpid(-1, &status, 0);
     if (pid < 0) {
@@ -267,9 +378,8 @@ SweepOutcome run_sweep(const Sweep& sweep, const RunnerOptions& options) {
     children.erase(it);
     record(c, status);
   }
-  sigaction(SIGINT, &old_int, nullptr);
-  sigaction(SIGTERM, &old_term, nullptr);
-  outcome.interrupted = g_signal != 0;
+  outcome.interrupted = (g_interrupts > 0 || g_terminate > 0) && done_now < total;
+  if (outcome.interrupted && tty) std::cerr << "\n";
   return outcome;
 }
 

@@ -1,5 +1,6 @@
 // The IDX reader on files the test writes: every element type, gzip, and each kind of damage.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -86,6 +87,28 @@ TEST(Idx, CorruptGzipIsAClearError) {
   std::ofstream(p, std::ios::binary) << std::string{'\x1f', '\x8b', 8, 0, 1, 2, 3};
   EXPECT_THROW(kaa::read_matrix(p), kaa::InputError);
   fs::remove(p);
+}
+
+TEST(Idx, TruncatedGzipAndMissingFilesNameTheFile) {
+  const fs::path p = fs::temp_directory_path() /
+                     ("kaa_idx_cut_" + std::to_string(::getpid()) + "-images-idx3-ubyte.gz");
+  std::string whole = gzip(header(0x08, {50, 4, 4}) + std::string(800, '\x07'));
+  std::ofstream(p, std::ios::binary) << whole.substr(0, whole.size() / 2);
+  try {
+    kaa::read_matrix(p);
+    ADD_FAILURE() << "a gzip file cut in half was read";
+  } catch (const kaa::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(p.string()), std::string::npos) << e.what();
+  }
+  fs::remove(p);
+  try {
+    kaa::read_matrix(fs::temp_directory_path() / "kaa_no_such-idx1-ubyte");
+    ADD_FAILURE() << "a missing file was read";
+  } catch (const kaa::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("kaa_no_such-idx1-ubyte: cannot open: No such file"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 TEST(Idx, DamagedFilesNameTheProblem) {
