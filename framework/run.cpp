@@ -333,6 +333,10 @@ FitSummary run_fit(const nlohmann::json& resolved, const Registry& registry,
   } catch (...) {
     std::error_code ec;
     fs::remove_all(staging, ec);
+    // Arrays of a first checkpoint whose save failed (e.g. a full disk) have no manifest and
+    // cannot be resumed from; a completed checkpoint stays for --resume.
+    const CheckpointStore store(CheckpointStore::folder_for(out));
+    if (!store.exists()) store.remove();
     throw;
   }
   summary.folder = out;
