@@ -1,5 +1,7 @@
 // The kaa command line: parses arguments and calls the framework; nothing else.
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <iomanip>
@@ -206,12 +208,20 @@ int cmd_transform(const std::vector<std::string>& args) {
     std::cerr << "kaa: wrote " << W.rows << " x " << W.cols << " weights to " << out.string()
               << "\n";
   } else {
+    errno = 0;
     std::cout << std::setprecision(9);
     for (std::size_t j = 0; j < W.cols; ++j) std::cout << (j ? "," : "") << header[j];
     std::cout << "\n";
     for (std::size_t i = 0; i < W.rows; ++i) {
       for (std::size_t j = 0; j < W.cols; ++j) std::cout << (j ? "," : "") << W(i, j);
       std::cout << "\n";
+    }
+    // The weights are the result: a full disk or closed pipe must not pass for success. (errno
+    // is the failed write's: a stream in error makes no further calls.)
+    std::cout.flush();
+    if (!std::cout) {
+      throw kaa::Error(std::string("cannot write the weights to standard output: ") +
+                       (errno ? std::strerror(errno) : "I/O error"));
     }
   }
   return 0;

@@ -80,11 +80,19 @@ void remove_stale_staging(const fs::path& out) {
 /// and overflow float32 near 1e19; data below 1e-15 underflow float32 gradients. Both are a matter
 /// of units, which standardisation fixes, so say so instead of "diverging" or not learning.
 void check_magnitudes(const LoadedData& data, bool normalize) {
-  if (normalize) return;
   double largest = 0;
   for (double v : data.X.values) largest = std::max(largest, std::abs(v));
   char text[32];
   std::snprintf(text, sizeof text, "%.3g", largest);
+  // Near 1e154 squares overflow double itself (1e150 leaves room for sums over rows): the standard
+  // deviation would be infinite (every standardised row the same point, so kmeans_pp would report
+  // too few distinct rows) and the metrics in original units infinite or NaN.
+  if (largest > 1e150) {
+    throw InputError(data.description + ": values up to " + text +
+                     ": their squares overflow double precision, so neither standardisation nor "
+                     "the metrics can be computed; rescale the data");
+  }
+  if (normalize) return;
   if (largest > 1e15) {
     throw InputError(data.description + ": values up to " + text +
                      ": their squared errors exceed what a fit can represent (float32 overflows, "
@@ -333,6 +341,10 @@ FitSummary run_fit(const nlohmann::json& resolved, const Registry& registry,
   } catch (...) {
     std::error_code ec;
     fs::remove_all(staging, ec);
+    // Arrays of a first checkpoint whose save failed (e.g. a full disk) have no manifest and
+    // cannot be resumed from; a completed checkpoint stays for --resume.
+    const CheckpointStore store(CheckpointStore::folder_for(out));
+    if (!store.exists()) store.remove();
     throw;
   }
   summary.folder = out;

@@ -12,10 +12,12 @@ export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1" UBSAN_OPTIONS="halt_on_erro
 for target in config csv npy idx; do
   work=$(mktemp -d)  # grows during the run; the committed corpus stays as it is
   cp fuzz/corpus/$target/* "$work"/
+  dict=()  # tokens (keys, strategy names) that random mutation would rarely spell
+  [ -f "fuzz/$target.dict" ] && dict=(-dict="fuzz/$target.dict")
   echo "fuzz_$target: ${seconds}s"
   set +e
   "$build/fuzz/fuzz_$target" "$work" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-    -max_len=65536 -artifact_prefix="fuzz/findings/$target-" -print_final_stats=1 \
+    -max_len=65536 -artifact_prefix="fuzz/findings/$target-" -print_final_stats=1 "${dict[@]}" \
     >"fuzz/findings/$target.log" 2>&1
   status=$?
   set -e

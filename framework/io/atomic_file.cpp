@@ -30,6 +30,7 @@ void write_file_atomically(const std::filesystem::path& path,
   errno = 0;
   out.open(temp, std::ios::binary | std::ios::trunc);
   if (!out) fail(errno_text());
+  errno = 0;
   try {
     writer(out);
   } catch (...) {
@@ -37,8 +38,12 @@ void write_file_atomically(const std::filesystem::path& path,
     remove_temp();
     throw;
   }
-  errno = 0;
-  out.flush();
+  // A write that failed inside the writer left the stream in error and errno set (a stream in
+  // error makes no further calls); keep that reason rather than a later one.
+  if (out) {
+    errno = 0;
+    out.flush();
+  }
   // close() writes what is still buffered; a full disk may only show up here.
   out.close();
   if (!out) fail(errno_text());
