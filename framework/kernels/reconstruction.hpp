@@ -8,8 +8,10 @@ namespace kaa::kernels {
 
 /// A row's expanded loss ||x||^2 - 2 a.(Z x) + a^T G a is trusted when it is at least this
 /// fraction of ||x||^2 + a^T G a. Its rounding error is a few (d + k) ulps of that sum, so a kept
-/// row is accurate to ~1e-16 (d + k) / kCancellationGuard relative (1e-9 for d = 1000); rows
-/// below it (a near-exact fit) are recomputed from the explicit residual.
+/// row is accurate to ~1e-16 (d + k) / kCancellationGuard relative (1e-9 for d = 1000). Rows
+/// below it (a near-exact fit) are handled from their explicit residual r instead: loss, weights
+/// gradient Z W r and their share a^T r of the archetype gradient, which would otherwise be the
+/// difference of two nearly equal sums a^T x - a^T a Z.
 inline constexpr double kCancellationGuard = 1e-4;
 
 /// One streaming pass over X: returns sum_i sum_f c_f r_if^2 with r_i = x_i - a_i Z, where
@@ -45,14 +47,14 @@ double reconstruction_pass(const Matrix<S>& X, const Matrix<S>& A, const Matrix<
         G(e / k, e % k) = dot_padded(&zw(e / k, 0), &zp(e % k, 0), dp);
       });
 
-  // Partial of a chunk: [loss | A^T X (k x dp) | A^T A (k x k)].
-  const std::size_t atx = 1, ata = 1 + k * dp;
-  const std::size_t width = want_gz ? 1 + k * dp + k * k : 1;
+  // Partial of a chunk: [loss | A^T X (k x dp) | A^T A (k x k) | A^T R of guarded rows (k x dp)].
+  const std::size_t atx = 1, ata = atx + k * dp, atr = ata + k * k;
+  const std::size_t width = want_gz ? atr + k * dp : 1;
   const RowChunks chunks = row_chunks(n, width);
   Work partials("kaa::reconstruction.partials", chunks.count, width);
-  // Scratch of a chunk: [rows as double | x.z_j per row | weights per row].
-  const std::size_t c_at = kTileRows * dp, a_at = c_at + kTileRows * k;
-  Work scratch("kaa::reconstruction.scratch", chunks.count, a_at + kTileRows * k);
+  // Scratch of a chunk: [rows as double | x.z_j per row | weights per row | a residual].
+  const std::size_t c_at = kTileRows * dp, a_at = c_at + kTileRows * k, r_at = a_at + kTileRows * k;
+  Work scratch("kaa::reconstruction.scratch", chunks.count, r_at + dp);
   const Matrix<S> ga = grad_weights;
 
   Kokkos::parallel_for(
@@ -61,6 +63,7 @@ double reconstruction_pass(const Matrix<S>& X, const Matrix<S>& A, const Matrix<
         double* xd = &scratch(chunk, 0);
         double* c = xd + c_at;
         double* a = xd + a_at;
+        double* res = xd + r_at;
         double* part = &partials(chunk, 0);
         const double* w = &fw(0, 0);
         double loss = 0;
@@ -73,7 +76,7 @@ double reconstruction_pass(const Matrix<S>& X, const Matrix<S>& A, const Matrix<
               a[r * k + j] = r < count ? static_cast<double>(A(i0 + r, j)) : 0.0;
           for (std::size_t r = 0; r < count; ++r) {
             const double* x = xd + r * dp;
-            const double* ar = a + r * k;
+            double* ar = a + r * k;
             double* cr = c + r * k;
             for (std::size_t j = 0; j < k; ++j) cr[j] = dot_padded(x, &zw(j, 0), dp);
             const double xx = weighted_norm_padded(x, w, dp);
@@ -90,9 +93,20 @@ double reconstruction_pass(const Matrix<S>& X, const Matrix<S>& A, const Matrix<
             if (!(row >= kCancellationGuard * (xx + aga))) {
               row = 0;
               for (std::size_t f = 0; f < d; ++f) {
-                double res = x[f];
-                for (std::size_t j = 0; j < k; ++j) res -= ar[j] * zp(j, f);
-                row += w[f] * (res * res);
+                double v = x[f];
+                for (std::size_t j = 0; j < k; ++j) v -= ar[j] * zp(j, f);
+                res[f] = v;
+                row += w[f] * (v * v);
+              }
+              for (std::size_t j = 0; j < k; ++j) {
+                double g = 0;
+                for (std::size_t f = 0; f < d; ++f) g += w[f] * res[f] * zp(j, f);
+                cr[j] = g;
+              }
+              if (want_gz) {
+                for (std::size_t j = 0; j < k; ++j)
+                  for (std::size_t f = 0; f < d; ++f) part[atr + j * dp + f] += ar[j] * res[f];
+                for (std::size_t j = 0; j < k; ++j) ar[j] = 0;  // not in A^T X, A^T A
               }
             }
             loss += row;
@@ -120,7 +134,7 @@ double reconstruction_pass(const Matrix<S>& X, const Matrix<S>& A, const Matrix<
         "kaa::reconstruction_pass.gz", Kokkos::RangePolicy<ExecSpace>(0, k * d),
         KOKKOS_LAMBDA(const std::size_t e) {
           const std::size_t j = e / d, f = e % d;
-          double s = totals(0, atx + j * dp + f);
+          double s = totals(0, atx + j * dp + f) + totals(0, atr + j * dp + f);
           for (std::size_t l = 0; l < k; ++l) s -= totals(0, ata + j * k + l) * zp(l, f);
           gz(j, f) += static_cast<S>(m2s * fw(0, f) * s);
         });
