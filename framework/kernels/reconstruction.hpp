@@ -52,8 +52,9 @@ double reconstruction_pass(const Matrix<S>& X, const Matrix<S>& A, const Matrix<
   const std::size_t width = want_gz ? atr + k * dp : 1;
   const RowChunks chunks = row_chunks(n, width);
   Work partials("kaa::reconstruction.partials", chunks.count, width);
-  // Scratch of a chunk: [rows as double | x.z_j per row | weights per row | a residual].
-  const std::size_t c_at = kTileRows * dp, a_at = c_at + kTileRows * k, r_at = a_at + kTileRows * k;
+  // Scratch of a chunk: [rows as double | x.z_j per row | weights per row | G a | a residual].
+  const std::size_t c_at = kTileRows * dp, a_at = c_at + kTileRows * k, g_at = a_at + kTileRows * k,
+                    r_at = g_at + k;
   Work scratch("kaa::reconstruction.scratch", chunks.count, r_at + dp);
   const Matrix<S> ga = grad_weights;
 
@@ -63,6 +64,7 @@ double reconstruction_pass(const Matrix<S>& X, const Matrix<S>& A, const Matrix<
         double* xd = &scratch(chunk, 0);
         double* c = xd + c_at;
         double* a = xd + a_at;
+        double* gr = xd + g_at;
         double* res = xd + r_at;
         double* part = &partials(chunk, 0);
         const double* w = &fw(0, 0);
@@ -80,14 +82,19 @@ double reconstruction_pass(const Matrix<S>& X, const Matrix<S>& A, const Matrix<
             double* cr = c + r * k;
             for (std::size_t j = 0; j < k; ++j) cr[j] = dot_padded(x, &zw(j, 0), dp);
             const double xx = weighted_norm_padded(x, w, dp);
+            // G a as a sum of rows of G (G is symmetric): independent lanes over j.
+            for (std::size_t j = 0; j < k; ++j) gr[j] = 0;
+            for (std::size_t l = 0; l < k; ++l) {
+              const double al = ar[l];
+              const double* gl = &G(l, 0);
+              for (std::size_t j = 0; j < k; ++j) gr[j] += al * gl[j];
+            }
             double ac = 0, aga = 0;
             for (std::size_t j = 0; j < k; ++j) {
-              double gj = 0;
-              for (std::size_t l = 0; l < k; ++l) gj += G(j, l) * ar[l];
               ac += ar[j] * cr[j];
-              aga += ar[j] * gj;
+              aga += ar[j] * gr[j];
               // cr[j] becomes (Z W x - G a)_j, the weights gradient over -2.
-              cr[j] -= gj;
+              cr[j] -= gr[j];
             }
             double row = xx - 2.0 * ac + aga;
             if (!(row >= kCancellationGuard * (xx + aga))) {
@@ -115,12 +122,14 @@ double reconstruction_pass(const Matrix<S>& X, const Matrix<S>& A, const Matrix<
           }
           if (want_gz) {
             tile_accumulate_transposed(a, xd, k, dp, part + atx);
-            for (std::size_t j = 0; j < k; ++j)
-              for (std::size_t l = 0; l < k; ++l) {
-                double s = part[ata + j * k + l];
-                for (std::size_t r = 0; r < kTileRows; ++r) s += a[r * k + j] * a[r * k + l];
-                part[ata + j * k + l] = s;
+            for (std::size_t j = 0; j < k; ++j) {
+              double* out = part + ata + j * k;
+              for (std::size_t r = 0; r < kTileRows; ++r) {
+                const double arj = a[r * k + j];
+                const double* row = a + r * k;
+                for (std::size_t l = 0; l < k; ++l) out[l] += arj * row[l];
               }
+            }
           }
         }
         part[0] = loss;

@@ -10,7 +10,8 @@ namespace kaa::strategies {
 namespace {
 
 /// One Adam step over a whole block. Blocks are contiguous (LayoutRight allocations), so the
-/// kernel walks the flat span: no index division per entry, and the loop vectorises.
+/// kernel walks the flat span: no index division per entry. (The loop vectorises only when the
+/// compiler may drop errno for sqrt: -fno-math-errno, 4 ns -> 1 ns per entry on one core.)
 template <class S>
 void adam_update(const Matrix<S>& p, const Matrix<S>& g, const Matrix<S>& mu, const Matrix<S>& nu,
                  S lr, S b1, S b2, S eps, S eps_root, S clip, S bias1, S bias2) {
