@@ -21,6 +21,7 @@ void base_iteration(benchmark::State& state) {
   kaa::Parameters<S> best = kaa::allocate_like<S>("bench.best", p.params);
   optimizer->init(p.X, p.params);
 
+  const double cpu = process_cpu_seconds();
   for (auto _ : state) {
     Kokkos::deep_copy(grad.weights, S(0));
     Kokkos::deep_copy(grad.archetypes, S(0));
@@ -33,6 +34,7 @@ void base_iteration(benchmark::State& state) {
     Kokkos::fence();
     benchmark::DoNotOptimize(loss);
   }
+  set_cpu_per_iteration(state, cpu);
   const double n = state.range(0), d = state.range(1), k = state.range(2);
   const double x_bytes = n * d * sizeof(S);
   // X is read twice (loss and gradients; distances to the new archetypes): 2 n d k

@@ -5,6 +5,7 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
+#include <ctime>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -81,6 +82,20 @@ double measure_read_bandwidth(std::size_t bytes, int repetitions);
 
 /// measure_read_bandwidth over 1 GiB (well beyond the last-level cache), once per process.
 double read_bandwidth_limit();
+
+/// CPU seconds of all threads of the process so far. Per iteration it measures the work a
+/// benchmark does, which a shared machine's load does not inflate as it inflates wall time.
+inline double process_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+/// Reports the process CPU time per iteration since `start` (from process_cpu_seconds()).
+inline void set_cpu_per_iteration(benchmark::State& state, double start) {
+  state.counters["cpu_ms_per_iter"] =
+      (process_cpu_seconds() - start) * 1e3 / static_cast<double>(state.iterations());
+}
 
 /// Sets bytes_per_s and flops_per_s from the per-iteration amounts.
 inline void set_rates(benchmark::State& state, double bytes, double flops) {

@@ -43,10 +43,12 @@ void loss_term(benchmark::State& state, const std::string& name) {
   if (!problem_with(state, name, patch, p)) return;
   auto term = registry().make<kaa::LossTerm, S>(p.config.at("loss").at(0));
   kaa::Parameters<S> grad = kaa::allocate_like<S>("bench.grad", p.params);
+  const double cpu = process_cpu_seconds();
   for (auto _ : state) {
     benchmark::DoNotOptimize(term->value_and_grad(p.X, p.params, grad));
     Kokkos::fence();
   }
+  set_cpu_per_iteration(state, cpu);
   const double n = state.range(0), d = state.range(1), k = state.range(2);
   if (name == "reconstruction")
     set_rates(state, n * d * sizeof(S) + 3 * n * k * sizeof(S), 4 * n * d * k);
@@ -88,6 +90,7 @@ void projector(benchmark::State& state, const std::string& name) {
   } else {
     Kokkos::deep_copy(input, target);
   }
+  const double cpu = process_cpu_seconds();
   for (auto _ : state) {
     state.PauseTiming();
     Kokkos::deep_copy(target, input);
@@ -96,6 +99,7 @@ void projector(benchmark::State& state, const std::string& name) {
     proj->project(target, p.X);
     Kokkos::fence();
   }
+  set_cpu_per_iteration(state, cpu);
   const double n = state.range(0), d = state.range(1), k = state.range(2);
   if (block == kaa::Block::weights)
     set_rates(state, 2 * n * k * sizeof(S), 3 * n * k);
@@ -116,10 +120,12 @@ void optimizer_step(benchmark::State& state, const std::string& name) {
       registry().make<kaa::LossTerm, S>(node)->value_and_grad(p.X, p.params, grad);
   }
   optimizer->init(p.X, p.params);
+  const double cpu = process_cpu_seconds();
   for (auto _ : state) {
     optimizer->step(p.X, p.params, grad);
     Kokkos::fence();
   }
+  set_cpu_per_iteration(state, cpu);
   const double n = state.range(0), d = state.range(1), k = state.range(2);
   if (optimizer->needs_gradient())  // p, g, mu, nu read; p, mu, nu written
     set_rates(state, 7 * (n * k + k * d) * sizeof(S), 12 * (n * k + k * d));
@@ -135,10 +141,12 @@ void initializer(benchmark::State& state, const std::string& name) {
                                                "/initializers/0", issues);
   auto init = registry().make<kaa::Initializer, S>(node);
   std::uint64_t seed = 1;
+  const double cpu = process_cpu_seconds();
   for (auto _ : state) {
     init->initialize(p.X, p.params, seed++);
     Kokkos::fence();
   }
+  set_cpu_per_iteration(state, cpu);
   const double n = state.range(0), d = state.range(1), k = state.range(2);
   if (name == "kmeans_pp")  // one pass over X per pick after the first
     set_rates(state, (k - 1) * n * d * sizeof(S), 3 * (k - 1) * n * d);
@@ -152,10 +160,12 @@ void transform(benchmark::State& state, const std::string& name) {
   if (!problem_with(state, name, {{"/transform", {{"type", name}}}}, p)) return;
   auto solver = registry().make<kaa::Transformer, S>(p.config.at("transform"));
   kaa::Matrix<S> W("bench.W", p.X.extent(0), p.params.archetypes.extent(0));
+  const double cpu = process_cpu_seconds();
   for (auto _ : state) {
     solver->solve(p.X, p.params.archetypes, W);
     Kokkos::fence();
   }
+  set_cpu_per_iteration(state, cpu);
   const double n = state.range(0), d = state.range(1), k = state.range(2);
   // Only the x Z^T part: the iterations per row depend on the data.
   set_rates(state, n * d * sizeof(S) + n * k * sizeof(S), 2 * n * d * k);
