@@ -167,13 +167,19 @@ FitSummary fit_typed(const nlohmann::json& resolved, const Registry& registry,
   const std::size_t k = model_cfg.at("n_archetypes").get<std::size_t>();
 
   Standardization scaling;
-  HostMatrix X_fit = data.X;
-  if (normalize) {
-    scaling = standardization_of(data.X);
-    standardize(X_fit, scaling);
-  }
+  if (normalize) scaling = standardization_of(data.X);
+  const std::string data_id = fingerprint(data.X);
   Model<S> model(resolved, registry);
-  const Matrix<S> X = to_device<S>(X_fit, "kaa::X");
+  // The host copy (double) is standardised in place, uploaded and released: from here on only
+  // the device copy exists, so a large fit's peak memory is X in double plus X in S once, not
+  // twice X in double for the whole fit.
+  Matrix<S> X;
+  {
+    HostMatrix X_fit = std::move(data.X);
+    data.X = HostMatrix();
+    if (normalize) standardize(X_fit, scaling);
+    X = to_device<S>(X_fit, "kaa::X");
+  }
   Parameters<S> params = model.allocate(n, d);
 
   logging::info("fitting k=" + std::to_string(k) + " on " + data.description +
@@ -184,7 +190,6 @@ FitSummary fit_typed(const nlohmann::json& resolved, const Registry& registry,
     logging::info("update " + std::to_string(updates) + ": loss " + std::to_string(loss));
   };
   const CheckpointStore store(CheckpointStore::folder_for(options.out_dir));
-  const std::string data_id = fingerprint(data.X);
   CheckpointPolicy policy;
   policy.every_updates = resolved.at("checkpoint").at("every").get<std::size_t>();
   policy.every_seconds = resolved.at("checkpoint").at("seconds").get<double>();
@@ -316,12 +321,13 @@ FitSummary run_fit(const nlohmann::json& resolved, const Registry& registry,
       }
       check_magnitudes(data, resolved.at("model").at("normalize").get<bool>());
       if (options.save_data) write_npy(staging / "data.npy", data.X, NpyType::float64);
+      const std::size_t rows = data.X.rows, cols = data.X.cols;  // fit_typed releases data.X
       summary = resolved.at("model").at("precision") == "float64"
                     ? fit_typed<double>(resolved, registry, options, data, staging)
                     : fit_typed<float>(resolved, registry, options, data, staging);
       auto& m = summary.metrics;
-      m["n"] = data.X.rows;
-      m["d"] = data.X.cols;
+      m["n"] = rows;
+      m["d"] = cols;
       m["n_archetypes"] = k;
       m["data"] = data.description;
       m["precision"] = resolved.at("model").at("precision");

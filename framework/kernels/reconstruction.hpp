@@ -1,78 +1,156 @@
 #pragma once
 #include <Kokkos_Core.hpp>
-#include <Kokkos_ScatterView.hpp>
 
+#include "framework/kernels/row_tiles.hpp"
 #include "framework/types.hpp"
 
 namespace kaa::kernels {
 
+/// A row's expanded loss ||x||^2 - 2 a.(Z x) + a^T G a is trusted when it is at least this
+/// fraction of ||x||^2 + a^T G a. Its rounding error is a few (d + k) ulps of that sum, so a kept
+/// row is accurate to ~1e-16 (d + k) / kCancellationGuard relative (1e-9 for d = 1000). Rows
+/// below it (a near-exact fit) are handled from their explicit residual r instead: loss, weights
+/// gradient Z W r and their share a^T r of the archetype gradient, which would otherwise be the
+/// difference of two nearly equal sums a^T x - a^T a Z.
+inline constexpr double kCancellationGuard = 1e-4;
+
 /// One streaming pass over X: returns sum_i sum_f c_f r_if^2 with r_i = x_i - a_i Z, where
 /// c_f = feature_weight(f) (all ones when the view is empty). When `grad_weights` /
-/// `grad_archetypes` are non-empty, ADDS scale * d/dA and scale * d/dZ of sum_i ||r_i||^2 into
-/// them:
-///   dA_ij = -2 sum_f r_if z_jf,   dZ_jf = -2 sum_i a_ij r_if.
-/// The residual is formed per row on the fly (accurate, no cancellation from expanding the square)
-/// and never stored: memory traffic is one read of X and A, plus the gradient rows.
+/// `grad_archetypes` are non-empty, ADDS scale * d/dA and scale * d/dZ of that sum into them:
+///   dA = -2 (X W Z^T - A G),   dZ = -2 (A^T X - (A^T A) Z) W,   W = diag(c), G = Z W Z^T.
+/// Per row only x.z_j (k dot products) and, for dZ, the row's share of A^T X and A^T A are
+/// formed, in double: no residual matrix, no n x k x d temporary, about 2 n d k multiply-adds
+/// with both gradients and n d k without dZ. The loss of a row is expanded from those products
+/// (see kCancellationGuard for when it is recomputed from the residual instead).
 template <class S>
 double reconstruction_pass(const Matrix<S>& X, const Matrix<S>& A, const Matrix<S>& Z, double scale,
                            const Matrix<S>& grad_weights, const Matrix<S>& grad_archetypes,
                            const Vector<double>& feature_weight = Vector<double>()) {
-  const std::size_t n = X.extent(0), d = X.extent(1), k = Z.extent(0);
+  const std::size_t n = X.extent(0), d = X.extent(1), k = Z.extent(0), dp = padded(d);
   const bool want_ga = grad_weights.data() != nullptr;
   const bool want_gz = grad_archetypes.data() != nullptr;
   const bool weighted = feature_weight.data() != nullptr;
-  const S minus_two_scale = static_cast<S>(-2.0 * scale);
+  const double m2s = -2.0 * scale;
 
-  using Scatter = Kokkos::Experimental::ScatterView<S**, Kokkos::LayoutRight, ExecSpace>;
-  Matrix<S> gz_local("kaa::reconstruction.gz", want_gz ? k : 0, want_gz ? d : 0);
-  Scatter gz_scatter(gz_local);
+  // zw: rows of Z times the feature weights; zp: rows of Z (the same view when unweighted).
+  const Work zw = padded_rows(Z, feature_weight);
+  const Work zp = weighted ? padded_rows(Z) : zw;
+  const Vector<double> fw_in = feature_weight;
+  Work fw("kaa::reconstruction.fw", 1, dp);
+  Kokkos::parallel_for(
+      "kaa::reconstruction.fw", Kokkos::RangePolicy<ExecSpace>(0, d),
+      KOKKOS_LAMBDA(const std::size_t f) { fw(0, f) = weighted ? fw_in(f) : 1.0; });
+  Work G("kaa::reconstruction.gram", k, k);
+  Kokkos::parallel_for(
+      "kaa::reconstruction.gram", Kokkos::RangePolicy<ExecSpace>(0, k * k),
+      KOKKOS_LAMBDA(const std::size_t e) {
+        G(e / k, e % k) = dot_padded(&zw(e / k, 0), &zp(e % k, 0), dp);
+      });
+
+  // Partial of a chunk: [loss | A^T X (k x dp) | A^T A (k x k) | A^T R of guarded rows (k x dp)].
+  const std::size_t atx = 1, ata = atx + k * dp, atr = ata + k * k;
+  const std::size_t width = want_gz ? atr + k * dp : 1;
+  const RowChunks chunks = row_chunks(n, width);
+  Work partials("kaa::reconstruction.partials", chunks.count, width);
+  // Scratch of a chunk: [rows as double | x.z_j per row | weights per row | G a | a residual].
+  const std::size_t c_at = kTileRows * dp, a_at = c_at + kTileRows * k, g_at = a_at + kTileRows * k,
+                    r_at = g_at + k;
+  Work scratch("kaa::reconstruction.scratch", chunks.count, r_at + dp);
   const Matrix<S> ga = grad_weights;
-  const Vector<double> fw = feature_weight;
 
-  // Features are processed in blocks held in a small local array, so the inner loops run over
-  // contiguous features (vectorisable) without needing per-thread scratch of size d.
-  constexpr std::size_t block = 32;
-  double total = 0;
-  Kokkos::parallel_reduce(
-      "kaa::reconstruction_pass", Kokkos::RangePolicy<ExecSpace>(0, n),
-      KOKKOS_LAMBDA(const std::size_t i, double& acc) {
-        auto gz = gz_scatter.access();
-        S r[block];
-        for (std::size_t f0 = 0; f0 < d; f0 += block) {
-          const std::size_t width = d - f0 < block ? d - f0 : block;
-          for (std::size_t b = 0; b < width; ++b) r[b] = X(i, f0 + b);
-          for (std::size_t j = 0; j < k; ++j) {
-            const S a = A(i, j);
-            for (std::size_t b = 0; b < width; ++b) r[b] -= a * Z(j, f0 + b);
-          }
-          for (std::size_t b = 0; b < width; ++b) {
-            const double rd = static_cast<double>(r[b]);
-            acc += (weighted ? fw(f0 + b) : 1.0) * rd * rd;
-          }
-          if (want_ga) {
-            for (std::size_t j = 0; j < k; ++j) {
-              S dot = 0;
-              for (std::size_t b = 0; b < width; ++b) dot += r[b] * Z(j, f0 + b);
-              ga(i, j) += minus_two_scale * dot;
+  Kokkos::parallel_for(
+      "kaa::reconstruction_pass", Kokkos::RangePolicy<ExecSpace>(0, chunks.count),
+      KOKKOS_LAMBDA(const std::size_t chunk) {
+        double* xd = &scratch(chunk, 0);
+        double* c = xd + c_at;
+        double* a = xd + a_at;
+        double* gr = xd + g_at;
+        double* res = xd + r_at;
+        double* part = &partials(chunk, 0);
+        const double* w = &fw(0, 0);
+        double loss = 0;
+        const std::size_t end = chunks.end(chunk, n);
+        for (std::size_t i0 = chunks.begin(chunk); i0 < end; i0 += kTileRows) {
+          const std::size_t count = end - i0 < kTileRows ? end - i0 : kTileRows;
+          load_tile(X, i0, count, xd, dp);
+          for (std::size_t r = 0; r < kTileRows; ++r)
+            for (std::size_t j = 0; j < k; ++j)
+              a[r * k + j] = r < count ? static_cast<double>(A(i0 + r, j)) : 0.0;
+          for (std::size_t r = 0; r < count; ++r) {
+            const double* x = xd + r * dp;
+            double* ar = a + r * k;
+            double* cr = c + r * k;
+            for (std::size_t j = 0; j < k; ++j) cr[j] = dot_padded(x, &zw(j, 0), dp);
+            const double xx = weighted_norm_padded(x, w, dp);
+            // G a as a sum of rows of G (G is symmetric): independent lanes over j.
+            for (std::size_t j = 0; j < k; ++j) gr[j] = 0;
+            for (std::size_t l = 0; l < k; ++l) {
+              const double al = ar[l];
+              const double* gl = &G(l, 0);
+              for (std::size_t j = 0; j < k; ++j) gr[j] += al * gl[j];
             }
+            double ac = 0, aga = 0;
+            for (std::size_t j = 0; j < k; ++j) {
+              ac += ar[j] * cr[j];
+              aga += ar[j] * gr[j];
+              // cr[j] becomes (Z W x - G a)_j, the weights gradient over -2.
+              cr[j] -= gr[j];
+            }
+            double row = xx - 2.0 * ac + aga;
+            if (!(row >= kCancellationGuard * (xx + aga))) {
+              row = 0;
+              for (std::size_t f = 0; f < d; ++f) {
+                double v = x[f];
+                for (std::size_t j = 0; j < k; ++j) v -= ar[j] * zp(j, f);
+                res[f] = v;
+                row += w[f] * (v * v);
+              }
+              for (std::size_t j = 0; j < k; ++j) {
+                double g = 0;
+                for (std::size_t f = 0; f < d; ++f) g += w[f] * res[f] * zp(j, f);
+                cr[j] = g;
+              }
+              if (want_gz) {
+                for (std::size_t j = 0; j < k; ++j)
+                  for (std::size_t f = 0; f < d; ++f) part[atr + j * dp + f] += ar[j] * res[f];
+                for (std::size_t j = 0; j < k; ++j) ar[j] = 0;  // not in A^T X, A^T A
+              }
+            }
+            loss += row;
+            if (want_ga)
+              for (std::size_t j = 0; j < k; ++j) ga(i0 + r, j) += static_cast<S>(m2s * cr[j]);
           }
           if (want_gz) {
+            tile_accumulate_transposed(a, xd, k, dp, part + atx);
             for (std::size_t j = 0; j < k; ++j) {
-              const S c = minus_two_scale * A(i, j);
-              for (std::size_t b = 0; b < width; ++b) gz(j, f0 + b) += c * r[b];
+              double* out = part + ata + j * k;
+              for (std::size_t r = 0; r < kTileRows; ++r) {
+                const double arj = a[r * k + j];
+                const double* row = a + r * k;
+                for (std::size_t l = 0; l < k; ++l) out[l] += arj * row[l];
+              }
             }
           }
         }
-      },
-      total);
+        part[0] = loss;
+      });
+
+  Work totals("kaa::reconstruction.totals", 1, width);
+  sum_partials(partials, totals);
   if (want_gz) {
-    Kokkos::Experimental::contribute(gz_local, gz_scatter);
-    const Matrix<S> gz_out = grad_archetypes;
+    const Matrix<S> gz = grad_archetypes;
     Kokkos::parallel_for(
-        "kaa::reconstruction_pass.add_gz", Kokkos::RangePolicy<ExecSpace>(0, k * d),
-        KOKKOS_LAMBDA(const std::size_t e) { gz_out(e / d, e % d) += gz_local(e / d, e % d); });
+        "kaa::reconstruction_pass.gz", Kokkos::RangePolicy<ExecSpace>(0, k * d),
+        KOKKOS_LAMBDA(const std::size_t e) {
+          const std::size_t j = e / d, f = e % d;
+          double s = totals(0, atx + j * dp + f) + totals(0, atr + j * dp + f);
+          for (std::size_t l = 0; l < k; ++l) s -= totals(0, ata + j * k + l) * zp(l, f);
+          gz(j, f) += static_cast<S>(m2s * fw(0, f) * s);
+        });
   }
-  return total;
+  double loss = 0;
+  Kokkos::deep_copy(loss, Kokkos::subview(totals, 0, 0));
+  return loss;
 }
 
 /// sum_i sum_f c_f (x_if - mean_f)^2: the total sum of squares that explained variance divides by.

@@ -19,22 +19,21 @@ KOKKOS_INLINE_FUNCTION void clamp_renormalize_row(const Matrix<S>& W, std::size_
   for (std::size_t j = 0; j < k; ++j) W(i, j) /= sum;
 }
 
-/// Exact Euclidean projection of row i of W onto the probability simplex, in place.
-/// Michelot's algorithm (Condat, "Fast projection onto the simplex and the l1 ball", Math.
-/// Program. 2016, sec. 3): the threshold tau only grows, so the active set can be re-derived from
-/// tau each pass and no scratch memory is needed; at most k passes of O(k).
-template <class S>
-KOKKOS_INLINE_FUNCTION void euclidean_simplex_row(const Matrix<S>& W, std::size_t i) {
-  const std::size_t k = W.extent(1);
+/// Exact Euclidean projection of the k entries at w onto the probability simplex, in place, in
+/// double whatever T is. Michelot's algorithm (Condat, "Fast projection onto the simplex and the
+/// l1 ball", Math. Program. 2016, sec. 3): the threshold tau only grows, so the active set can be
+/// re-derived from tau each pass and no scratch memory is needed; at most k passes of O(k).
+template <class T>
+KOKKOS_INLINE_FUNCTION void euclidean_simplex(T* w, std::size_t k) {
   double sum = 0;
-  for (std::size_t j = 0; j < k; ++j) sum += W(i, j);
+  for (std::size_t j = 0; j < k; ++j) sum += w[j];
   double tau = (sum - 1.0) / static_cast<double>(k);
   for (std::size_t pass = 0; pass < k; ++pass) {
     double active_sum = 0;
     std::size_t active = 0;
     for (std::size_t j = 0; j < k; ++j) {
-      if (W(i, j) > tau) {
-        active_sum += W(i, j);
+      if (w[j] > tau) {
+        active_sum += w[j];
         ++active;
       }
     }
@@ -43,9 +42,15 @@ KOKKOS_INLINE_FUNCTION void euclidean_simplex_row(const Matrix<S>& W, std::size_
     tau = next;
   }
   for (std::size_t j = 0; j < k; ++j) {
-    const double v = W(i, j) - tau;
-    W(i, j) = static_cast<S>(v > 0 ? v : 0);
+    const double v = w[j] - tau;
+    w[j] = static_cast<T>(v > 0 ? v : 0);
   }
+}
+
+/// euclidean_simplex on row i of W (rows are contiguous: LayoutRight).
+template <class S>
+KOKKOS_INLINE_FUNCTION void euclidean_simplex_row(const Matrix<S>& W, std::size_t i) {
+  euclidean_simplex(&W(i, 0), W.extent(1));
 }
 
 }  // namespace kaa::kernels

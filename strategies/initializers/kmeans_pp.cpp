@@ -5,6 +5,7 @@
 #include "framework/error.hpp"
 #include "framework/kernels/counter_rng.hpp"
 #include "framework/kernels/mixing.hpp"
+#include "framework/kernels/row_tiles.hpp"
 
 namespace kaa::strategies {
 
@@ -27,6 +28,7 @@ void KmeansPP<S>::initialize(const Matrix<S>& X, Parameters<S>& params, std::uin
   Kokkos::deep_copy(min_dist, std::numeric_limits<double>::max());
   auto min_dist_host = Kokkos::create_mirror_view(min_dist);
   const Matrix<S> Z = params.archetypes;
+  kernels::Work center("kaa::kmeans_pp.center", 1, kernels::padded(d));
 
   chosen_.clear();
   std::size_t next = static_cast<std::size_t>(kernels::uniform01(seed, 1, 0) * n);
@@ -37,14 +39,14 @@ void KmeansPP<S>::initialize(const Matrix<S>& X, Parameters<S>& params, std::uin
         "kaa::kmeans_pp.copy", Kokkos::RangePolicy<ExecSpace>(0, d),
         KOKKOS_LAMBDA(const std::size_t f) { Z(c, f) = X(row, f); });
     if (c + 1 == k) break;
+    // One pass over X per pick (O(n k d) in all); the pick as a padded double row.
+    Kokkos::parallel_for(
+        "kaa::kmeans_pp.center", Kokkos::RangePolicy<ExecSpace>(0, d),
+        KOKKOS_LAMBDA(const std::size_t f) { center(0, f) = static_cast<double>(X(row, f)); });
     Kokkos::parallel_for(
         "kaa::kmeans_pp.update", Kokkos::RangePolicy<ExecSpace>(0, n),
         KOKKOS_LAMBDA(const std::size_t i) {
-          double s = 0;
-          for (std::size_t f = 0; f < d; ++f) {
-            const double diff = static_cast<double>(X(i, f)) - X(row, f);
-            s += diff * diff;
-          }
+          const double s = kernels::squared_distance(&X(i, 0), &center(0, 0), d);
           if (s < min_dist(i)) min_dist(i) = s;
         });
     // Sequential sum and search on the host: the same index for any thread count.

@@ -9,7 +9,8 @@ namespace kaa::strategies {
 /// archetypax's archetype projection: each archetype z becomes sum_p w_p x_p over its m nearest
 /// data points (m = min(k, n)), with w_p proportional to 1 / (||x_p - z||^2 + eps), so it lands in
 /// the convex hull of those neighbours. Ties in distance go to the lower row index (as a stable
-/// argsort would). Neighbours are found by partial selection, never by sorting all n distances.
+/// argsort would). Neighbours are found in one pass over X by partial selection (bounded heaps per
+/// chunk of rows, merged), never by sorting all n distances and without an n x k distance matrix.
 template <class S>
 class KnnHull final : public Projector<S> {
  public:
@@ -32,7 +33,6 @@ class KnnHull final : public Projector<S> {
   int neighbours_;
   double eps_;
   Kokkos::View<long**, Kokkos::LayoutRight, MemSpace> last_;
-  Matrix<S> distances_;
 };
 
 }  // namespace kaa::strategies

@@ -1,0 +1,118 @@
+#pragma once
+#include <Kokkos_Core.hpp>
+
+#include "framework/kernels/row_tiles.hpp"
+#include "framework/types.hpp"
+
+namespace kaa::kernels {
+
+using IndexMatrix = Kokkos::View<long**, Kokkos::LayoutRight, MemSpace>;
+
+/// (dist, idx) orders candidates: nearer first, ties to the lower row index (as a stable argsort
+/// of the distances would). A strict total order, so the m smallest are one well-defined set.
+KOKKOS_INLINE_FUNCTION bool before(double d1, long i1, double d2, long i2) {
+  return d1 < d2 || (d1 == d2 && i1 < i2);
+}
+
+/// Offers (dist, idx) to a bounded max-heap of at most m candidates (the worst at the root).
+KOKKOS_INLINE_FUNCTION void heap_offer(double* dist, long* idx, int& count, int m, double d,
+                                       long i) {
+  int pos;
+  if (count < m) {
+    pos = count++;
+    while (pos > 0) {  // sift up
+      const int parent = (pos - 1) / 2;
+      if (!before(dist[parent], idx[parent], d, i)) break;
+      dist[pos] = dist[parent];
+      idx[pos] = idx[parent];
+      pos = parent;
+    }
+  } else {
+    if (!before(d, i, dist[0], idx[0])) return;
+    pos = 0;
+    for (;;) {  // sift down from the root
+      const int left = 2 * pos + 1, right = left + 1;
+      if (left >= count) break;
+      int worst = left;
+      if (right < count && before(dist[left], idx[left], dist[right], idx[right])) worst = right;
+      if (!before(d, i, dist[worst], idx[worst])) break;
+      dist[pos] = dist[worst];
+      idx[pos] = idx[worst];
+      pos = worst;
+    }
+  }
+  dist[pos] = d;
+  idx[pos] = i;
+}
+
+/// Sorts a heap's `count` entries ascending by (dist, idx), in place (insertion sort: m <= 64).
+KOKKOS_INLINE_FUNCTION void sort_candidates(double* dist, long* idx, int count) {
+  for (int p = 1; p < count; ++p) {
+    const double d = dist[p];
+    const long i = idx[p];
+    int q = p;
+    while (q > 0 && before(d, i, dist[q - 1], idx[q - 1])) {
+      dist[q] = dist[q - 1];
+      idx[q] = idx[q - 1];
+      --q;
+    }
+    dist[q] = d;
+    idx[q] = i;
+  }
+}
+
+/// The m nearest rows of X to each row of Z (k x m indices, nearest first, ties to the lower
+/// row index), in one streaming pass over X. Squared distances are expanded as
+/// ||x||^2 - 2 x.z + ||z||^2 from products in double, used for ranking only. Each chunk of rows
+/// keeps a bounded heap per archetype (partial selection: O(n log m), no sort of n distances);
+/// the chunks' heaps are merged per archetype, so the result does not depend on the chunking.
+template <class S>
+void nearest_rows(const Matrix<S>& X, const Matrix<S>& Z, int m, const IndexMatrix& out) {
+  const std::size_t n = X.extent(0), k = Z.extent(0), dp = padded(X.extent(1));
+  const Work zp = padded_rows(Z);
+  Work zz("kaa::nearest.zz", 1, k);
+  Kokkos::parallel_for(
+      "kaa::nearest.zz", Kokkos::RangePolicy<ExecSpace>(0, k),
+      KOKKOS_LAMBDA(const std::size_t j) { zz(0, j) = dot_padded(&zp(j, 0), &zp(j, 0), dp); });
+  const std::size_t slots = k * static_cast<std::size_t>(m);
+  const RowChunks chunks = row_chunks(n, 2 * slots);
+  Work heap_d("kaa::nearest.heap_d", chunks.count, slots);
+  Kokkos::View<long**, Kokkos::LayoutRight, MemSpace> heap_i("kaa::nearest.heap_i", chunks.count,
+                                                             slots);
+  Kokkos::View<int**, Kokkos::LayoutRight, MemSpace> heap_n("kaa::nearest.heap_n", chunks.count, k);
+  Work scratch("kaa::nearest.scratch", chunks.count, kTileRows * dp);
+  Kokkos::parallel_for(
+      "kaa::nearest.scan", Kokkos::RangePolicy<ExecSpace>(0, chunks.count),
+      KOKKOS_LAMBDA(const std::size_t chunk) {
+        double* xd = &scratch(chunk, 0);
+        const std::size_t end = chunks.end(chunk, n);
+        for (std::size_t i0 = chunks.begin(chunk); i0 < end; i0 += kTileRows) {
+          const std::size_t count = end - i0 < kTileRows ? end - i0 : kTileRows;
+          load_tile(X, i0, count, xd, dp);
+          for (std::size_t r = 0; r < count; ++r) {
+            const double* x = xd + r * dp;
+            const double xx = dot_padded(x, x, dp);
+            for (std::size_t j = 0; j < k; ++j) {
+              const double dist = xx - 2.0 * dot_padded(x, &zp(j, 0), dp) + zz(0, j);
+              heap_offer(&heap_d(chunk, j * m), &heap_i(chunk, j * m), heap_n(chunk, j), m, dist,
+                         static_cast<long>(i0 + r));
+            }
+          }
+        }
+      });
+  const std::size_t n_chunks = chunks.count;
+  Work best_d("kaa::nearest.best_d", k, m);
+  Kokkos::parallel_for(
+      "kaa::nearest.merge", Kokkos::RangePolicy<ExecSpace>(0, k),
+      KOKKOS_LAMBDA(const std::size_t j) {
+        double* dist = &best_d(j, 0);
+        long* idx = &out(j, 0);
+        int count = 0;
+        for (std::size_t c = 0; c < n_chunks; ++c)
+          for (int p = 0; p < heap_n(c, j); ++p)
+            heap_offer(dist, idx, count, m, heap_d(c, j * m + p), heap_i(c, j * m + p));
+        sort_candidates(dist, idx, count);
+      });
+}
+
+}  // namespace kaa::kernels

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# CI smoke run of the micro-benchmarks: every benchmark of kaa_bench once, at the smallest size
+# (n = 1000, d = 10, k = 5) and the in-cache read, to show they run; the figures mean nothing.
+# Fails when a benchmark reports an error (e.g. a strategy whose config needs a kPatches line).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bench="${KAA_BENCH:-build/benchmarks/kaa_bench}"
+[ -x "$bench" ] || cmake --build build -j 2 --target kaa_bench
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+OMP_PROC_BIND="${OMP_PROC_BIND:-false}" OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}" \
+  "$bench" --threads=2 --benchmark_filter='n:1000/d:10/k:5/|bytes:1048576/' \
+  --benchmark_min_time=0.001 | tee "$out"
+if grep -q "ERROR OCCURRED" "$out"; then
+  echo "bench_smoke: a benchmark reported an error" >&2
+  exit 1
+fi
+count=$(grep -c "/real_time " "$out" || true)
+echo "bench_smoke: $count benchmarks ran"
