@@ -1,0 +1,52 @@
+#pragma once
+#include <vector>
+
+#include "framework/host_matrix.hpp"
+#include "framework/types.hpp"
+
+namespace kaa::strategies::detail {
+
+/// The data's support function seen from its centroid c: for a direction u, the row of X that
+/// maximises (x - c).u. archetypax's Improved and Sparse models build their initializers, boundary
+/// loss, projections and "hull scaling" on it. The centroid is computed once per data matrix.
+/// Directions and archetypes are small (m x d, k x d) and live on the host; the passes over X run
+/// on the device.
+template <class S>
+class Support {
+ public:
+  /// Uses X from now on; recomputes the centroid only when X is another view.
+  void bind(const Matrix<S>& X);
+  const Matrix<S>& data() const { return X_; }
+  /// Column means of X, accumulated in double (archetypax: jnp.mean(X, axis=0)).
+  const std::vector<double>& centroid() const { return centroid_; }
+
+  /// For each row u of U (m x d): the lowest row index i maximising (x_i - c).u, and that
+  /// maximum. Ties go to the lower index, as jnp.argmax does; the result does not depend on the
+  /// number of threads.
+  void extremes(const HostMatrix& U, std::vector<long>& index, std::vector<double>& value) const;
+
+  /// Copies of the rows `index` of X (in double).
+  HostMatrix rows(const std::vector<long>& index) const;
+
+  /// archetypax's "hull constraint" on every row a of Z: with u = (a - c)/|a - c| (u = 0 when
+  /// |a - c| <= eps), m = max_i (x_i - c).u and p = (a - c).u, a row with p > m is moved to
+  /// c + margin m / (p + eps) (a - c). This tests one support direction only (a necessary
+  /// condition for hull membership, not a sufficient one).
+  void scale_into_support(HostMatrix& Z, double margin, double eps) const;
+
+ private:
+  Matrix<S> X_;
+  std::vector<double> centroid_;
+};
+
+/// Unit rows (a - c)/|a - c| of Z; rows with |a - c| <= eps become `fallback` (or 0 when empty).
+HostMatrix directions_from(const HostMatrix& Z, const std::vector<double>& c, double eps,
+                           const std::vector<double>& fallback = {});
+
+/// n standard normal numbers from the counter-based generator (Box-Muller), stream `stream`.
+std::vector<double> normal_draws(std::uint64_t seed, std::uint64_t stream, std::size_t count);
+
+extern template class Support<float>;
+extern template class Support<double>;
+
+}  // namespace kaa::strategies::detail
