@@ -1,6 +1,7 @@
 #include "strategies/initializers/directional.hpp"
 
 #include <cmath>
+#include <numbers>
 
 #include "framework/host_transfer.hpp"
 #include "framework/kernels/mixing.hpp"
@@ -46,7 +47,7 @@ HostMatrix Directional<S>::directions(std::size_t k, std::size_t d, std::uint64_
   HostMatrix U(k, d);
   if (lattice_ && d == 2) {
     for (std::size_t i = 0; i < k; ++i) {
-      const double angle = 2.0 * M_PI * static_cast<double>(i) / static_cast<double>(k);
+      const double angle = 2.0 * std::numbers::pi * static_cast<double>(i) / static_cast<double>(k);
       U(i, 0) = std::cos(angle);
       U(i, 1) = std::sin(angle);
     }
@@ -55,7 +56,7 @@ HostMatrix Directional<S>::directions(std::size_t k, std::size_t d, std::uint64_
   if (lattice_ && d == 3) {
     const double golden = (1.0 + std::sqrt(5.0)) / 2.0;
     for (std::size_t i = 0; i < k; ++i) {
-      const double theta = 2.0 * M_PI * static_cast<double>(i) / golden;
+      const double theta = 2.0 * std::numbers::pi * static_cast<double>(i) / golden;
       const double phi = std::acos(1.0 - 2.0 * (static_cast<double>(i) + 0.5) / k);
       U(i, 0) = std::sin(phi) * std::cos(theta);
       U(i, 1) = std::sin(phi) * std::sin(theta);

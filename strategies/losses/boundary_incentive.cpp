@@ -15,7 +15,7 @@ Schema BoundaryIncentive<S>::schema() {
           "-0.001)");
   s.number("eps", 1e-10)
       .positive()
-      .doc("norm of z - c at or below which a row scores 0; also added to the support value m");
+      .doc("norm of z - c at or below which a row scores 0; floor of the support value m");
   return s;
 }
 
@@ -36,6 +36,9 @@ double BoundaryIncentive<S>::evaluate(const Matrix<S>& X, const Matrix<S>& Zd,
   support_.extremes(U, index, support);
   const bool want_grad = grad.data() != nullptr;
   const HostMatrix Q = want_grad ? support_.rows(index) : HostMatrix();
+  // (z - c).u computed exactly as the data's projections: an archetype that is its own extreme
+  // row gets p = 1 exactly, as in archetypax's float32 arithmetic (where m + 1e-10 rounds to m).
+  const std::vector<double> along = support_.along(Z, U);
   HostMatrix G(want_grad ? k : 0, d);
   const double scale = weight_ / static_cast<double>(k);
 
@@ -46,19 +49,21 @@ double BoundaryIncentive<S>::evaluate(const Matrix<S>& X, const Matrix<S>& Zd,
     const double r = std::sqrt(r2);
     if (!(r > eps_)) continue;  // archetypax's zero direction: p = 0, score (1 - 1)^2 = 0
     const double m = support[j];
-    const double denom = m + eps_;
-    const double p = r / denom;
+    const bool guarded = !(m > eps_);
+    const double denom = guarded ? eps_ : m;
+    const double p = along[j] / denom;
     const double closeness = 1.0 - std::abs(p - 1.0);
     const bool outside = p > 1.0;
     total += closeness * closeness - (outside ? std::exp(p - 1.0) - 1.0 : 0.0);
     if (!want_grad) continue;
-    const double sign = p > 1.0 ? 1.0 : (p < 1.0 ? -1.0 : 0.0);
+    // d|x|/dx at 0 is taken as +1, autodiff's choice (jax.grad(jnp.abs)(0.) == 1).
+    const double sign = p >= 1.0 ? 1.0 : -1.0;
     const double ds_dp = -2.0 * closeness * sign - (outside ? std::exp(p - 1.0) : 0.0);
-    // p = r / (m + eps) with dr/dz = u and dm/dz = (q - m u) / r, q = x* - c.
+    // p = (z - c).u / m with d((z - c).u)/dz = u and dm/dz = (q - m u) / |z - c|, q = x* - c.
     for (std::size_t f = 0; f < d; ++f) {
       const double u = U(j, f);
-      const double dm = ((Q(j, f) - c[f]) - m * u) / r;
-      const double dp = u / denom - r * dm / (denom * denom);
+      const double dm = guarded ? 0.0 : ((Q(j, f) - c[f]) - m * u) / r;
+      const double dp = u / denom - along[j] * dm / (denom * denom);
       G(j, f) = scale * ds_dp * dp;
     }
   }

@@ -15,7 +15,9 @@ Schema Cbap<S>::schema() {
       .doc(
           "outside: alpha of the way to the extreme point; inside: 1 - alpha (archetypax's "
           "projection_alpha)");
-  s.number("eps", 1e-10).positive().doc("norm of a - c at or below which the fallback direction is used");
+  s.number("eps", 1e-10)
+      .positive()
+      .doc("norm of a - c at or below which the fallback direction is used");
   s.integer("seed", 0).min(0).doc("seed of the fallback direction");
   return s;
 }
@@ -39,10 +41,9 @@ void Cbap<S>::project(Matrix<S>& block, const Matrix<S>& X) {
   std::vector<double> top;
   support_.extremes(U, index, top);
   const HostMatrix E = support_.rows(index);
+  const std::vector<double> along = support_.along(Z, U);
   for (std::size_t j = 0; j < k; ++j) {
-    double along = 0;
-    for (std::size_t f = 0; f < d; ++f) along += (Z(j, f) - c[f]) * U(j, f);
-    const double to_extreme = along > top[j] ? alpha_ : 1.0 - alpha_;
+    const double to_extreme = along[j] > top[j] ? alpha_ : 1.0 - alpha_;
     for (std::size_t f = 0; f < d; ++f)
       Z(j, f) = to_extreme * E(j, f) + (1.0 - to_extreme) * Z(j, f);
   }

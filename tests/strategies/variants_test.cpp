@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numbers>
 #include <random>
 #include <set>
 #include <vector>
@@ -106,24 +107,37 @@ double brute_boundary_score(const HostMatrix& X, const std::vector<double>& z, d
     for (std::size_t f = 0; f < d; ++f) p += (X(i, f) - c[f]) * (z[f] - c[f]) / r;
     m = std::max(m, p);
   }
-  const double p = r / (m + eps);
+  const double p = r / std::max(m, eps);
   return std::pow(1 - std::abs(p - 1), 2) - (p > 1 ? std::exp(p - 1) - 1 : 0.0);
 }
 
 TEST(BoundaryIncentive, ClosedFormOnADiamond) {
-  // Centroid 0; along +x the support is m = 1. z = (0.5, 0): p = 0.5 / (1 + eps), score
-  // (1 - |p - 1|)^2 ~ 0.25. z = (2, 0): p = 2 / (1 + eps), score ~ -(e - 1). z = 0: the zero
-  // direction scores 0.
+  // Centroid 0; along +x the support is m = 1. z = (0.5, 0): p = 0.5, score (1 - 0.5)^2 = 0.25.
+  // z = (2, 0): p = 2, score 0 - (e - 1). z = 0: the zero direction scores 0.
   const HostMatrix X = rows_from({{1, 0}, {-1, 0}, {0, 1}, {0, -1}});
   const HostMatrix Z = rows_from({{0.5, 0}, {2, 0}, {0, 0}});
   auto loss = make<ks::BoundaryIncentive, double>();
-  const double p1 = 0.5 / (1 + 1e-10), p2 = 2 / (1 + 1e-10);
-  const double s1 = std::pow(1 - std::abs(p1 - 1), 2);
-  const double s2 = std::pow(1 - std::abs(p2 - 1), 2) - (std::exp(p2 - 1) - 1);
-  EXPECT_NEAR(s1, 0.25, 1e-9);
-  EXPECT_NEAR(s2, -(std::exp(1.0) - 1.0), 1e-9);
   const double value = loss.value(kaa::to_device<double>(X, "X"), params_with(Z, X.rows));
-  EXPECT_NEAR(value, -0.001 * (s1 + s2 + 0.0) / 3.0, 1e-17);
+  EXPECT_NEAR(value, -0.001 * (0.25 - (std::exp(1.0) - 1.0) + 0.0) / 3.0, 1e-18);
+}
+
+TEST(BoundaryIncentive, AnArchetypeOnItsExtremeRowSitsOnTheKink) {
+  // z = (1, 0) is the data row farthest along its own direction: p = 1 exactly, score 1, and the
+  // gradient takes autodiff's side of |p - 1| (slope +1 at 0): ds/dp = -2, dp/dz = u / m = (1, 0)
+  // (dm/dz = (q - m u)/|z - c| = 0 since q = z - c), so grad = weight x (-2, 0).
+  const HostMatrix X = rows_from({{1, 0}, {-1, 0}, {0, 1}, {0, -1}});
+  const HostMatrix Z = rows_from({{1, 0}});
+  auto loss = make<ks::BoundaryIncentive, double>({{"weight", -0.001}});
+  const auto Xd = kaa::to_device<double>(X, "X");
+  auto grad = kaa::allocate_parameters<double>("g", 4, 1, 2);
+  EXPECT_EQ(loss.value_and_grad(Xd, params_with(Z, 4), grad), -0.001);
+  const HostMatrix g = kaa::to_host(grad.archetypes);
+  EXPECT_EQ(g(0, 0), 0.002);
+  EXPECT_EQ(g(0, 1), 0.0);
+  // The same in float32, where the data's projections and the archetype's are computed alike.
+  auto lf = make<ks::BoundaryIncentive, float>();
+  kaa::Parameters<float> pf{kaa::Matrix<float>("W", 4, 1), kaa::to_device<float>(Z, "Z")};
+  EXPECT_EQ(lf.value(kaa::to_device<float>(X, "X"), pf), -0.001);
 }
 
 TEST(BoundaryIncentive, MatchesBruteForceInsideAndOutside) {
@@ -285,12 +299,12 @@ TEST(Directional, LatticesAreArchetypaxsClosedForms) {
   auto init = make<ks::Directional, double>();
   const HostMatrix U2 = init.directions(5, 2, 0);
   for (std::size_t i = 0; i < 5; ++i) {
-    EXPECT_NEAR(U2(i, 0), std::cos(2 * M_PI * i / 5), 1e-15);
-    EXPECT_NEAR(U2(i, 1), std::sin(2 * M_PI * i / 5), 1e-15);
+    EXPECT_NEAR(U2(i, 0), std::cos(2 * std::numbers::pi * i / 5), 1e-15);
+    EXPECT_NEAR(U2(i, 1), std::sin(2 * std::numbers::pi * i / 5), 1e-15);
   }
   // Fibonacci sphere, k = 4, i = 1: theta = 2 pi / phi_golden, phi = arccos(1 - 3/4).
   const HostMatrix U3 = init.directions(4, 3, 0);
-  const double theta = 2 * M_PI / ((1 + std::sqrt(5.0)) / 2), phi = std::acos(0.25);
+  const double theta = 2 * std::numbers::pi / ((1 + std::sqrt(5.0)) / 2), phi = std::acos(0.25);
   EXPECT_NEAR(U3(1, 0), std::sin(phi) * std::cos(theta), 1e-15);
   EXPECT_NEAR(U3(1, 1), std::sin(phi) * std::sin(theta), 1e-15);
   EXPECT_NEAR(U3(1, 2), 0.25, 1e-15);
@@ -372,8 +386,8 @@ TEST(QhullStyle, FindsEveryVertexOfA2dHullAndSamplesFarthestPoints) {
   std::set<long> octagon;
   for (std::size_t v = 0; v < 8; ++v) {
     const std::size_t row = 7 * v + 3;
-    Xh(row, 0) = std::cos(2 * M_PI * v / 8 + 0.1);
-    Xh(row, 1) = std::sin(2 * M_PI * v / 8 + 0.1);
+    Xh(row, 0) = std::cos(2 * std::numbers::pi * v / 8 + 0.1);
+    Xh(row, 1) = std::sin(2 * std::numbers::pi * v / 8 + 0.1);
     octagon.insert(static_cast<long>(row));
   }
   auto init = make<ks::QhullStyle, double>();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 
 #include "framework/kernels/counter_rng.hpp"
 
@@ -11,22 +12,22 @@ namespace {
 
 using DMatrix = Kokkos::View<double**, Kokkos::LayoutRight, MemSpace>;
 using DVector = Kokkos::View<double*, MemSpace>;
+using IMatrix = Kokkos::View<long**, Kokkos::LayoutRight, MemSpace>;
 
-DVector to_device(const std::vector<double>& v, const char* label) {
-  DVector out(std::string(label), v.size());
-  auto host = Kokkos::create_mirror_view(out);
-  for (std::size_t i = 0; i < v.size(); ++i) host(i) = v[i];
-  Kokkos::deep_copy(out, host);
-  return out;
+/// (row i of M - c) . (row j of U), in double and in one fixed order: the projections of data
+/// rows and of other points onto a direction come out bit-identical when the points are equal,
+/// so "is this archetype the extreme row?" has an exact answer.
+template <class M>
+KOKKOS_INLINE_FUNCTION double centred_dot(const M& rows, long i, const DVector& c, const DMatrix& U,
+                                          long j, std::size_t d) {
+  double p = 0;
+  for (std::size_t f = 0; f < d; ++f) p += (static_cast<double>(rows(i, f)) - c(f)) * U(j, f);
+  return p;
 }
 
-DMatrix to_device(const HostMatrix& m, const char* label) {
-  DMatrix out(std::string(label), m.rows, m.cols);
-  auto host = Kokkos::create_mirror_view(out);
-  for (std::size_t i = 0; i < m.rows; ++i)
-    for (std::size_t j = 0; j < m.cols; ++j) host(i, j) = m(i, j);
-  Kokkos::deep_copy(out, host);
-  return out;
+template <class View>
+void ensure_shape(View& v, std::size_t rows, std::size_t cols, const char* label) {
+  if (v.extent(0) != rows || v.extent(1) != cols) v = View(std::string(label), rows, cols);
 }
 
 }  // namespace
@@ -39,6 +40,7 @@ void Support<S>::bind(const Matrix<S>& X) {
   X_ = X;
   const std::size_t n = X.extent(0), d = X.extent(1);
   DVector c("kaa::support.centroid", d);
+  centroid_device_ = c;
   // One sequential sum per feature: the same bits for any number of threads.
   Kokkos::parallel_for(
       "kaa::support.centroid", Kokkos::RangePolicy<ExecSpace>(0, d),
@@ -52,6 +54,18 @@ void Support<S>::bind(const Matrix<S>& X) {
 }
 
 template <class S>
+Kokkos::View<double**, Kokkos::LayoutRight, MemSpace> Support<S>::upload(const HostMatrix& M,
+                                                                         DMatrix& buffer,
+                                                                         const char* label) const {
+  ensure_shape(buffer, M.rows, M.cols, label);
+  auto host = Kokkos::create_mirror_view(buffer);
+  for (std::size_t i = 0; i < M.rows; ++i)
+    for (std::size_t f = 0; f < M.cols; ++f) host(i, f) = M(i, f);
+  Kokkos::deep_copy(buffer, host);
+  return buffer;
+}
+
+template <class S>
 void Support<S>::extremes(const HostMatrix& U, std::vector<long>& index,
                           std::vector<double>& value) const {
   const long n = static_cast<long>(X_.extent(0));
@@ -60,8 +74,8 @@ void Support<S>::extremes(const HostMatrix& U, std::vector<long>& index,
   index.assign(m, 0);
   value.assign(m, 0.0);
   if (m == 0 || n == 0) return;
-  const DMatrix Ud = to_device(U, "kaa::support.directions");
-  const DVector c = to_device(centroid_, "kaa::support.c");
+  const DMatrix Ud = upload(U, directions_, "kaa::support.directions");
+  const DVector c = centroid_device_;
   const Matrix<S> X = X_;
 
   // Each (direction, chunk of rows) keeps its first maximum; merging the chunks in order keeps
@@ -71,8 +85,10 @@ void Support<S>::extremes(const HostMatrix& U, std::vector<long>& index,
   long chunks = std::max<long>(1, std::min({n / 16, by_threads, by_memory}));
   const long chunk_size = (n + chunks - 1) / chunks;
   chunks = (n + chunk_size - 1) / chunk_size;
-  DMatrix best("kaa::support.best", m, chunks);
-  Kokkos::View<long**, Kokkos::LayoutRight, MemSpace> best_i("kaa::support.best_i", m, chunks);
+  ensure_shape(best_, m, chunks, "kaa::support.best");
+  ensure_shape(best_index_, m, chunks, "kaa::support.best_i");
+  const DMatrix best = best_;
+  const IMatrix best_i = best_index_;
   Kokkos::parallel_for(
       "kaa::support.extremes", Kokkos::RangePolicy<ExecSpace>(0, m * chunks),
       KOKKOS_LAMBDA(const long e) {
@@ -82,8 +98,7 @@ void Support<S>::extremes(const HostMatrix& U, std::vector<long>& index,
         double top = 0;
         long top_i = begin;
         for (long i = begin; i < end; ++i) {
-          double p = 0;
-          for (std::size_t f = 0; f < d; ++f) p += (static_cast<double>(X(i, f)) - c(f)) * Ud(j, f);
+          const double p = centred_dot(X, i, c, Ud, j, d);
           if (i == begin || p > top) {
             top = p;
             top_i = i;
@@ -109,13 +124,33 @@ void Support<S>::extremes(const HostMatrix& U, std::vector<long>& index,
 }
 
 template <class S>
+std::vector<double> Support<S>::along(const HostMatrix& P, const HostMatrix& U) const {
+  const long m = static_cast<long>(U.rows);
+  const std::size_t d = X_.extent(1);
+  std::vector<double> out(m, 0.0);
+  if (m == 0) return out;
+  const DMatrix Pd = upload(P, points_, "kaa::support.points");
+  const DMatrix Ud = upload(U, directions_, "kaa::support.directions");
+  const DVector c = centroid_device_;
+  Kokkos::View<double*, MemSpace> result("kaa::support.along", m);
+  Kokkos::parallel_for(
+      "kaa::support.along", Kokkos::RangePolicy<ExecSpace>(0, m),
+      KOKKOS_LAMBDA(const long j) { result(j) = centred_dot(Pd, j, c, Ud, j, d); });
+  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), result);
+  for (long j = 0; j < m; ++j) out[j] = host(j);
+  return out;
+}
+
+template <class S>
 HostMatrix Support<S>::rows(const std::vector<long>& index) const {
   const std::size_t d = X_.extent(1), m = index.size();
-  Kokkos::View<long*, MemSpace> idx("kaa::support.rows_idx", m);
+  if (row_index_.extent(0) != m) row_index_ = Kokkos::View<long*, MemSpace>("kaa::support.idx", m);
+  const auto idx = row_index_;
   auto hidx = Kokkos::create_mirror_view(idx);
   for (std::size_t j = 0; j < m; ++j) hidx(j) = index[j];
   Kokkos::deep_copy(idx, hidx);
-  DMatrix out("kaa::support.rows", m, d);
+  ensure_shape(rows_, m, d, "kaa::support.rows");
+  const DMatrix out = rows_;
   const Matrix<S> X = X_;
   Kokkos::parallel_for(
       "kaa::support.rows", Kokkos::RangePolicy<ExecSpace>(0, m * d),
@@ -135,11 +170,10 @@ void Support<S>::scale_into_support(HostMatrix& Z, double margin, double eps) co
   std::vector<long> index;
   std::vector<double> top;
   extremes(U, index, top);
+  const std::vector<double> p = along(Z, U);
   for (std::size_t j = 0; j < Z.rows; ++j) {
-    double p = 0;
-    for (std::size_t f = 0; f < Z.cols; ++f) p += (Z(j, f) - centroid_[f]) * U(j, f);
-    if (!(p > top[j])) continue;
-    const double scale = margin * top[j] / (p + eps);
+    if (!(p[j] > top[j])) continue;
+    const double scale = margin * top[j] / (p[j] + eps);
     for (std::size_t f = 0; f < Z.cols; ++f)
       Z(j, f) = centroid_[f] + scale * (Z(j, f) - centroid_[f]);
   }
@@ -168,7 +202,7 @@ std::vector<double> normal_draws(std::uint64_t seed, std::uint64_t stream, std::
     // Box-Muller; 1 - u lies in (0, 1], so the logarithm is finite.
     const double u1 = 1.0 - kernels::uniform01(seed, stream, 2 * i);
     const double u2 = kernels::uniform01(seed, stream, 2 * i + 1);
-    out[i] = std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
+    out[i] = std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
   }
   return out;
 }

@@ -25,6 +25,10 @@ class Support {
   /// number of threads.
   void extremes(const HostMatrix& U, std::vector<long>& index, std::vector<double>& value) const;
 
+  /// (p_j - c).u_j for the rows p_j of P and u_j of U, computed exactly as extremes() computes
+  /// the data's projections: a row of P equal to its extreme data row gets the same value.
+  std::vector<double> along(const HostMatrix& P, const HostMatrix& U) const;
+
   /// Copies of the rows `index` of X (in double).
   HostMatrix rows(const std::vector<long>& index) const;
 
@@ -35,8 +39,17 @@ class Support {
   void scale_into_support(HostMatrix& Z, double margin, double eps) const;
 
  private:
+  using DMatrix = Kokkos::View<double**, Kokkos::LayoutRight, MemSpace>;
+  DMatrix upload(const HostMatrix& M, DMatrix& buffer, const char* label) const;
+  using IMatrix = Kokkos::View<long**, Kokkos::LayoutRight, MemSpace>;
   Matrix<S> X_;
   std::vector<double> centroid_;
+  Kokkos::View<double*, MemSpace> centroid_device_;
+  // Scratch reused between calls of the same shape (called every update by losses and hooks).
+  mutable DMatrix directions_, points_, best_;
+  mutable IMatrix best_index_;
+  mutable Kokkos::View<long*, MemSpace> row_index_;
+  mutable DMatrix rows_;
 };
 
 /// Unit rows (a - c)/|a - c| of Z; rows with |a - c| <= eps become `fallback` (or 0 when empty).
