@@ -473,6 +473,37 @@ TEST(VariantFits, RestoreOnRiseRestoresTheBestAndResetsAdam) {
   EXPECT_GT(std::abs(restored[22] - plain[22]), 1e-9);              // and that mattered
 }
 
+TEST(VariantFits, ArchetypaxsFeatureSelectionNanStopsAsDivergedOnlyWhenAskedFor) {
+  // Centred data: the directional start picks data rows, which have negative entries.
+  kaa::Registry registry;
+  kaa::register_all(registry);
+  kaa::HostMatrix Xh = small_data();
+  for (std::size_t f = 0; f < Xh.cols; ++f) {
+    double mean = 0;
+    for (std::size_t i = 0; i < Xh.rows; ++i) mean += Xh(i, f) / Xh.rows;
+    for (std::size_t i = 0; i < Xh.rows; ++i) Xh(i, f) -= mean;
+  }
+  const auto X = kaa::to_device<double>(Xh, "X");
+  for (const std::string mode : {"magnitude", "nan"}) {
+    SCOPED_TRACE(mode);
+    json raw = improved_config("sparse.json");
+    raw["loss"][3]["method"] = "feature_selection";
+    raw["loss"][3]["negative_entries"] = mode;
+    raw["hooks"][0]["normalize_rows"] = false;  // rows of centred data do not sum to 1
+    raw["stopping"] = {{{"type", "max_iter"}, {"value", 5}}};
+    kaa::Model<double> model(kaa::resolve_config(raw, registry, "sparse"), registry);
+    auto params = model.allocate(Xh.rows, Xh.cols);
+    const auto trace = model.fit(X, params, 3);
+    if (mode == "nan") {
+      EXPECT_TRUE(trace.diverged);
+      EXPECT_EQ(trace.losses.size(), 1u);
+    } else {
+      EXPECT_FALSE(trace.diverged);
+      EXPECT_EQ(trace.losses.size(), 5u);
+    }
+  }
+}
+
 TEST(VariantFits, HooksThatRewriteArchetypesRefuseMixingModels) {
   std::vector<std::string> issues;
   const json config = {{"optimizer", {{"type", "some_b_solver"}}},
