@@ -2,10 +2,19 @@
 
 #include "strategies/datasets/file.hpp"
 #include "strategies/datasets/synthetic.hpp"
+#include "strategies/hooks/blended_projection.hpp"
+#include "strategies/hooks/direct_update.hpp"
+#include "strategies/hooks/keep_best.hpp"
+#include "strategies/hooks/restore_on_rise.hpp"
+#include "strategies/initializers/directional.hpp"
 #include "strategies/initializers/from_file.hpp"
 #include "strategies/initializers/furthest_sum.hpp"
 #include "strategies/initializers/kmeans_pp.hpp"
+#include "strategies/initializers/qhull_style.hpp"
 #include "strategies/initializers/uniform_weights.hpp"
+#include "strategies/losses/archetype_sparsity.hpp"
+#include "strategies/losses/boundary_incentive.hpp"
+#include "strategies/losses/cosine_diversity.hpp"
 #include "strategies/losses/entropy.hpp"
 #include "strategies/losses/huber.hpp"
 #include "strategies/losses/reconstruction.hpp"
@@ -21,6 +30,8 @@
 #include "strategies/optimizers/als_nnls.hpp"
 #include "strategies/optimizers/frank_wolfe.hpp"
 #include "strategies/optimizers/pcha.hpp"
+#include "strategies/projectors/cbap.hpp"
+#include "strategies/projectors/convex_hull.hpp"
 #include "strategies/projectors/knn_hull.hpp"
 #include "strategies/projectors/none.hpp"
 #include "strategies/projectors/simplex_clamp.hpp"
@@ -29,6 +40,7 @@
 #include "strategies/stopping/loss_delta.hpp"
 #include "strategies/stopping/max_iter.hpp"
 #include "strategies/stopping/nan_guard.hpp"
+#include "strategies/stopping/patience.hpp"
 #include "strategies/transforms/archetypax_pgd.hpp"
 #include "strategies/transforms/projected_gradient.hpp"
 
@@ -44,9 +56,15 @@ void register_all(Registry& r) {
   r.add<Initializer, FromFile>();
   r.add<Initializer, FurthestSum>();
 
+  r.add<Initializer, Directional>();
+  r.add<Initializer, QhullStyle>();
+
   r.add<LossTerm, Reconstruction>();
   r.add<LossTerm, Entropy>();
   r.add<LossTerm, Huber>();
+  r.add<LossTerm, BoundaryIncentive>();
+  r.add<LossTerm, ArchetypeSparsity>();
+  r.add<LossTerm, CosineDiversity>();
 
   r.add<Optimizer, Adam>();
   r.add<Optimizer, AlsNnls>();
@@ -59,10 +77,18 @@ void register_all(Registry& r) {
   r.add<Projector, SimplexSort>();
   r.add<Projector, KnnHull>();
   r.add<Projector, NoProjection>();
+  r.add<Projector, Cbap>();
+  r.add<Projector, ConvexHullProjection>();
+
+  r.add<Hook, DirectUpdate>();
+  r.add<Hook, BlendedProjection>();
+  r.add<Hook, KeepBest>();
+  r.add<Hook, RestoreOnRise>();
 
   r.add<StoppingRule, MaxIter>();
   r.add<StoppingRule, LossDelta>();
   r.add<StoppingRule, NanGuard>();
+  r.add<StoppingRule, Patience>();
 
   r.add<Metric, Rss>();
   r.add<Metric, ExplainedVariance>();

@@ -1,0 +1,46 @@
+#pragma once
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "framework/config/schema.hpp"
+#include "framework/interfaces/hook.hpp"
+#include "framework/interfaces/projector.hpp"
+#include "strategies/hooks/detail/schedule.hpp"
+
+namespace kaa::strategies {
+
+/// archetypax's periodic archetype projection (Improved AA, every 10 iterations from iteration
+/// 0): Z_p = projector(Z), r = objective(W, Z_p) / (objective(W, Z) + ratio_eps), and
+/// Z <- b Z_p + (1 - b) Z with b = blend_bad if r > ratio_bad, blend_mild if r > ratio_mild,
+/// blend_good otherwise (archetypax: 0.005 / 0.01 / 0.5 at 1.1 / 1.01). The projector is one of
+/// the archetype projector strategies (cbap, convex_hull, knn_hull), built from the parameters
+/// below.
+template <class S>
+class BlendedProjection final : public Hook<S> {
+ public:
+  static constexpr const char* name = "blended_projection";
+  static constexpr const char* summary =
+      "periodic archetype projection, blended in by how much it raises the loss";
+  static Schema schema();
+  explicit BlendedProjection(const nlohmann::json& params);
+  static void check_config(const nlohmann::json& config, const std::string& path,
+                           std::vector<std::string>& issues);
+
+  void after_update(HookContext<S>& ctx) override;
+
+  /// The loss ratio and blend factor of the last projection (NaN before the first).
+  double last_ratio() const { return last_ratio_; }
+  double last_blend() const { return last_blend_; }
+  /// b for a given ratio r.
+  double blend_for(double ratio) const;
+
+ private:
+  detail::Schedule schedule_;
+  std::unique_ptr<Projector<S>> projector_;
+  double blend_good_, blend_mild_, blend_bad_, ratio_mild_, ratio_bad_, ratio_eps_;
+  double last_ratio_, last_blend_;
+  Matrix<S> projected_;
+};
+
+}  // namespace kaa::strategies

@@ -1,0 +1,235 @@
+#include "strategies/hooks/direct_update.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "framework/error.hpp"
+#include "framework/host_transfer.hpp"
+#include "framework/io/matrix_io.hpp"
+#include "framework/kernels/counter_rng.hpp"
+
+namespace kaa::strategies {
+
+namespace {
+
+/// W^T W (k x k) and W^T X (k x d) in double, one sequential sum per entry (same bits for any
+/// number of threads).
+template <class S>
+void normal_equations(const Matrix<S>& W, const Matrix<S>& X, HostMatrix& WtW, HostMatrix& WtX) {
+  const std::size_t n = W.extent(0), k = W.extent(1), d = X.extent(1);
+  Kokkos::View<double*, MemSpace> out("kaa::direct_update.normal", k * k + k * d);
+  Kokkos::parallel_for(
+      "kaa::direct_update.normal", Kokkos::RangePolicy<ExecSpace>(0, k * k + k * d),
+      KOKKOS_LAMBDA(const std::size_t e) {
+        double s = 0;
+        if (e < k * k) {
+          const std::size_t a = e / k, b = e % k;
+          for (std::size_t i = 0; i < n; ++i) s += static_cast<double>(W(i, a)) * W(i, b);
+        } else {
+          const std::size_t j = (e - k * k) / d, f = (e - k * k) % d;
+          for (std::size_t i = 0; i < n; ++i) s += static_cast<double>(W(i, j)) * X(i, f);
+        }
+        out(e) = s;
+      });
+  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), out);
+  WtW = HostMatrix(k, k);
+  WtX = HostMatrix(k, d);
+  for (std::size_t e = 0; e < k * k; ++e) WtW.values[e] = host(e);
+  for (std::size_t e = 0; e < k * d; ++e) WtX.values[e] = host(k * k + e);
+}
+
+/// Solves A Y = B in place of B by Gaussian elimination with partial pivoting (A is k x k).
+/// Returns false when a pivot vanishes.
+bool solve_in_place(HostMatrix A, HostMatrix& B) {
+  const std::size_t k = A.rows, d = B.cols;
+  double scale = 0;
+  for (double v : A.values) scale = std::max(scale, std::abs(v));
+  for (std::size_t col = 0; col < k; ++col) {
+    std::size_t piv = col;
+    for (std::size_t r = col + 1; r < k; ++r)
+      if (std::abs(A(r, col)) > std::abs(A(piv, col))) piv = r;
+    if (!(std::abs(A(piv, col)) > 1e-300 + 1e-15 * scale)) return false;
+    if (piv != col) {
+      for (std::size_t c = 0; c < k; ++c) std::swap(A(col, c), A(piv, c));
+      for (std::size_t c = 0; c < d; ++c) std::swap(B(col, c), B(piv, c));
+    }
+    for (std::size_t r = col + 1; r < k; ++r) {
+      const double factor = A(r, col) / A(col, col);
+      if (factor == 0) continue;
+      for (std::size_t c = col; c < k; ++c) A(r, c) -= factor * A(col, c);
+      for (std::size_t c = 0; c < d; ++c) B(r, c) -= factor * B(col, c);
+    }
+  }
+  for (std::size_t r = k; r-- > 0;) {
+    for (std::size_t c = 0; c < d; ++c) {
+      double v = B(r, c);
+      for (std::size_t q = r + 1; q < k; ++q) v -= A(r, q) * B(q, c);
+      B(r, c) = v / A(r, r);
+    }
+  }
+  return true;
+}
+
+void normalize_row_sums(HostMatrix& Z, double eps) {
+  for (std::size_t j = 0; j < Z.rows; ++j) {
+    double sum = 0;
+    for (std::size_t f = 0; f < Z.cols; ++f) sum += Z(j, f);
+    const double divisor = std::max(eps, sum);
+    for (std::size_t f = 0; f < Z.cols; ++f) Z(j, f) /= divisor;
+  }
+}
+
+/// numpy's default (linear) 50th percentile of a row.
+double row_median(const HostMatrix& Z, std::size_t j) {
+  std::vector<double> v(Z.values.begin() + j * Z.cols, Z.values.begin() + (j + 1) * Z.cols);
+  std::sort(v.begin(), v.end());
+  const double pos = 0.5 * static_cast<double>(v.size() - 1);
+  const std::size_t lo = static_cast<std::size_t>(std::floor(pos));
+  const std::size_t hi = static_cast<std::size_t>(std::ceil(pos));
+  return v[lo] + (v[hi] - v[lo]) * (pos - static_cast<double>(lo));
+}
+
+}  // namespace
+
+template <class S>
+Schema DirectUpdate<S>::schema() {
+  Schema s;
+  detail::Schedule::declare(s, 15, 1);
+  s.number("ridge", 1e-6).non_negative().doc("added to the diagonal of W^T W (archetypax: 1e-6)");
+  s.number("blend", 0.2).min(0).max(1).doc("share of the direct step in the new archetypes");
+  s.number("hull_margin", 0.99)
+      .positive()
+      .doc("a row beyond the support is pulled back to this fraction of it (archetypax: 0.99)");
+  s.number("eps", 1e-10).positive().doc("zero-direction threshold and denominator guard");
+  s.number("median_shrink", 1.0)
+      .positive()
+      .max(1)
+      .doc(
+          "factor on entries below their row's median, then row sums set to 1 (Sparse "
+          "feature_selection: 0.7); 1 = off");
+  s.number("noise_scale", 0.0)
+      .non_negative()
+      .doc("scale of the variance-scaled noise (Sparse: 0.01); 0 = off");
+  s.number("noise_threshold", 1e-5).doc("noise only on entries above this (Sparse: 1e-5)");
+  s.number("noise_eps", 1e-8).positive().doc("added to the per-feature std under the noise");
+  s.boolean("noise_redraw", false)
+      .doc(
+          "fresh noise at every call; false = one draw reused (archetypax: its key never "
+          "advances)");
+  s.string("noise_file", "")
+      .doc(
+          "CSV or .npy of k x d uniform [0, 1) draws used instead of the generator (replays a "
+          "recorded run); \"\" = generator");
+  s.integer("seed", 0).min(0).doc("seed of the noise");
+  s.boolean("normalize_rows", false)
+      .doc("divide each row by max(row_sum_eps, row sum) after the noise (Sparse: true)");
+  s.number("row_sum_eps", 1e-10).positive().doc("floor of the row sums divided by");
+  s.boolean("rescale_after", false).doc("hull scaling once more at the end (Sparse: true)");
+  return s;
+}
+
+template <class S>
+DirectUpdate<S>::DirectUpdate(const nlohmann::json& p)
+    : schedule_(p),
+      ridge_(p.at("ridge").get<double>()),
+      blend_(p.at("blend").get<double>()),
+      margin_(p.at("hull_margin").get<double>()),
+      eps_(p.at("eps").get<double>()),
+      shrink_(p.at("median_shrink").get<double>()),
+      noise_scale_(p.at("noise_scale").get<double>()),
+      noise_threshold_(p.at("noise_threshold").get<double>()),
+      noise_eps_(p.at("noise_eps").get<double>()),
+      row_sum_eps_(p.at("row_sum_eps").get<double>()),
+      redraw_(p.at("noise_redraw").get<bool>()),
+      normalize_rows_(p.at("normalize_rows").get<bool>()),
+      rescale_after_(p.at("rescale_after").get<bool>()),
+      seed_(p.at("seed").get<std::uint64_t>()),
+      noise_file_(p.at("noise_file").get<std::string>()) {}
+
+template <class S>
+void DirectUpdate<S>::check_config(const nlohmann::json& config, const std::string& path,
+                                   std::vector<std::string>& issues) {
+  detail::refuse_mixing(config, path, name, issues);
+}
+
+template <class S>
+HostMatrix DirectUpdate<S>::noise(std::size_t k, std::size_t d) {
+  if (!noise_file_.empty()) {
+    if (recorded_noise_.values.empty()) recorded_noise_ = read_matrix(noise_file_);
+    const HostMatrix& u = recorded_noise_;
+    if (u.rows != k || u.cols != d) {
+      throw InputError("direct_update: noise_file " + noise_file_ + " is " +
+                       std::to_string(u.rows) + " x " + std::to_string(u.cols) + ", expected " +
+                       std::to_string(k) + " x " + std::to_string(d));
+    }
+    return u;
+  }
+  HostMatrix u(k, d);
+  const std::uint64_t offset = (redraw_ ? calls_ : 0) * k * d;
+  for (std::size_t e = 0; e < k * d; ++e) u.values[e] = kernels::uniform01(seed_, 7, offset + e);
+  return u;
+}
+
+template <class S>
+HostMatrix DirectUpdate<S>::direct_archetypes(const Matrix<S>& X, const Matrix<S>& weights) {
+  support_.bind(X);
+  HostMatrix WtW, Z;
+  normal_equations(weights, X, WtW, Z);
+  const std::size_t k = Z.rows, d = Z.cols;
+  for (std::size_t j = 0; j < k; ++j) WtW(j, j) += ridge_;
+  if (!solve_in_place(WtW, Z)) {
+    throw Error("direct_update: W^T W + ridge I is singular (ridge " + std::to_string(ridge_) +
+                "); raise the hook's \"ridge\"");
+  }
+  support_.scale_into_support(Z, margin_, eps_);
+  if (shrink_ < 1.0) {
+    for (std::size_t j = 0; j < k; ++j) {
+      const double median = row_median(Z, j);
+      for (std::size_t f = 0; f < d; ++f)
+        if (Z(j, f) < median) Z(j, f) *= shrink_;
+    }
+    normalize_row_sums(Z, row_sum_eps_);
+  }
+  if (noise_scale_ > 0) {
+    const HostMatrix u = noise(k, d);
+    for (std::size_t f = 0; f < d; ++f) {
+      double mean = 0, var = 0;
+      for (std::size_t j = 0; j < k; ++j) mean += Z(j, f);
+      mean /= static_cast<double>(k);
+      for (std::size_t j = 0; j < k; ++j) var += (Z(j, f) - mean) * (Z(j, f) - mean);
+      const double amplitude =
+          noise_scale_ / (std::sqrt(var / static_cast<double>(k)) + noise_eps_);
+      for (std::size_t j = 0; j < k; ++j)
+        if (Z(j, f) > noise_threshold_) Z(j, f) += (u(j, f) - 0.5) * amplitude;
+    }
+  }
+  if (normalize_rows_) normalize_row_sums(Z, row_sum_eps_);
+  if (rescale_after_) support_.scale_into_support(Z, margin_, eps_);
+  return Z;
+}
+
+template <class S>
+void DirectUpdate<S>::after_update(HookContext<S>& ctx) {
+  if (!schedule_.fires(ctx.updates)) return;
+  const HostMatrix direct = direct_archetypes(ctx.X, ctx.params.weights);
+  ++calls_;
+  HostMatrix Z = to_host(ctx.params.archetypes);
+  for (std::size_t e = 0; e < Z.values.size(); ++e)
+    Z.values[e] = blend_ * direct.values[e] + (1.0 - blend_) * Z.values[e];
+  Kokkos::deep_copy(ctx.params.archetypes, to_device<S>(Z, "kaa::direct_update"));
+}
+
+template <class S>
+void DirectUpdate<S>::save_state(SavedState& state, const std::string& prefix) const {
+  state.scalars[prefix + ".calls"] = calls_;
+}
+
+template <class S>
+void DirectUpdate<S>::load_state(const SavedState& state, const std::string& prefix) {
+  calls_ = state.scalars.at(prefix + ".calls").get<std::size_t>();
+}
+
+template class DirectUpdate<float>;
+template class DirectUpdate<double>;
+
+}  // namespace kaa::strategies

@@ -1,0 +1,58 @@
+#pragma once
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "framework/config/schema.hpp"
+#include "framework/host_matrix.hpp"
+#include "framework/interfaces/hook.hpp"
+#include "strategies/detail/geometry/support.hpp"
+#include "strategies/hooks/detail/schedule.hpp"
+
+namespace kaa::strategies {
+
+/// archetypax's periodic closed-form archetype step (Improved AA, every 15 iterations from
+/// iteration 0): Z_dir = (W^T W + ridge I)^-1 W^T X, then the one-direction hull scaling (a row
+/// beyond the data's support along its centroid direction is pulled back to hull_margin of it),
+/// then Z <- blend Z_dir + (1 - blend) Z.
+/// Sparse AA inserts steps between the scaling and the blend, each off by default:
+///   median_shrink < 1: entries below their row's median are multiplied by it and the rows
+///     renormalised to sum 1 (archetypax's feature_selection step, 0.7);
+///   noise_scale > 0: U(-0.5, 0.5) x noise_scale / (std of the feature across archetypes +
+///     noise_eps) added to entries above noise_threshold;
+///   normalize_rows: rows divided by max(row_sum_eps, row sum) (archetypax assumes compositional
+///     data here);
+///   rescale_after: the hull scaling once more.
+template <class S>
+class DirectUpdate final : public Hook<S> {
+ public:
+  static constexpr const char* name = "direct_update";
+  static constexpr const char* summary =
+      "periodic least-squares archetype step for fixed weights, hull-scaled and blended";
+  static Schema schema();
+  explicit DirectUpdate(const nlohmann::json& params);
+  static void check_config(const nlohmann::json& config, const std::string& path,
+                           std::vector<std::string>& issues);
+
+  void after_update(HookContext<S>& ctx) override;
+  void save_state(SavedState& state, const std::string& prefix) const override;
+  void load_state(const SavedState& state, const std::string& prefix) override;
+
+  /// Z_dir before blending, for the current parameters (what after_update blends in).
+  HostMatrix direct_archetypes(const Matrix<S>& X, const Matrix<S>& weights);
+
+ private:
+  HostMatrix noise(std::size_t k, std::size_t d);
+
+  detail::Schedule schedule_;
+  double ridge_, blend_, margin_, eps_;
+  double shrink_, noise_scale_, noise_threshold_, noise_eps_, row_sum_eps_;
+  bool redraw_, normalize_rows_, rescale_after_;
+  std::uint64_t seed_;
+  std::string noise_file_;
+  std::size_t calls_ = 0;
+  HostMatrix recorded_noise_;
+  detail::Support<S> support_;
+};
+
+}  // namespace kaa::strategies

@@ -1,0 +1,33 @@
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include "framework/config/schema.hpp"
+#include "framework/interfaces/hook.hpp"
+#include "strategies/hooks/detail/late_best.hpp"
+
+namespace kaa::strategies {
+
+/// Returns the best parameters instead of the last ones when the fit stops (archetypax's Improved
+/// AA returns best_params). best = "evaluated": the parameters at which the lowest loss was
+/// evaluated. best = "after_update" reproduces archetypax's off-by-one: the parameters after the
+/// update that started from the lowest loss (their loss was never computed).
+template <class S>
+class KeepBest final : public Hook<S> {
+ public:
+  static constexpr const char* name = "keep_best";
+  static constexpr const char* summary = "end the fit on the best parameters seen";
+  static Schema schema();
+  explicit KeepBest(const nlohmann::json& params);
+
+  void after_update(HookContext<S>& ctx) override;
+  void on_finish(HookContext<S>& ctx) override;
+  bool uses_best() const override { return true; }
+  void save_state(SavedState& state, const std::string& prefix) const override;
+  void load_state(const SavedState& state, const std::string& prefix) override;
+
+ private:
+  bool late_;
+  detail::LateBest<S> late_best_;
+};
+
+}  // namespace kaa::strategies

@@ -1,0 +1,39 @@
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include "framework/config/schema.hpp"
+#include "framework/interfaces/hook.hpp"
+#include "strategies/hooks/detail/late_best.hpp"
+#include "strategies/hooks/detail/schedule.hpp"
+
+namespace kaa::strategies {
+
+/// archetypax's recovery rule: on its schedule (archetypax: iterations 20, 40, ..., i.e. after
+/// updates 21, 41, ...), when the loss before the update exceeds factor x the loss before the
+/// previous one, the best parameters are restored and the optimizer restarts from them.
+template <class S>
+class RestoreOnRise final : public Hook<S> {
+ public:
+  static constexpr const char* name = "restore_on_rise";
+  static constexpr const char* summary =
+      "restore the best parameters and restart the optimizer when the loss rose by a factor";
+  static Schema schema();
+  explicit RestoreOnRise(const nlohmann::json& params);
+
+  void after_update(HookContext<S>& ctx) override;
+  bool uses_best() const override { return true; }
+  void save_state(SavedState& state, const std::string& prefix) const override;
+  void load_state(const SavedState& state, const std::string& prefix) override;
+
+  /// Restores made so far.
+  std::size_t restores() const { return restores_; }
+
+ private:
+  detail::Schedule schedule_;
+  double factor_;
+  bool late_;
+  detail::LateBest<S> late_best_;
+  std::size_t restores_ = 0;
+};
+
+}  // namespace kaa::strategies

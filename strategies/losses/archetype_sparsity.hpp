@@ -1,0 +1,37 @@
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include "framework/config/schema.hpp"
+#include "framework/interfaces/loss_term.hpp"
+
+namespace kaa::strategies {
+
+/// archetypax's Sparse AA penalty on the archetypes: weight x (1/k) sum_j sum_f g(z_jf) with
+///   l1:                g = |z|
+///   l0_approx:         g = 1 - exp(-z^2 / width)      (a smooth count of non-zeros)
+///   feature_selection: g = -|z| log(|z| + eps)        (entropy of the magnitudes)
+/// archetypax's feature_selection uses z itself, -z log(z + eps), which is NaN for any entry below
+/// -eps (any centred or standardised data); negative_entries = "nan" reproduces that (the fit then
+/// stops as diverged at its first loss). On non-negative archetypes both forms agree.
+template <class S>
+class ArchetypeSparsity final : public LossTerm<S> {
+ public:
+  static constexpr const char* name = "archetype_sparsity";
+  static constexpr const char* summary =
+      "weight x mean over archetypes of an l1, smooth-l0 or entropy sparsity measure";
+  static constexpr unsigned blocks = static_cast<unsigned>(Block::archetypes);
+  static Schema schema();
+  explicit ArchetypeSparsity(const nlohmann::json& params);
+
+  double value_and_grad(const Matrix<S>& X, const Parameters<S>& params,
+                        Parameters<S>& grad) override;
+  double value(const Matrix<S>& X, const Parameters<S>& params) override;
+
+ private:
+  double pass(const Matrix<S>& Z, const Matrix<S>& grad) const;
+  int method_;  // 0 l1, 1 l0_approx, 2 feature_selection
+  bool nan_on_negative_;
+  double weight_, width_, eps_;
+};
+
+}  // namespace kaa::strategies

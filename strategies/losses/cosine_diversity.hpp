@@ -1,0 +1,31 @@
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include "framework/config/schema.hpp"
+#include "framework/interfaces/loss_term.hpp"
+
+namespace kaa::strategies {
+
+/// archetypax's Sparse AA diversity term: weight x (1/k^2) sum_{i != j} max(cos(z_i, z_j), 0),
+/// with cos(z_i, z_j) = z_i.z_j / (max(|z_i|, eps) max(|z_j|, eps)) (uncentred: it compares the
+/// archetypes' directions from the origin, not from the data centroid). 0 when k = 1.
+template <class S>
+class CosineDiversity final : public LossTerm<S> {
+ public:
+  static constexpr const char* name = "cosine_diversity";
+  static constexpr const char* summary =
+      "weight x mean positive cosine similarity between distinct archetypes";
+  static constexpr unsigned blocks = static_cast<unsigned>(Block::archetypes);
+  static Schema schema();
+  explicit CosineDiversity(const nlohmann::json& params);
+
+  double value_and_grad(const Matrix<S>& X, const Parameters<S>& params,
+                        Parameters<S>& grad) override;
+  double value(const Matrix<S>& X, const Parameters<S>& params) override;
+
+ private:
+  double evaluate(const Matrix<S>& Z, const Matrix<S>& grad) const;
+  double weight_, eps_;
+};
+
+}  // namespace kaa::strategies

@@ -1,0 +1,56 @@
+#include "strategies/projectors/cbap.hpp"
+
+#include <cmath>
+
+#include "framework/host_transfer.hpp"
+
+namespace kaa::strategies {
+
+template <class S>
+Schema Cbap<S>::schema() {
+  Schema s;
+  s.number("alpha", 0.1)
+      .min(0)
+      .max(1)
+      .doc(
+          "outside: alpha of the way to the extreme point; inside: 1 - alpha (archetypax's "
+          "projection_alpha)");
+  s.number("eps", 1e-10)
+      .positive()
+      .doc("norm of a - c at or below which the fallback direction is used");
+  s.integer("seed", 0).min(0).doc("seed of the fallback direction");
+  return s;
+}
+
+template <class S>
+Cbap<S>::Cbap(const nlohmann::json& p)
+    : alpha_(p.at("alpha").get<double>()),
+      eps_(p.at("eps").get<double>()),
+      seed_(p.at("seed").get<std::uint64_t>()) {}
+
+template <class S>
+void Cbap<S>::project(Matrix<S>& block, const Matrix<S>& X) {
+  support_.bind(X);
+  HostMatrix Z = to_host(block);
+  const std::size_t k = Z.rows, d = Z.cols;
+  const auto& c = support_.centroid();
+  std::vector<double> fallback = detail::normal_draws(seed_, 5, d);
+  for (double& v : fallback) v /= std::sqrt(static_cast<double>(d));
+  const HostMatrix U = detail::directions_from(Z, c, eps_, fallback);
+  std::vector<long> index;
+  std::vector<double> top;
+  support_.extremes(U, index, top);
+  const HostMatrix E = support_.rows(index);
+  const std::vector<double> along = support_.along(Z, U);
+  for (std::size_t j = 0; j < k; ++j) {
+    const double to_extreme = along[j] > top[j] ? alpha_ : 1.0 - alpha_;
+    for (std::size_t f = 0; f < d; ++f)
+      Z(j, f) = to_extreme * E(j, f) + (1.0 - to_extreme) * Z(j, f);
+  }
+  Kokkos::deep_copy(block, to_device<S>(Z, "kaa::cbap"));
+}
+
+template class Cbap<float>;
+template class Cbap<double>;
+
+}  // namespace kaa::strategies

@@ -1,0 +1,31 @@
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include "framework/config/schema.hpp"
+#include "framework/interfaces/stopping_rule.hpp"
+
+namespace kaa::strategies {
+
+/// Stops after `patience` consecutive updates whose starting loss was not strictly below the
+/// best loss before them (archetypax's early_stopping_patience = 100: no_improvement_count counts
+/// the iterations since the last strict new minimum). Pair it with the keep_best hook to end on
+/// the best parameters, as archetypax does.
+template <class S>
+class Patience final : public StoppingRule<S> {
+ public:
+  static constexpr const char* name = "patience";
+  static constexpr const char* summary =
+      "stop after `patience` updates without a strictly lower loss";
+  static Schema schema();
+  explicit Patience(const nlohmann::json& params);
+
+  std::optional<std::string> after_update(const FitProgress& p) override;
+
+ private:
+  std::size_t patience_;
+  // A cache of the scan of the loss history (the rule holds no state of the fit: a fresh rule
+  // rescans the history once, e.g. after a resume).
+  std::size_t scanned_ = 0, best_index_ = 0;
+};
+
+}  // namespace kaa::strategies
