@@ -12,8 +12,7 @@ class NoProjection final : public Projector<S> {
  public:
   static constexpr const char* name = "none";
   static constexpr const char* summary = "leave the block as the optimizer left it";
-  static constexpr unsigned blocks =
-      static_cast<unsigned>(Block::weights) | static_cast<unsigned>(Block::archetypes);
+  static constexpr unsigned blocks = kAllBlocks;  // also the default of every optional block
   static Schema schema();
   explicit NoProjection(const nlohmann::json& params);
 
