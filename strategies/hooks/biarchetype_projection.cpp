@@ -230,14 +230,16 @@ Schema BiarchetypeProjection<S>::schema() {
 template <class S>
 void BiarchetypeProjection<S>::check_config(const nlohmann::json& config, const std::string& path,
                                             std::vector<std::string>& issues) {
+  // Only the biarchetypal loss brings column_mixing; a rows-only pull can serve any model with
+  // mixing weights (checked when it runs).
+  if (!config.at(nlohmann::json::json_pointer(path)).at("columns").get<bool>()) return;
   bool biarchetypal = false;
   for (const auto& term : config.at("loss"))
     biarchetypal = biarchetypal || term.at("type") == "biarchetypal_reconstruction";
   if (!biarchetypal) {
-    issues.push_back(path +
-                     "/type: hook \"biarchetype_projection\" needs the mixing and "
-                     "column_mixing blocks; add a \"biarchetypal_reconstruction\" term to "
-                     "/loss");
+    issues.push_back(path + "/type: hook \"biarchetype_projection\" with columns = true needs " +
+                     "the column_mixing block; add a \"biarchetypal_reconstruction\" term to " +
+                     "/loss or set " + path + "/columns to false");
   }
 }
 

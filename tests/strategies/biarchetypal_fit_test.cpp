@@ -77,7 +77,8 @@ TEST(BiarchetypalConfig, ResolvesAndNamesBadCombinations) {
   raw["loss"] = json::array({"reconstruction"});
   raw["projectors"] = {{"weights", "simplex_clamp"}};
   raw["initializers"] = json::array({"uniform_weights", "kmeans_pp"});
-  EXPECT_TRUE(mentions(issues_of(raw), "/hooks/0/type: hook \"biarchetype_projection\" needs"));
+  EXPECT_TRUE(mentions(issues_of(raw),
+                       "/hooks/0/type: hook \"biarchetype_projection\" with columns = true needs"));
 
   // An uninitialised optional block is named with the initializer that would set it.
   raw = biarchetypal_config();

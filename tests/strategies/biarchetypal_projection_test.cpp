@@ -10,6 +10,7 @@
 #include <random>
 #include <vector>
 
+#include "framework/error.hpp"
 #include "framework/host_transfer.hpp"
 #include "framework/kernels/mixing.hpp"
 #include "strategies/hooks/biarchetype_projection.hpp"
@@ -285,18 +286,33 @@ TEST(BiarchetypeProjection, RowsOnlyLeavesThetaAndEveryIsAParameter) {
   EXPECT_EQ(applied, (std::vector<std::size_t>{1, 4, 7}));
 }
 
-TEST(BiarchetypeProjection, ConfigNeedsTheBiarchetypalLoss) {
+TEST(BiarchetypeProjection, ConfigNeedsTheBiarchetypalLossForColumns) {
+  auto config = [](const std::string& loss, bool columns) {
+    return json{
+        {"loss", json::array({json{{"type", loss}}})},
+        {"hooks", json::array({json{{"type", "biarchetype_projection"}, {"columns", columns}}})}};
+  };
   std::vector<std::string> issues;
-  kaa::strategies::BiarchetypeProjection<double>::check_config(
-      json{{"loss", json::array({json{{"type", "reconstruction"}}})}}, "/hooks/0", issues);
+  kaa::strategies::BiarchetypeProjection<double>::check_config(config("reconstruction", true),
+                                                               "/hooks/0", issues);
   ASSERT_EQ(issues.size(), 1u);
   EXPECT_NE(issues[0].find("/hooks/0/type"), std::string::npos) << issues[0];
   EXPECT_NE(issues[0].find("biarchetypal_reconstruction"), std::string::npos) << issues[0];
+  EXPECT_NE(issues[0].find("/hooks/0/columns"), std::string::npos) << issues[0];
   issues.clear();
   kaa::strategies::BiarchetypeProjection<double>::check_config(
-      json{{"loss", json::array({json{{"type", "biarchetypal_reconstruction"}}})}}, "/hooks/0",
-      issues);
+      config("biarchetypal_reconstruction", true), "/hooks/0", issues);
+  kaa::strategies::BiarchetypeProjection<double>::check_config(config("reconstruction", false),
+                                                               "/hooks/0", issues);
   EXPECT_TRUE(issues.empty());
+}
+
+TEST(BiarchetypeProjection, RefusesAModelWithoutTheBlocksItPulls) {
+  const Case c = random_case(20, 4, 2, 2, 6);
+  const auto X = kaa::to_device<double>(c.X, "X");
+  auto params = kaa::allocate_parameters<double>("p", 20, 2, 4);  // weights and archetypes only
+  auto rows = make<kaa::strategies::BiarchetypeProjection, double>({{"columns", false}});
+  EXPECT_THROW(rows.apply(X, params), kaa::Error);
 }
 
 }  // namespace
