@@ -44,9 +44,12 @@ Model<S>::Model(const nlohmann::json& resolved, const Registry& registry)
       (blocks_ & bit(Block::mixing)) ? (blocks_ & ~bit(Block::archetypes)) : blocks_;
   for (Block b : kBlocks) {
     if ((required & bit(b)) && (covered & bit(b)) == 0) {
+      const char* hint = b == Block::weights          ? "uniform_weights"
+                         : b == Block::column_mixing  ? "column_variance_cosine"
+                         : b == Block::column_weights ? "uniform_column_weights"
+                                                      : "kmeans_pp";
       throw ConfigError({std::string("/initializers: nothing initialises the ") + to_string(b) +
-                         " block (e.g. " + (b == Block::weights ? "uniform_weights" : "kmeans_pp") +
-                         ")"});
+                         " block (e.g. " + hint + ")"});
     }
   }
 }
@@ -253,8 +256,19 @@ void Model<S>::transform(const Matrix<S>& X, const Matrix<S>& archetypes, Matrix
 }
 
 template <class S>
+Matrix<S> Model<S>::effective_archetypes(const Parameters<S>& params) {
+  Matrix<S> out("kaa::effective_archetypes", params.archetypes.extent(0),
+                params.archetypes.extent(1));
+  for (auto& term : losses_)
+    if (term->effective_archetypes(params, out)) return out;
+  return params.archetypes;
+}
+
+template <class S>
 void Model<S>::compute_metrics(const MetricInputs<S>& in, nlohmann::json& out) {
-  for (auto& metric : metrics_) metric->compute(in, out);
+  MetricInputs<S> seen = in;
+  seen.params.archetypes = effective_archetypes(in.params);
+  for (auto& metric : metrics_) metric->compute(seen, out);
 }
 
 template class Model<float>;

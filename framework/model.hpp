@@ -68,6 +68,13 @@ class Model {
   /// Weights of the rows of X for fixed archetypes, by the configured transform strategy.
   void transform(const Matrix<S>& X, const Matrix<S>& archetypes, Matrix<S>& weights);
 
+  /// The archetypes whose convex combinations (rows of params.weights) reconstruct the data: a
+  /// loss term's effective archetypes when one defines them (biarchetypal: Z theta gamma), else
+  /// params.archetypes itself.
+  Matrix<S> effective_archetypes(const Parameters<S>& params);
+
+  /// Runs the metrics; they see the effective archetypes as in.params.archetypes, so RSS and
+  /// explained variance measure the model's actual reconstruction.
   void compute_metrics(const MetricInputs<S>& in, nlohmann::json& out);
 
  private:

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <optional>
 
 #include "framework/checkpoint/checkpoint_store.hpp"
 #include "framework/config/config.hpp"
@@ -238,7 +239,15 @@ FitSummary fit_typed(const nlohmann::json& resolved, const Registry& registry,
 
   HostMatrix Z = to_host(params.archetypes);
   HostMatrix W = to_host(params.weights);
-  const bool finite = all_finite(Z) && all_finite(W);
+  // Archetypes the data are reconstructed from, when a loss term defines others than Z
+  // (biarchetypal: Z theta gamma); written beside archetypes.csv and used by `kaa transform`.
+  const Matrix<S> E = model.effective_archetypes(params);
+  const bool has_effective = E.data() != params.archetypes.data();
+  std::optional<HostMatrix> E_host;
+  if (has_effective) E_host = to_host(E);
+  bool finite = all_finite(Z) && all_finite(W) && (!E_host || all_finite(*E_host));
+  for (Block b : kBlocks)
+    if (params.has(b)) finite = finite && all_finite(to_host(params.block(b)));
   FitSummary summary;
   if (trace.diverged || !finite) {
     metrics["status"] = "diverged";
@@ -272,8 +281,13 @@ FitSummary fit_typed(const nlohmann::json& resolved, const Registry& registry,
     Kokkos::deep_copy(in.squared_error_scale, host);
   }
   if (normalize) {
-    for (std::size_t j = 0; j < k; ++j)
-      for (std::size_t f = 0; f < d; ++f) Z(j, f) = Z(j, f) * scaling.std[f] + scaling.mean[f];
+    // Rows of weights sum to 1, so x = w A in z-scores is w (A std + mean) in original units.
+    for (HostMatrix* A : {&Z, E_host ? &*E_host : nullptr}) {
+      if (A == nullptr) continue;
+      for (std::size_t j = 0; j < k; ++j)
+        for (std::size_t f = 0; f < d; ++f)
+          (*A)(j, f) = (*A)(j, f) * scaling.std[f] + scaling.mean[f];
+    }
   }
   in.archetypes_original = Z;
   in.true_archetypes = data.true_archetypes;
@@ -282,8 +296,31 @@ FitSummary fit_typed(const nlohmann::json& resolved, const Registry& registry,
   std::vector<std::string> header;
   for (std::size_t f = 0; f < d; ++f) header.push_back("f" + std::to_string(f));
   write_csv(staging / "archetypes.csv", Z, header);
-  write_npy(staging / "weights.npy", W,
-            std::is_same_v<S, float> ? NpyType::float32 : NpyType::float64);
+  const NpyType npy_type = std::is_same_v<S, float> ? NpyType::float32 : NpyType::float64;
+  write_npy(staging / "weights.npy", W, npy_type);
+  if (E_host) write_csv(staging / "effective_archetypes.csv", *E_host, header);
+  // The optional blocks as fitted (mixing B, column mixing theta, column weights gamma).
+  for (Block b : {Block::mixing, Block::column_mixing, Block::column_weights})
+    if (params.has(b))
+      write_npy(staging / (std::string(to_string(b)) + ".npy"), to_host(params.block(b)), npy_type);
+  if (params.has(Block::column_mixing)) {
+    // Column archetypes X theta (n x kc) and biarchetypes Z theta (k x kc), in the space of the fit
+    // (z-scores when normalize is on: a mixture of differently scaled features has no unit).
+    const HostMatrix theta = to_host(params.column_mixing);
+    const HostMatrix Z_fit = to_host(params.archetypes);
+    const std::size_t kc = theta.cols;
+    HostMatrix columns(n, kc), bi(k, kc);
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t f = 0; f < d; ++f)
+        for (std::size_t t = 0; t < kc; ++t) columns(i, t) += X_fit(i, f) * theta(f, t);
+    for (std::size_t j = 0; j < k; ++j)
+      for (std::size_t f = 0; f < d; ++f)
+        for (std::size_t t = 0; t < kc; ++t) bi(j, t) += Z_fit(j, f) * theta(f, t);
+    write_npy(staging / "column_archetypes.npy", columns, npy_type);
+    std::vector<std::string> column_header;
+    for (std::size_t t = 0; t < kc; ++t) column_header.push_back("c" + std::to_string(t));
+    write_csv(staging / "biarchetypes.csv", bi, column_header);
+  }
   if (data.true_archetypes)
     write_csv(staging / "true_archetypes.csv", *data.true_archetypes, header);
   nlohmann::json prep = {{"normalize", normalize}};
@@ -384,7 +421,9 @@ HostMatrix transform_with_run(const fs::path& run_dir, const fs::path& data_path
                                            (run_dir / "config.json").string());
   if (transform_override) resolved["transform"] = *transform_override;
   const nlohmann::json prep = read_json_file(run_dir / "preprocessing.json");
-  HostMatrix Z = read_matrix(run_dir / "archetypes.csv");
+  // A model that reconstructs from other archetypes than Z (biarchetypal) records them apart.
+  const bool effective = fs::exists(run_dir / "effective_archetypes.csv");
+  HostMatrix Z = read_matrix(run_dir / (effective ? "effective_archetypes.csv" : "archetypes.csv"));
   HostMatrix X = read_matrix(data_path);
   if (X.cols != Z.cols) {
     throw InputError(data_path.string() + ": " + std::to_string(X.cols) +

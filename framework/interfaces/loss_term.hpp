@@ -14,6 +14,12 @@ class LossTerm {
   virtual double value_and_grad(const Matrix<S>& X, const Parameters<S>& params,
                                 Parameters<S>& grad) = 0;
   virtual double value(const Matrix<S>& X, const Parameters<S>& params) = 0;
+  /// Optional: when the term reconstructs X from the weights and archetypes E (k x d) other than
+  /// params.archetypes (biarchetypal: Z theta gamma), writes E into `out` and returns true. Metrics
+  /// and the transform of new points then use E; the default (false) means params.archetypes.
+  virtual bool effective_archetypes(const Parameters<S>& /*params*/, const Matrix<S>& /*out*/) {
+    return false;
+  }
 };
 
 }  // namespace kaa

@@ -13,7 +13,8 @@ class SimplexClamp final : public Projector<S> {
   static constexpr const char* name = "simplex_clamp";
   static constexpr const char* summary =
       "archetypax's simplex step: each row max(eps, w) / its sum (not a Euclidean projection)";
-  static constexpr unsigned blocks = static_cast<unsigned>(Block::weights);
+  static constexpr unsigned blocks =
+      static_cast<unsigned>(Block::weights) | static_cast<unsigned>(Block::mixing);
   static Schema schema();
   explicit SimplexClamp(const nlohmann::json& params);
 

@@ -1,0 +1,135 @@
+#include "strategies/initializers/column_variance_cosine.hpp"
+
+#include <limits>
+
+#include "framework/error.hpp"
+#include "framework/kernels/counter_rng.hpp"
+#include "framework/kernels/math.hpp"
+
+namespace kaa::strategies {
+
+template <class S>
+Schema ColumnVarianceCosine<S>::schema() {
+  Schema s;
+  s.number("noise", 0.05)
+      .non_negative()
+      .doc(
+          "upper end of the U(0, noise) added to every entry before renormalising (archetypax: "
+          "0.05)");
+  s.number("eps", 1e-10)
+      .non_negative()
+      .doc("added under the square root of the cosine's denominator (archetypax: 1e-10)");
+  return s;
+}
+
+template <class S>
+ColumnVarianceCosine<S>::ColumnVarianceCosine(const nlohmann::json& p)
+    : noise_(p.at("noise").get<double>()), eps_(p.at("eps").get<double>()) {}
+
+template <class S>
+void ColumnVarianceCosine<S>::initialize(const Matrix<S>& X, Parameters<S>& params,
+                                         std::uint64_t seed) {
+  if (!params.has(Block::column_mixing)) {
+    throw Error(
+        "column_variance_cosine: the model has no column_mixing block (it needs a "
+        "biarchetypal loss term)");
+  }
+  const std::size_t n = X.extent(0), d = X.extent(1), kc = params.column_mixing.extent(1);
+  if (kc > d) {
+    throw Error("column_variance_cosine: " + std::to_string(kc) +
+                " column archetypes requested but the data have only " + std::to_string(d) +
+                " features (/model/n_column_archetypes must be <= d)");
+  }
+  // Per feature: population variance (two passes, as numpy's var) and squared norm.
+  Vector<double> variance("kaa::column_variance_cosine.var", d);
+  Vector<double> norm2("kaa::column_variance_cosine.norm2", d);
+  Kokkos::parallel_for(
+      "kaa::column_variance_cosine.stats", Kokkos::RangePolicy<ExecSpace>(0, d),
+      KOKKOS_LAMBDA(const std::size_t f) {
+        double mean = 0, sq = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+          mean += X(i, f);
+          sq += static_cast<double>(X(i, f)) * X(i, f);
+        }
+        mean /= static_cast<double>(n);
+        double var = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+          const double c = static_cast<double>(X(i, f)) - mean;
+          var += c * c;
+        }
+        variance(f) = var / static_cast<double>(n);
+        norm2(f) = sq;
+      });
+  auto variance_host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), variance);
+
+  // First feature: D^2-style draw proportional to variance, sequential on the host.
+  chosen_.clear();
+  double total = 0;
+  for (std::size_t f = 0; f < d; ++f) total += variance_host(f);
+  const double u = kernels::uniform01(seed, 3, 0);
+  std::size_t first = static_cast<std::size_t>(u * static_cast<double>(d));
+  if (total > 0) {
+    const double target = u * total;
+    double cumulative = 0;
+    first = d;
+    std::size_t last_positive = 0;
+    for (std::size_t f = 0; f < d; ++f) {
+      if (variance_host(f) <= 0) continue;
+      last_positive = f;
+      cumulative += variance_host(f);
+      if (cumulative > target) {
+        first = f;
+        break;
+      }
+    }
+    if (first == d) first = last_positive;  // rounding left the target just past the end
+  }
+  chosen_.push_back(first);
+
+  // Then greedy: a running minimum over the chosen features of 1 - |cos|.
+  Vector<double> min_dist("kaa::column_variance_cosine.min_dist", d);
+  Kokkos::deep_copy(min_dist, std::numeric_limits<double>::infinity());
+  auto min_dist_host = Kokkos::create_mirror_view(min_dist);
+  const double eps = eps_;
+  while (chosen_.size() < kc) {
+    const std::size_t s = chosen_.back();
+    Kokkos::parallel_for(
+        "kaa::column_variance_cosine.cos", Kokkos::RangePolicy<ExecSpace>(0, d),
+        KOKKOS_LAMBDA(const std::size_t f) {
+          double dot = 0;
+          for (std::size_t i = 0; i < n; ++i) dot += static_cast<double>(X(i, f)) * X(i, s);
+          const double dist = 1.0 - kernels::fabs(dot) / kernels::sqrt(norm2(f) * norm2(s) + eps);
+          if (dist < min_dist(f)) min_dist(f) = dist;
+        });
+    Kokkos::deep_copy(min_dist_host, min_dist);
+    for (std::size_t c : chosen_) min_dist_host(c) = 0.0;
+    std::size_t best = 0;
+    for (std::size_t f = 1; f < d; ++f)
+      if (min_dist_host(f) > min_dist_host(best)) best = f;
+    chosen_.push_back(best);
+  }
+
+  Vector<std::size_t> pick("kaa::column_variance_cosine.pick", kc);
+  auto pick_host = Kokkos::create_mirror_view(pick);
+  for (std::size_t t = 0; t < kc; ++t) pick_host(t) = chosen_[t];
+  Kokkos::deep_copy(pick, pick_host);
+  const Matrix<S> theta = params.column_mixing;
+  const double noise = noise_;
+  Kokkos::parallel_for(
+      "kaa::column_variance_cosine.theta", Kokkos::RangePolicy<ExecSpace>(0, kc),
+      KOKKOS_LAMBDA(const std::size_t t) {
+        double sum = 0;
+        for (std::size_t f = 0; f < d; ++f)
+          sum += (f == pick(t) ? 1.0 : 0.0) + noise * kernels::uniform01(seed, 4, t * d + f);
+        for (std::size_t f = 0; f < d; ++f) {
+          const double v =
+              (f == pick(t) ? 1.0 : 0.0) + noise * kernels::uniform01(seed, 4, t * d + f);
+          theta(f, t) = static_cast<S>(v / sum);
+        }
+      });
+}
+
+template class ColumnVarianceCosine<float>;
+template class ColumnVarianceCosine<double>;
+
+}  // namespace kaa::strategies

@@ -1,0 +1,52 @@
+#include "strategies/initializers/uniform_column_weights.hpp"
+
+#include "framework/error.hpp"
+#include "framework/kernels/counter_rng.hpp"
+#include "strategies/projectors/column_simplex_clamp.hpp"
+
+namespace kaa::strategies {
+
+template <class S>
+Schema UniformColumnWeights<S>::schema() {
+  Schema s;
+  s.number("low", 0.1).non_negative().doc("lower end of the uniform draw (archetypax: 0.1)");
+  s.number("high", 0.9).positive().doc("upper end of the uniform draw (archetypax: 0.9)");
+  s.number("eps", 1e-10).positive().doc("clamp floor of the renormalisation");
+  return s;
+}
+
+template <class S>
+UniformColumnWeights<S>::UniformColumnWeights(const nlohmann::json& p)
+    : low_(p.at("low").get<double>()),
+      high_(p.at("high").get<double>()),
+      eps_(p.at("eps").get<double>()) {
+  if (!(low_ < high_)) {
+    throw ConfigError({"uniform_column_weights: low (" + std::to_string(low_) +
+                       ") must be below high (" + std::to_string(high_) + ")"});
+  }
+}
+
+template <class S>
+void UniformColumnWeights<S>::initialize(const Matrix<S>& X, Parameters<S>& params,
+                                         std::uint64_t seed) {
+  if (!params.has(Block::column_weights)) {
+    throw Error(
+        "uniform_column_weights: the model has no column_weights block (it needs a "
+        "biarchetypal loss term)");
+  }
+  Matrix<S> G = params.column_weights;
+  const std::size_t kc = G.extent(0), d = G.extent(1);
+  const double low = low_, width = high_ - low_;
+  Kokkos::parallel_for(
+      "kaa::uniform_column_weights",
+      Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<2>>({0, 0}, {kc, d}),
+      KOKKOS_LAMBDA(const std::size_t t, const std::size_t f) {
+        G(t, f) = static_cast<S>(low + width * kernels::uniform01(seed, 5, t * d + f));
+      });
+  ColumnSimplexClamp<S>(nlohmann::json{{"eps", eps_}}).project(G, X);
+}
+
+template class UniformColumnWeights<float>;
+template class UniformColumnWeights<double>;
+
+}  // namespace kaa::strategies

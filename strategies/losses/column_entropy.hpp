@@ -1,0 +1,34 @@
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include "framework/config/schema.hpp"
+#include "framework/interfaces/loss_term.hpp"
+
+namespace kaa::strategies {
+
+/// weight * (1/d) sum_f H(gamma_:f), H(g) = -sum_t g_t log(g_t + eps): the entropy of the columns
+/// of the biarchetypal column weights gamma (kc x d), archetypax's BiarchetypalAnalysis term. The
+/// positive default weight (archetypax: lambda_reg 0.01) penalises entropy, i.e. pushes each
+/// column toward sparse; `entropy` is the same on the rows of the weights.
+template <class S>
+class ColumnEntropy final : public LossTerm<S> {
+ public:
+  static constexpr const char* name = "column_entropy";
+  static constexpr const char* summary =
+      "weight x mean column entropy of the column weights gamma, -sum g log(g + eps)";
+  static constexpr unsigned blocks = static_cast<unsigned>(Block::column_weights);
+  static Schema schema();
+  static void check_config(const nlohmann::json& config, const std::string& path,
+                           std::vector<std::string>& issues);
+  explicit ColumnEntropy(const nlohmann::json& params);
+
+  double value_and_grad(const Matrix<S>& X, const Parameters<S>& params,
+                        Parameters<S>& grad) override;
+  double value(const Matrix<S>& X, const Parameters<S>& params) override;
+
+ private:
+  double weight_;
+  double eps_;
+};
+
+}  // namespace kaa::strategies

@@ -1,0 +1,46 @@
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include "framework/config/schema.hpp"
+#include "framework/interfaces/optimizer.hpp"
+
+namespace kaa::strategies {
+
+/// archetypax's BiarchetypalAnalysis optimizer, as optax composes it, on every present block
+/// jointly (the archetypes are skipped when they are derived from mixing):
+///   g <- clip(g, -clip, clip)                                   element-wise, before the chain
+///   g <- g * max_norm / ||g||  if ||g|| >= max_norm             optax.clip_by_global_norm
+///   u <- mhat / (sqrt(vhat + eps_root) + eps)                   optax.scale_by_adam
+///   u <- u + weight_decay * p                                   optax.add_decayed_weights
+///   p <- p - s(t) u,  t = 0, 1, ...                              scale_by_schedule, descent
+/// with s = optax.join_schedules of a linear warm-up from warmup_init to peak = peak_factor * lr
+/// over warmup_steps and an exponential decay peak * decay_rate^((t - warmup) / transition_steps)
+/// (floored at end_value; staircase optional). archetypax applies +s(t) u (its chain has no
+/// negation, so it ascends the loss); `archetypax_ascent` reproduces that for comparison only.
+template <class S>
+class OptaxChain final : public Optimizer<S> {
+ public:
+  static constexpr const char* name = "optax_chain";
+  static constexpr const char* summary =
+      "clip, global-norm clip, Adam, decayed weights, warm-up + exponential-decay schedule";
+  static Schema schema();
+  explicit OptaxChain(const nlohmann::json& params);
+
+  void init(const Matrix<S>& X, const Parameters<S>& params) override;
+  void step(const Matrix<S>& X, Parameters<S>& params, Parameters<S>& grad) override;
+
+  /// The schedule's value at step t (0 for the first update).
+  double schedule(long long t) const;
+
+ private:
+  double learning_rate_, peak_factor_, warmup_init_;
+  long long warmup_steps_, transition_steps_;
+  double decay_rate_, end_value_;
+  bool staircase_;
+  double clip_, max_global_norm_, b1_, b2_, eps_, eps_root_, weight_decay_;
+  bool ascent_;
+  long long count_ = 0;
+  Parameters<S> mu_, nu_;
+};
+
+}  // namespace kaa::strategies
