@@ -113,8 +113,8 @@ def simplex_least_squares(X, Z, tol=1e-10, max_iter=20000, chunk=1 << 15):
             step = w_new - wa
             t_new = 0.5 * (1.0 + np.sqrt(1.0 + 4.0 * ta * ta))
             y_new = w_new + ((ta - 1.0) / t_new)[:, None] * step
-            restart = np.einsum("ij,ij->i", y_new - w_new, step) > 0
-            restart |= np.einsum("ij,ij->i", (w_new @ G - Ca), step) > 0
+            # Gradient restart: momentum is dropped where the step points against the gradient.
+            restart = np.einsum("ij,ij->i", ya - w_new, step) > 0
             y_new[restart] = w_new[restart]
             t_new[restart] = 1.0
             w[active], y[active], t[active] = w_new, y_new, t_new
@@ -411,6 +411,7 @@ class _JitRecorder:
             # under vm.max_map_count (tests/reference/README.md).
             if len(self.times) % 25 == 0:
                 self._jax.clear_caches()
+                print(f"archetypax: {len(self.times)} steps, last {self.times[-1]:.3f} s", flush=True)
             return out
 
         return timed
