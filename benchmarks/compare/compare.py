@@ -174,12 +174,17 @@ def find_fashion_mnist(explicit):
 
 
 def load_matrix_file(path):
+    """A .npy file, an IDX image file (gzipped or not; pixels / 255) or a CSV with or without header."""
+    import gzip
     path = Path(path)
     if path.suffix == ".npy":
         return np.asarray(np.load(path), np.float64)
-    if "idx3" in path.name:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as f:
+        magic = f.read(4)
+    if int.from_bytes(magic, "big") == 2051:
         return read_idx_images(path)
-    with open(path) as f:
+    with opener(path, "rt") as f:
         first = f.readline()
     skip = 1 if re.search(r"[A-Za-z]", first) else 0
     return np.loadtxt(path, delimiter=",", skiprows=skip, ndmin=2)
@@ -565,7 +570,7 @@ def prepare_case(args, work, n, d, k, dataset):
         desc = f"synthetic n={n} d={d} k_true={k} noise={args.noise} seed={args.data_seed}"
     else:
         src = find_fashion_mnist(args.fashion_mnist)
-        X_path = data_dir / "fashion_mnist.npy"
+        X_path = data_dir / f"fashion_mnist_{re.sub(r'[^A-Za-z0-9_-]', '_', src.name)}.npy"
         if not X_path.exists():
             np.save(X_path, load_matrix_file(src))
         desc = f"Fashion-MNIST ({src.name}, pixels / 255)"
@@ -965,8 +970,9 @@ def main(argv):
             [(None, None, k) for k in args.k]
         for n, d, k in sizes:
             cases.append(run_case(args, args.work, n, d, k, dataset))
-    if skipped and cases:
-        cases[-1]["notes"].extend(skipped)
+    if not cases:
+        sys.exit("nothing to run: " + "; ".join(skipped))
+    cases[-1]["notes"].extend(skipped)
     meta["load_after"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print_console(cases, args)
     for s in skipped:
