@@ -305,7 +305,22 @@ def find_kaa_config(name, configs_dir):
     return None
 
 
-def write_kaa_config(src, dst, X_path, k, max_iter):
+_CHECKPOINT_SUPPORT = {}
+
+
+def kaa_has_checkpoint_section(kaa):
+    """Whether this kaa binary knows the `checkpoint` config section (older builds reject it)."""
+    key = str(kaa)
+    if key not in _CHECKPOINT_SUPPORT:
+        try:
+            out = subprocess.run([key, "list", "--markdown"], capture_output=True, text=True).stdout
+        except OSError:
+            out = ""
+        _CHECKPOINT_SUPPORT[key] = "### checkpoint" in out
+    return _CHECKPOINT_SUPPORT[key]
+
+
+def write_kaa_config(src, dst, X_path, k, max_iter, checkpoint_off=True):
     cfg = json.loads(Path(src).read_text())
     cfg["data"] = {"type": "file", "path": str(X_path), "format": "npy"}
     cfg.setdefault("model", {})["n_archetypes"] = k
@@ -321,7 +336,8 @@ def write_kaa_config(src, dst, X_path, k, max_iter):
     if not any(m == "rss" or (isinstance(m, dict) and m.get("type") == "rss") for m in metrics):
         metrics.append("rss")
     # No checkpoint writes inside a timed fit.
-    cfg["checkpoint"] = {"every": 0, "seconds": 0}
+    if checkpoint_off:
+        cfg["checkpoint"] = {"every": 0, "seconds": 0}
     Path(dst).write_text(json.dumps(cfg, indent=2))
     return cfg
 
@@ -343,7 +359,8 @@ def loss_to_rss_factor(cfg, n):
 def run_kaa(args, name, config_path, case, run_dir, max_iter, X, extra_note=""):
     run_dir.mkdir(parents=True, exist_ok=True)
     cfg_path = run_dir / "config.json"
-    cfg = write_kaa_config(config_path, cfg_path, case["X_path"], case["k"], max_iter)
+    cfg = write_kaa_config(config_path, cfg_path, case["X_path"], case["k"], max_iter,
+                           kaa_has_checkpoint_section(args.kaa))
     out = run_dir / "run"
     cmd = [str(args.kaa), "fit", str(cfg_path), "--threads", str(args.threads), "--out", str(out),
            "--overwrite", "--progress-every", "0"]
@@ -620,7 +637,8 @@ def run_case(args, work, n, d, k, dataset):
                          "on this checkout")
             continue
         print(f"   kaa {name} ...", flush=True)
-        res = run_kaa(args, name, path, case, work / tag / f"kaa_{name}", args.max_iter, X)
+        budget = args.solver_max_iter if name in CLASSIC_SOLVERS and args.solver_max_iter else args.max_iter
+        res = run_kaa(args, name, path, case, work / tag / f"kaa_{name}", budget, X)
         results.append(res)
         if name in CLASSIC_SOLVERS and "error" not in res:
             solver_runs[name] = (path, res)
@@ -652,7 +670,7 @@ def run_case(args, work, n, d, k, dataset):
         targets[classic] = {"label": label, "goal": goal, "target_rss": target, "contender_fit_s": by_name[classic]["fit_s"],
                             "rows": rows}
     if not solver_runs:
-        notes.append("target 3 (classic solvers vs SPAMS and py_pcha): no kaa solver config on this checkout")
+        notes.append("target 3 (classic solvers vs SPAMS and py_pcha): no kaa classic solver ran")
     return {"case": {k_: (str(v) if isinstance(v, Path) else v) for k_, v in case.items()}, "results": results,
             "targets": targets, "notes": notes, "tag": tag}
 
@@ -867,7 +885,8 @@ def self_test(kaa):
         np.save(X_path, Xf)
         for precision, tol in [("float32", 1e-6), ("float64", 1e-10)]:
             cfg_path = Path(tmp) / f"{precision}.json"
-            cfg = write_kaa_config(REPO / "configs/base.json", cfg_path, X_path, 5, 30)
+            cfg = write_kaa_config(REPO / "configs/base.json", cfg_path, X_path, 5, 30,
+                                   kaa_has_checkpoint_section(kaa))
             cfg["model"]["precision"] = precision
             cfg_path.write_text(json.dumps(cfg))
             out = Path(tmp) / f"run_{precision}"
@@ -905,6 +924,8 @@ def parse_args(argv):
     p.add_argument("--seed", type=int, default=42, help="model seed given to every contender that takes one")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--max-iter", type=int, default=500, help="iteration budget of every contender")
+    p.add_argument("--solver-max-iter", type=int, default=None,
+                   help="iteration budget of kaa's classic solvers (default: --max-iter)")
     p.add_argument("--tol", type=float, default=1e-6, help="archetypax's tol (kaa base: its loss_delta)")
     p.add_argument("--contenders", nargs="*", default=PYTHON_CONTENDERS, choices=PYTHON_CONTENDERS)
     p.add_argument("--kaa-configs", nargs="*", default=list(KAA_CONFIGS), help="configs/<name>.json to run")
