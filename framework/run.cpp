@@ -308,6 +308,7 @@ FitSummary fit_typed(const nlohmann::json& resolved, const Registry& registry,
     // (z-scores when normalize is on: a mixture of differently scaled features has no unit).
     const HostMatrix theta = to_host(params.column_mixing);
     const HostMatrix Z_fit = to_host(params.archetypes);
+    const HostMatrix X_fit = to_host(X);  // the host copy was released after upload
     const std::size_t kc = theta.cols;
     HostMatrix columns(n, kc), bi(k, kc);
     for (std::size_t i = 0; i < n; ++i)

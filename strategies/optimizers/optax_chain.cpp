@@ -170,6 +170,20 @@ void OptaxChain<S>::step(const Matrix<S>&, Parameters<S>& params, Parameters<S>&
       chain_update(params.block(b), grad.block(b), mu_.block(b), nu_.block(b), c, bias1, bias2);
 }
 
+template <class S>
+void OptaxChain<S>::save_state(SavedState& state, const std::string& prefix) const {
+  state.scalars[prefix + ".count"] = count_;
+  state.put_parameters(prefix + ".mu", mu_);
+  state.put_parameters(prefix + ".nu", nu_);
+}
+
+template <class S>
+void OptaxChain<S>::load_state(const SavedState& state, const std::string& prefix) {
+  count_ = state.scalars.at(prefix + ".count").get<long long>();
+  state.get_parameters(prefix + ".mu", mu_);
+  state.get_parameters(prefix + ".nu", nu_);
+}
+
 template class OptaxChain<float>;
 template class OptaxChain<double>;
 

@@ -28,6 +28,8 @@ class OptaxChain final : public Optimizer<S> {
 
   void init(const Matrix<S>& X, const Parameters<S>& params) override;
   void step(const Matrix<S>& X, Parameters<S>& params, Parameters<S>& grad) override;
+  void save_state(SavedState& state, const std::string& prefix) const override;
+  void load_state(const SavedState& state, const std::string& prefix) override;
 
   /// The schedule's value at step t (0 for the first update).
   double schedule(long long t) const;

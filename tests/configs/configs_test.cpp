@@ -51,8 +51,9 @@ void fit_and_check(const json& resolved, const kaa::Registry& registry) {
   const auto X = kaa::to_device<S>(data.X, "X");
   auto params = model.allocate(data.X.rows, data.X.cols);
   auto rss = [&] {
-    return kaa::kernels::reconstruction_pass(X, params.weights, params.archetypes, 0.0,
-                                             kaa::Matrix<S>(), kaa::Matrix<S>());
+    // The archetypes the weights combine (biarchetypal: beta X theta gamma, not beta X).
+    return kaa::kernels::reconstruction_pass(X, params.weights, model.effective_archetypes(params),
+                                             0.0, kaa::Matrix<S>(), kaa::Matrix<S>());
   };
   model.initialize(X, params, resolved["model"]["seed"].get<std::uint64_t>());
   const double rss_start = rss();
