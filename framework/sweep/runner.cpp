@@ -227,9 +227,11 @@ SweepOutcome run_sweep(const Sweep& sweep, const RunnerOptions& options) {
 
   const std::size_t cores =
       options.max_threads ? std::min(options.max_threads, available_cores()) : available_cores();
-  const auto [runs, threads] = plan_concurrency(
+  // Plain variables, not a structured binding: clang 14 cannot capture bindings in lambdas.
+  const auto concurrency = plan_concurrency(
       cores, options.concurrent_runs ? options.concurrent_runs : sweep.concurrent_runs,
       options.threads_per_run ? options.threads_per_run : sweep.threads_per_run, pending.size());
+  const std::size_t runs = concurrency.first, threads = concurrency.second;
   outcome.runs_at_a_time = runs;
   outcome.threads_per_run = threads;
   const bool tty = ::isatty(2) != 0 && !options.quiet;

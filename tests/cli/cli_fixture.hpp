@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -25,9 +26,11 @@ struct Result {
 class Cli : public ::testing::Test {
  protected:
   void SetUp() override {
+    // The pid keeps test runs of several checkouts on one machine out of each other's folders.
     dir_ =
         fs::temp_directory_path() /
-        ("kaa_cli_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+        ("kaa_cli_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) +
+         "_" + std::to_string(::getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
