@@ -13,8 +13,36 @@ namespace {
 /// Config changes (JSON pointer -> replacement node, onto configs/base.json) a strategy needs to
 /// be valid, e.g. a block solver that requires exactly the reconstruction loss:
 ///   {"my_solver", {{"/loss", {{{"type", "reconstruction"}}}}}},
+const json kBlockSolver = {
+    {"/initializers", {"uniform_weights", "furthest_sum"}},
+    {"/loss", {{{"type", "reconstruction"}, {"reduction", "sum"}}}},
+    {"/projectors", {{"weights", "none"}, {"archetypes", "none"}, {"mixing", "none"}}}};
+const json kBiarchetypal = {
+    {"/model/n_column_archetypes", 3},
+    {"/initializers",
+     {"uniform_weights", "uniform_column_weights", "kmeans_pp_mixing", "column_variance_cosine"}},
+    {"/loss", {"biarchetypal_reconstruction"}},
+    {"/projectors",
+     {{"weights", "simplex_clamp"},
+      {"archetypes", "none"},
+      {"mixing", "simplex_clamp"},
+      {"column_mixing", "column_simplex_clamp"},
+      {"column_weights", "column_simplex_clamp"}}}};
+
 const std::map<std::string, json> kPatches = {
-    {"adam", json::object()},
+    {"als_nnls", kBlockSolver},
+    {"pcha", kBlockSolver},
+    {"frank_wolfe", kBlockSolver},
+    {"active_set", kBlockSolver},
+    {"biarchetypal_reconstruction", kBiarchetypal},
+    {"column_simplex_clamp", kBiarchetypal},
+    {"column_entropy",
+     {{"/model/n_column_archetypes", 3},
+      {"/initializers", {"uniform_weights", "kmeans_pp", "uniform_column_weights"}},
+      {"/projectors",
+       {{"weights", "simplex_clamp"},
+        {"archetypes", "knn_hull"},
+        {"column_weights", "column_simplex_clamp"}}}}},
 };
 
 json patch_for(const std::string& name) {
@@ -65,11 +93,6 @@ void projector(benchmark::State& state, const std::string& name) {
       block = b;
       break;
     }
-  if (block != kaa::Block::weights && block != kaa::Block::archetypes) {
-    state.SkipWithError(
-        ("projector " + name + " applies to neither weights nor archetypes").c_str());
-    return;
-  }
   json patch = patch_for(name);
   patch[std::string("/projectors/") + kaa::to_string(block)] = {{"type", name}};
   Problem<S> p;
