@@ -177,7 +177,8 @@ int cmd_fit(const std::vector<std::string>& args) {
   }
   std::cout << std::setprecision(3) << "time:               " << m["seconds"].get<double>()
             << " s fit, " << m["total_seconds"].get<double>() << " s total (" << m["threads"]
-            << " threads)\n"
+            << " threads"
+            << (comm.size() > 1 ? " x " + std::to_string(comm.size()) + " MPI ranks" : "") << ")\n"
             << "run folder:         " << s.folder.string() << "\n";
   return s.ok ? 0 : kExitDiverged;
 }

@@ -10,7 +10,7 @@ trap 'rm -rf "$work"' EXIT
 export OMP_NUM_THREADS=1 OMP_PROC_BIND=false OMP_WAIT_POLICY=passive
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 extra=()
-"$mpiexec" --version 2>/dev/null | grep -q "Open MPI" && extra=(--oversubscribe)
+"$mpiexec" --version 2>&1 | grep -qiE "open ?mpi|openrte" && extra=(--oversubscribe)
 source_dir=$(cd "$(dirname "$0")/../.." && pwd)
 config=$source_dir/configs/base.json
 
