@@ -1,5 +1,6 @@
 #include "framework/parallel/communicator.hpp"
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -155,7 +156,20 @@ std::vector<double> Communicator::gather(const std::vector<double>& values, int)
 }
 void Communicator::barrier() const {}
 void Communicator::abort(int code) const { std::exit(code); }
-Session::Session(int&, char**&) {}
+Session::Session(int&, char**&) {
+  // Started by a launcher as one of several ranks, each copy would fit all the data and write the
+  // same run folder: refuse instead.
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"}) {
+    const char* value = std::getenv(name);
+    if (value != nullptr && std::atol(value) > 1) {
+      std::fprintf(stderr,
+                   "kaa: error: started as one of %s MPI ranks, but this kaa was built without MPI "
+                   "(configure with -DKAA_MPI=ON)\n",
+                   value);
+      std::exit(2);
+    }
+  }
+}
 Session::~Session() = default;
 
 #endif
