@@ -326,11 +326,22 @@ int cmd_sweep(const std::vector<std::string>& args) {
   if (!vm.count("experiment"))
     throw po::error("missing EXPERIMENT (e.g. kaa sweep experiments/compare_strategies.json)");
   const kaa::Registry registry = full_registry();
-  const kaa::sweep::Sweep sweep =
-      kaa::sweep::load_sweep(vm["experiment"].as<std::string>(), named_paths(vm, "data"),
-                             named_paths(vm, "labels"), registry);
+  const kaa::parallel::Communicator& comm = kaa::parallel::world();
+  kaa::sweep::Sweep sweep;
+  kaa::parallel::agree([&] {
+    sweep = kaa::sweep::load_sweep(vm["experiment"].as<std::string>(), named_paths(vm, "data"),
+                                   named_paths(vm, "labels"), registry);
+  });
   const fs::path out =
       vm.count("out") ? fs::path(vm["out"].as<std::string>()) : fs::path("results") / sweep.name;
+  if (comm.rank() > 0) {  // an MPI sweep's other ranks run what rank 0 hands out
+    if (vm.count("dry-run")) return 0;
+    kaa::sweep::RunnerOptions worker;
+    worker.out = out;
+    worker.executable = self_executable();
+    kaa::sweep::run_sweep_worker(sweep, worker);
+    return 0;
+  }
   if (vm.count("dry-run")) {
     for (const auto& r : sweep.runs)
       std::cout << r.id << "  " << r.group << "  seed " << r.seed << "\n";
@@ -436,10 +447,11 @@ int main(int argc, char** argv) {
   };
   try {
     if (command == "fit") return cmd_fit(args);
+    if (command == "sweep") return cmd_sweep(args);
     if (comm.size() > 1) {
       kaa::parallel::agree([&] {
-        throw kaa::Error("only kaa fit runs over several MPI ranks (this is kaa " + command +
-                         " on " + std::to_string(comm.size()) + " ranks)");
+        throw kaa::Error("only kaa fit and kaa sweep run over several MPI ranks (this is kaa " +
+                         command + " on " + std::to_string(comm.size()) + " ranks)");
       });
     }
     if (command == "transform") return cmd_transform(args);

@@ -112,6 +112,29 @@ void Communicator::barrier() const {
   if (size() > 1) MPI_Barrier(MPI_COMM_WORLD);
 }
 
+void Communicator::send(const std::vector<double>& values, int dest, int tag) const {
+  MPI_Send(values.data(), as_count(values.size()), MPI_DOUBLE, dest, tag, MPI_COMM_WORLD);
+}
+
+bool Communicator::probe(int tag, int& source) const {
+  if (size() == 1) return false;
+  int flag = 0;
+  MPI_Status status;
+  MPI_Iprobe(MPI_ANY_SOURCE, tag, MPI_COMM_WORLD, &flag, &status);
+  if (flag) source = status.MPI_SOURCE;
+  return flag != 0;
+}
+
+std::vector<double> Communicator::receive(int source, int tag) const {
+  MPI_Status status;
+  MPI_Probe(source, tag, MPI_COMM_WORLD, &status);
+  int count = 0;
+  MPI_Get_count(&status, MPI_DOUBLE, &count);
+  std::vector<double> out(static_cast<std::size_t>(count));
+  MPI_Recv(out.data(), count, MPI_DOUBLE, source, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  return out;
+}
+
 void Communicator::abort(int code) const {
   if (active()) MPI_Abort(MPI_COMM_WORLD, code);
   std::exit(code);
@@ -120,12 +143,15 @@ void Communicator::abort(int code) const {
 namespace {
 // Launchers set these in every rank's environment (Open MPI, PMI/PMIx as used by MPICH, Slurm's
 // srun). Without one the process is a single rank and skips MPI_Init (singleton start-up costs
-// time and may warn about missing network interfaces); KAA_MPI_INIT=1 forces it.
+// time and may warn about missing network interfaces); KAA_MPI_INIT=1 forces it, KAA_MPI_INIT=0
+// prevents it (the runs a sweep's rank starts inherit its launcher's variables).
 bool launched_by_mpi() {
+  const char* force = std::getenv("KAA_MPI_INIT");
+  if (force != nullptr && std::string(force) == "0") return false;  // a sweep's child run
+  if (force != nullptr && std::string(force) == "1") return true;
   for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "PMI_RANK"})
     if (std::getenv(name) != nullptr) return true;
-  const char* force = std::getenv("KAA_MPI_INIT");
-  return force != nullptr && std::string(force) == "1";
+  return false;
 }
 }  // namespace
 
@@ -155,10 +181,19 @@ std::vector<double> Communicator::gather(const std::vector<double>& values, int)
   return values;
 }
 void Communicator::barrier() const {}
+void Communicator::send(const std::vector<double>&, int, int) const {
+  throw Error("point-to-point messages need a kaa built with MPI");
+}
+bool Communicator::probe(int, int&) const { return false; }
+std::vector<double> Communicator::receive(int, int) const {
+  throw Error("point-to-point messages need a kaa built with MPI");
+}
 void Communicator::abort(int code) const { std::exit(code); }
 Session::Session(int&, char**&) {
   // Started by a launcher as one of several ranks, each copy would fit all the data and write the
   // same run folder: refuse instead.
+  const char* child = std::getenv("KAA_MPI_INIT");
+  if (child != nullptr && std::string(child) == "0") return;  // a sweep's child run
   for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"}) {
     const char* value = std::getenv(name);
     if (value != nullptr && std::atol(value) > 1) {

@@ -33,6 +33,12 @@ class Communicator {
   /// ranks get an empty vector).
   std::vector<double> gather(const std::vector<double>& values, int root) const;
   void barrier() const;
+  /// Point to point (the sweep's work queue). Needs MPI (throws kaa::Error without it).
+  void send(const std::vector<double>& values, int dest, int tag) const;
+  /// Whether a message with `tag` is waiting (from any rank, whose number goes to `source`).
+  bool probe(int tag, int& source) const;
+  /// Blocks until a message with `tag` from `source` arrives.
+  std::vector<double> receive(int source, int tag) const;
   /// Ends every rank at once (MPI_Abort); used when one rank fails where the others may already
   /// wait in a collective, so that nothing hangs.
   [[noreturn]] void abort(int code) const;

@@ -2,7 +2,7 @@
 # MPI checks of `kaa fit` over several ranks (CTest entries mpi_*; see tests/CMakeLists.txt).
 #   mpi_test.sh KAA MPIEXEC CASE NP
 # CASE: same_result (npy data; float64 and float32 against one rank), same_result_csv (CSV data),
-# non_distributed, too_many_ranks, bad_data. Every mpirun runs under `timeout`: a hang fails.
+# non_distributed, too_many_ranks, bad_data, sweep. Every mpirun runs under `timeout`: a hang fails.
 set -u
 kaa=$1 mpiexec=$2 case=$3 np=${4:-2}
 work=$(mktemp -d "${TMPDIR:-/tmp}/kaa_mpi_${case}_XXXXXX")
@@ -96,6 +96,26 @@ case $case in
     rc=$?
     [ "$rc" != 124 ] || fail "timed out (a rank hung)"
     expect_error 2 "$work/log" "bad.csv:41: column 2: not a number: \"oops\"" "rank $((np - 1))"
+    ;;
+  sweep)
+    # 6 short runs: over $np ranks the same rows (ids, status, RSS) as one process, written once.
+    cat >"$work/sweep.json" <<JSON
+{"name": "t", "configs": ["$config"],
+ "datasets": {"syn": {"type": "synthetic", "n": 200, "d": 4, "n_archetypes": 3}},
+ "set": {"/model/n_archetypes": 3, "/stopping/1/tol": 0.0, "/stopping/2/value": 40},
+ "seeds": [0, 1, 2], "axes": [{"grid": {"/optimizer/learning_rate": [0.01, 0.02]}}]}
+JSON
+    "$kaa" sweep "$work/sweep.json" --out "$work/one" --threads-per-run 1 --no-report -q \
+      >"$work/one.log" 2>&1 || { cat "$work/one.log"; fail "one-rank sweep failed"; }
+    run_np "$np" sweep "$work/sweep.json" --out "$work/many" --threads-per-run 1 --no-report -q \
+      >"$work/many.log" 2>&1 || { cat "$work/many.log"; fail "$np-rank sweep failed (rc $?)"; }
+    # id status rss, one line per row, sorted: must be identical.
+    rows() { sed -E 's/.*"id":"([^"]*)".*"rss":([^,}]*).*"status":"([^"]*)".*/\1 \3 \2/' "$1" | sort; }
+    [ "$(wc -l <"$work/many/results.jsonl")" = 6 ] || fail "expected 6 rows"
+    diff <(rows "$work/one/results.jsonl") <(rows "$work/many/results.jsonl") ||
+      fail "results differ from the one-rank sweep"
+    grep -q '"status":"ok"' "$work/many/results.jsonl" || fail "no ok rows"
+    grep -q '"mpi_rank":1' "$work/many/results.jsonl" || fail "rank 1 ran nothing"
     ;;
   *) fail "unknown case $case" ;;
 esac
