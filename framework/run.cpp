@@ -254,6 +254,7 @@ FitSummary fit_typed(const nlohmann::json& resolved, const Registry& registry,
                     store.folder().string());
     };
   FitTrace trace;
+  std::uint64_t loop_bytes = 0;  // this rank's payload in collectives during the loop
   if (options.resume) {
     const SavedState state = store.load();
     if (state.scalars.value("data_fingerprint", std::string()) != data_id) {
@@ -266,13 +267,20 @@ FitSummary fit_typed(const nlohmann::json& resolved, const Registry& registry,
     trace = model.iterate(X, params, progress, options.progress_every, &policy, &state);
   } else {
     model.initialize(X, params, seed);
+    loop_bytes = comm.payload_bytes();
     trace = model.iterate(X, params, progress, options.progress_every, &policy);
+    loop_bytes = comm.payload_bytes() - loop_bytes;
   }
 
   nlohmann::json metrics;
   metrics["status"] = trace.diverged ? "diverged" : "ok";
   metrics["stop_reason"] = trace.stop_reason;
   metrics["iterations"] = trace.updates;
+  if (many && trace.updates > 0) {
+    // Measured, not modelled: it must not grow with n (docs/SCALING.md has the formula).
+    metrics["mpi_payload_bytes_per_update"] =
+        static_cast<double>(loop_bytes) / static_cast<double>(trace.updates);
+  }
   metrics["seconds"] = trace.seconds;
   metrics["last_recorded_loss"] =
       trace.losses.empty() ? nlohmann::json(nullptr) : nlohmann::json(trace.losses.back());

@@ -11,6 +11,15 @@
 
 namespace kaa::parallel {
 
+namespace {
+std::uint64_t g_payload = 0;
+[[maybe_unused]] void count(std::size_t values, std::size_t bytes_each = sizeof(double)) {
+  g_payload += values * bytes_each;
+}
+}  // namespace
+
+std::uint64_t Communicator::payload_bytes() const { return g_payload; }
+
 #if KAA_HAVE_MPI
 
 namespace {
@@ -49,6 +58,7 @@ int Communicator::size() const {
 
 void Communicator::allreduce_sum(double* data, std::size_t count) const {
   if (size() == 1 || count == 0) return;
+  parallel::count(count);
   const int c = as_count(count);
   if (rank() == 0) {
     MPI_Reduce(MPI_IN_PLACE, data, c, MPI_DOUBLE, MPI_SUM, 0, MPI_COMM_WORLD);
@@ -60,11 +70,13 @@ void Communicator::allreduce_sum(double* data, std::size_t count) const {
 
 void Communicator::allreduce_max(double* data, std::size_t count) const {
   if (size() == 1 || count == 0) return;
+  parallel::count(count);
   MPI_Allreduce(MPI_IN_PLACE, data, as_count(count), MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
 }
 
 void Communicator::broadcast(double* data, std::size_t count, int root) const {
   if (size() == 1 || count == 0) return;
+  parallel::count(count);
   MPI_Bcast(data, as_count(count), MPI_DOUBLE, root, MPI_COMM_WORLD);
 }
 
@@ -82,6 +94,7 @@ std::vector<double> Communicator::allgather(const double* data, std::size_t coun
     if (count > 0) std::memcpy(out.data(), data, count * sizeof(double));
     return out;
   }
+  parallel::count(count);
   const int c = as_count(count);
   MPI_Allgather(data, c, MPI_DOUBLE, out.data(), c, MPI_DOUBLE, MPI_COMM_WORLD);
   return out;
@@ -91,6 +104,7 @@ std::vector<double> Communicator::gather(const std::vector<double>& values, int 
   if (size() == 1) return values;
   const int ranks = size();
   const int mine = as_count(values.size());
+  parallel::count(values.size());
   std::vector<int> counts(ranks, 0), offsets(ranks, 0);
   MPI_Gather(&mine, 1, MPI_INT, counts.data(), 1, MPI_INT, root, MPI_COMM_WORLD);
   std::vector<double> out;

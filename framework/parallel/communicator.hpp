@@ -1,5 +1,6 @@
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -39,6 +40,9 @@ class Communicator {
   bool probe(int tag, int& source) const;
   /// Blocks until a message with `tag` from `source` arrives.
   std::vector<double> receive(int source, int tag) const;
+  /// Bytes this rank has put into collectives so far (payloads of sums, maxima, broadcasts,
+  /// gathers; 0 on one rank): what a fit's communication volume is measured by.
+  std::uint64_t payload_bytes() const;
   /// Ends every rank at once (MPI_Abort); used when one rank fails where the others may already
   /// wait in a collective, so that nothing hangs.
   [[noreturn]] void abort(int code) const;
