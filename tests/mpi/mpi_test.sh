@@ -84,6 +84,19 @@ case $case in
     # little by 500 Adam updates. float32: the gradient is rounded to float per rank before the sum.
     compare "$work/data/data.npy" float64 1e-9
     compare "$work/data/data.npy" float32 1e-3
+    # Generated data (every rank generates, keeps its block) and the metrics over all rows.
+    metrics='/metrics=["rss","explained_variance","archetype_separation","recovery_error"]'
+    "$kaa" fit "$config" --threads 1 -q --progress-every 0 --out "$work/syn1" \
+      --set '/model/precision="float64"' --set "$metrics" >/dev/null 2>&1 || fail "one-rank synthetic"
+    run_np "$np" fit "$config" --threads 1 -q --progress-every 0 --out "$work/synN" \
+      --set '/model/precision="float64"' --set "$metrics" >/dev/null 2>&1 || fail "$np-rank synthetic"
+    for key in rss explained_variance archetype_separation_min recovery_error_mean_relative; do
+      a=$(grep -o "\"$key\": [-0-9.e+]*" "$work/syn1/metrics.json" | awk '{print $2}')
+      b=$(grep -o "\"$key\": [-0-9.e+]*" "$work/synN/metrics.json" | awk '{print $2}')
+      [ -n "$a" ] && [ -n "$b" ] || fail "metric $key missing"
+      awk -v a="$a" -v b="$b" 'BEGIN { d = a - b; if (d < 0) d = -d; s = a < 0 ? -a : a
+        exit !(d <= 1e-9 * (s > 1 ? s : 1)) }' || fail "metric $key: $a on one rank, $b on $np"
+    done
     ;;
   same_result_csv)
     # 4 corners in 5-d mixed by random weights, plus noise: a CSV of 600 rows with a header.
