@@ -149,9 +149,11 @@ void KmeansPP<S>::initialize_distributed(const Matrix<S>& X, Parameters<S>& para
     double total = 0;
     for (double p : partial) total += p;
     if (!(total > 0)) {
-      throw InputError("kmeans_pp: only " + std::to_string(c + 1) +
-                       " distinct rows found, fewer than the " + std::to_string(k) +
-                       " archetypes requested");
+      // Decided from the gathered sums, so every rank throws it here: one message, no abort.
+      throw parallel::AgreedError("kmeans_pp: only " + std::to_string(c + 1) +
+                                      " distinct rows found, fewer than the " + std::to_string(k) +
+                                      " archetypes requested",
+                                  2);
     }
     const double target = kernels::uniform01(seed, 1, c + 1) * total;
     // The rank whose block the running sum passes the target in; rounding may leave the target

@@ -2,7 +2,7 @@
 # MPI checks of `kaa fit` over several ranks (CTest entries mpi_*; see tests/CMakeLists.txt).
 #   mpi_test.sh KAA MPIEXEC CASE NP
 # CASE: same_result (npy data; float64 and float32 against one rank), same_result_csv (CSV data),
-# non_distributed, too_many_ranks, bad_data, sweep. Every mpirun runs under `timeout`: a hang fails.
+# non_distributed, too_many_ranks, bad_data, degenerate_data, sweep. Every mpirun runs under `timeout`: a hang fails.
 set -u
 kaa=$1 mpiexec=$2 case=$3 np=${4:-2}
 work=$(mktemp -d "${TMPDIR:-/tmp}/kaa_mpi_${case}_XXXXXX")
@@ -130,6 +130,15 @@ case $case in
     rc=$?
     [ "$rc" != 124 ] || fail "timed out (a rank hung)"
     expect_error 2 "$work/log" "bad.csv:41: column 2: not a number: \"oops\"" "rank $((np - 1))"
+    ;;
+  degenerate_data)
+    # Too few distinct rows: found from the gathered sums, so every rank stops at the same point
+    # with the same error (one line, exit code 2, no MPI_Abort).
+    { echo "x,y"; for i in $(seq 1 20); do echo "1,2"; echo "3,4"; done; } >"$work/dup.csv"
+    run_np "$np" fit "$config" --data "$work/dup.csv" --threads 1 -q --out "$work/run" >"$work/log" 2>&1
+    rc=$?
+    expect_error 2 "$work/log" "kmeans_pp: only 2 distinct rows found"
+    ! grep -q "MPI_ABORT" "$work/log" || { cat "$work/log"; fail "ranks were aborted"; }
     ;;
   sweep)
     # 6 short runs: over $np ranks the same rows (ids, status, RSS) as one process, written once.
