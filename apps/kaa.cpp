@@ -456,7 +456,6 @@ int main(int argc, char** argv) {
     }
     if (command == "transform") return cmd_transform(args);
     if (command == "validate") return cmd_validate(args);
-    if (command == "sweep") return cmd_sweep(args);
     if (command == "report") return cmd_report(args);
     if (command == "list") return cmd_list(args);
     if (command == "version" || command == "--version") {
