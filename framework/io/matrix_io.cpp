@@ -414,23 +414,35 @@ HostMatrix read_npy_rows(const std::filesystem::path& path, const RowSelector& s
   return m;
 }
 
+// Non-blank lines between marks of read_csv_rows' line-offset index (16 bytes per mark).
+constexpr std::size_t kCsvIndexStride = 1024;
+
 HostMatrix read_csv_rows(const std::filesystem::path& path, const RowSelector& select,
                          std::size_t& total_rows) {
   const std::string name = path.string();
-  // Pass 1 (no parsing): the separator (comma anywhere, as in parse_csv), the non-blank lines and
-  // the first two of them (the first may be a header).
+  // Pass 1 (no parsing): the separator (comma anywhere, as in parse_csv), the non-blank lines,
+  // the first two of them (the first may be a header), and a sparse line-offset index: where
+  // every kCsvIndexStride-th non-blank line starts (byte offset, line number), so that pass 2 seeks
+  // near its block instead of reading the lines before it again.
   bool comma = false;
   std::size_t content_lines = 0;
   std::string first, second;
+  struct Mark {
+    std::size_t offset, line_number;
+  };
+  std::vector<Mark> index;
   {
     std::ifstream in = open_for_reading(path);
     std::string line;
-    bool at_start = true;
+    std::size_t offset = 0, line_number = 0;
     while (std::getline(in, line)) {
-      if (at_start && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
-      at_start = false;
+      const std::size_t start = offset;
+      offset += line.size() + 1;  // the newline (one past the end on a last line without one)
+      ++line_number;
+      if (line_number == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
       if (line.find(',') != std::string::npos) comma = true;
       if (trim(line).empty()) continue;
+      if (content_lines % kCsvIndexStride == 0) index.push_back({start, line_number});
       if (content_lines == 0) first = std::string(trim(line));
       if (content_lines == 1) second = std::string(trim(line));
       ++content_lines;
@@ -454,11 +466,18 @@ HostMatrix read_csv_rows(const std::filesystem::path& path, const RowSelector& s
   // Pass 2: parse only the block's lines, with parse_csv's checks and messages.
   HostMatrix m;
   m.cols = cols;
+  if (block.first == block.second) return m;
   m.values.reserve((block.second - block.first) * cols);
   std::ifstream in = open_for_reading(path);
+  // The last indexed non-blank line at or before the block's first (content line first + header).
+  const Mark& mark = index[(block.first + (header ? 1 : 0)) / kCsvIndexStride];
+  const std::size_t mark_content =
+      (block.first + (header ? 1 : 0)) / kCsvIndexStride * kCsvIndexStride;
+  in.seekg(static_cast<std::streamoff>(mark.offset));
   std::string text;
-  std::size_t line_number = 0, row = 0;
-  bool skip_header = header;
+  std::size_t line_number = mark.line_number - 1;
+  std::size_t row = mark_content - (header && mark_content > 0 ? 1 : 0);
+  bool skip_header = header && mark_content == 0;
   while (row < block.second && std::getline(in, text)) {
     ++line_number;
     if (line_number == 1 && text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);

@@ -23,9 +23,9 @@ using RowSelector = std::function<RowRange(std::size_t total_rows)>;
 
 /// Only the rows `select` picks, for a rank of a distributed fit: `total_rows` gets the file's row
 /// count. .npy: the header is read, then one seek to the block. CSV: one pass counts the data
-/// lines (and finds the header and separator as read_csv does) without parsing them, a second
-/// parses the block's lines only; errors cite file:line as read_csv's do, but only for the lines
-/// read.
+/// lines (and finds the header and separator as read_csv does) without parsing them and keeps a
+/// sparse line-offset index, a second seeks near the block and parses its lines only; errors cite
+/// file:line as read_csv's do, but only for the lines read.
 HostMatrix read_npy_rows(const std::filesystem::path& path, const RowSelector& select,
                          std::size_t& total_rows);
 HostMatrix read_csv_rows(const std::filesystem::path& path, const RowSelector& select,

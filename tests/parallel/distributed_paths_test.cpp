@@ -183,6 +183,34 @@ TEST_F(RowReaders, CsvBlocksEqualTheRowsOfTheWholeFileWithHeaderAndBlankLines) {
   }
 }
 
+TEST_F(RowReaders, CsvBlocksPastTheLineIndexMarksEqualTheWholeFile) {
+  // More than two marks of the line-offset index (every 1024 non-blank lines), with a header,
+  // blank lines, CRLF and a byte-order mark shifting the offsets.
+  const fs::path path = dir_ / "long.csv";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << "\xEF\xBB\xBFx,y\r\n";
+    for (int i = 0; i < 2600; ++i) {
+      out << i << "," << (i * 7) % 13 << (i % 3 == 0 ? "\r\n" : "\n");
+      if (i % 500 == 0) out << "\n  \n";
+    }
+  }
+  const kaa::HostMatrix whole = kaa::read_csv(path);
+  ASSERT_EQ(whole.rows, 2600u);
+  for (int ranks : {1, 2, 3, 5})
+    for (int r = 0; r < ranks; ++r) {
+      std::size_t total = 0;
+      const kaa::HostMatrix part = kaa::read_csv_rows(path, block(r, ranks), total);
+      EXPECT_EQ(total, 2600u);
+      const par::RowBlock b = par::block_of(2600, r, ranks);
+      expect_equal(part, rows_of(whole, b.begin, b.end));
+    }
+  std::size_t total = 0;
+  const auto one = [](std::size_t) { return kaa::RowRange{1024, 1025}; };
+  EXPECT_EQ(kaa::read_csv_rows(path, one, total).values,
+            (std::vector<double>{1024, 1024 * 7 % 13}));
+}
+
 TEST_F(RowReaders, CsvBadCellIsReportedByTheBlockThatHoldsIt) {
   const fs::path path = dir_ / "bad.csv";
   std::ofstream(path) << "x,y\n1,2\n3,4\n5,6\n7,oops\n";
