@@ -21,6 +21,8 @@
 #include "framework/io/matrix_io.hpp"
 #include "framework/kokkos_session.hpp"
 #include "framework/logging.hpp"
+#include "framework/parallel/communicator.hpp"
+#include "framework/parallel/distributed_config.hpp"
 #include "framework/run.hpp"
 #include "framework/sweep/plots.hpp"
 #include "framework/sweep/report.hpp"
@@ -129,19 +131,29 @@ int cmd_fit(const std::vector<std::string>& args) {
   if (!resume && !vm.count("config"))
     throw po::error("missing CONFIG (e.g. kaa fit configs/base.json)");
   if (vm["threads"].as<int>() < 0) throw po::error("--threads must be >= 0");
-  kaa::logging::init_console(vm.count("quiet") ? kaa::logging::Level::warning
-                                               : kaa::logging::Level::info);
+  const kaa::parallel::Communicator& comm = kaa::parallel::world();
+  // Over several MPI ranks only rank 0 reports progress (the others' lines would repeat it).
+  kaa::logging::init_console(comm.rank() > 0     ? kaa::logging::Level::error
+                             : vm.count("quiet") ? kaa::logging::Level::warning
+                                                 : kaa::logging::Level::info);
   const kaa::Registry registry = full_registry();
   nlohmann::json resolved;
-  if (resume) {
-    const fs::path run = vm["resume"].as<std::string>();
-    resolved = kaa::resolve_config(kaa::checkpoint_config(run), registry,
-                                   kaa::CheckpointStore::folder_for(run).string());
-  } else {
-    std::optional<std::string> data;
-    if (vm.count("data")) data = vm["data"].as<std::string>();
-    resolved = load_config(vm["config"].as<std::string>(), overrides_of(vm), data, registry);
-  }
+  kaa::parallel::agree([&] {
+    if (resume) {
+      if (comm.size() > 1)
+        throw kaa::Error("--resume is not available with more than one MPI rank");
+      const fs::path run = vm["resume"].as<std::string>();
+      resolved = kaa::resolve_config(kaa::checkpoint_config(run), registry,
+                                     kaa::CheckpointStore::folder_for(run).string());
+    } else {
+      std::optional<std::string> data;
+      if (vm.count("data")) data = vm["data"].as<std::string>();
+      resolved = load_config(vm["config"].as<std::string>(), overrides_of(vm), data, registry);
+    }
+    // Before anything is written: a config that cannot run over these ranks is refused here.
+    const auto issues = kaa::parallel::distributed_issues(resolved, registry, comm.size());
+    if (!issues.empty()) throw kaa::ConfigError(issues);
+  });
 
   kaa::KokkosSession kokkos(vm["threads"].as<int>());
   kaa::FitOptions options;
@@ -153,6 +165,7 @@ int cmd_fit(const std::vector<std::string>& args) {
   options.overwrite = vm.count("overwrite") > 0;
   options.progress_every = vm["progress-every"].as<std::size_t>();
   const kaa::FitSummary s = kaa::run_fit(resolved, registry, options);
+  if (comm.rank() > 0) return s.ok ? 0 : kExitDiverged;
   const auto& m = s.metrics;
   std::cout << "iterations:         " << m["iterations"] << "\n"
             << "stop reason:        " << m["stop_reason"].get<std::string>() << "\n";
@@ -164,7 +177,8 @@ int cmd_fit(const std::vector<std::string>& args) {
   }
   std::cout << std::setprecision(3) << "time:               " << m["seconds"].get<double>()
             << " s fit, " << m["total_seconds"].get<double>() << " s total (" << m["threads"]
-            << " threads)\n"
+            << " threads"
+            << (comm.size() > 1 ? " x " + std::to_string(comm.size()) + " MPI ranks" : "") << ")\n"
             << "run folder:         " << s.folder.string() << "\n";
   return s.ok ? 0 : kExitDiverged;
 }
@@ -312,11 +326,22 @@ int cmd_sweep(const std::vector<std::string>& args) {
   if (!vm.count("experiment"))
     throw po::error("missing EXPERIMENT (e.g. kaa sweep experiments/compare_strategies.json)");
   const kaa::Registry registry = full_registry();
-  const kaa::sweep::Sweep sweep =
-      kaa::sweep::load_sweep(vm["experiment"].as<std::string>(), named_paths(vm, "data"),
-                             named_paths(vm, "labels"), registry);
+  const kaa::parallel::Communicator& comm = kaa::parallel::world();
+  kaa::sweep::Sweep sweep;
+  kaa::parallel::agree([&] {
+    sweep = kaa::sweep::load_sweep(vm["experiment"].as<std::string>(), named_paths(vm, "data"),
+                                   named_paths(vm, "labels"), registry);
+  });
   const fs::path out =
       vm.count("out") ? fs::path(vm["out"].as<std::string>()) : fs::path("results") / sweep.name;
+  if (comm.rank() > 0) {  // an MPI sweep's other ranks run what rank 0 hands out
+    if (vm.count("dry-run")) return 0;
+    kaa::sweep::RunnerOptions worker;
+    worker.out = out;
+    worker.executable = self_executable();
+    kaa::sweep::run_sweep_worker(sweep, worker);
+    return 0;
+  }
   if (vm.count("dry-run")) {
     for (const auto& r : sweep.runs)
       std::cout << r.id << "  " << r.group << "  seed " << r.seed << "\n";
@@ -407,11 +432,30 @@ int main(int argc, char** argv) {
   }
   const std::string command = all[0];
   const std::vector<std::string> args(all.begin() + 1, all.end());
+  // MPI (when built with it) for the whole process; one rank without mpirun.
+  kaa::parallel::Session mpi(argc, argv);
+  const kaa::parallel::Communicator& comm = kaa::parallel::world();
+  const auto fail = [&](const char* what, int code) {
+    if (comm.size() > 1) {
+      // Only this rank may have failed, where the others wait in a collective: end them all.
+      std::cerr << "kaa: error (MPI rank " << comm.rank() << " of " << comm.size() << "): " << what
+                << "\n";
+      comm.abort(code);
+    }
+    std::cerr << "kaa: error: " << what << "\n";
+    return code;
+  };
   try {
     if (command == "fit") return cmd_fit(args);
+    if (command == "sweep") return cmd_sweep(args);
+    if (comm.size() > 1) {
+      kaa::parallel::agree([&] {
+        throw kaa::Error("only kaa fit and kaa sweep run over several MPI ranks (this is kaa " +
+                         command + " on " + std::to_string(comm.size()) + " ranks)");
+      });
+    }
     if (command == "transform") return cmd_transform(args);
     if (command == "validate") return cmd_validate(args);
-    if (command == "sweep") return cmd_sweep(args);
     if (command == "report") return cmd_report(args);
     if (command == "list") return cmd_list(args);
     if (command == "version" || command == "--version") {
@@ -425,16 +469,17 @@ int main(int argc, char** argv) {
     std::cerr << "kaa: error: " << msg << "\n" << kUsage;
     return kExitUsage;
   } catch (const po::error& e) {
-    std::cerr << "kaa " << command << ": error: " << e.what() << "\n";
+    if (comm.rank() == 0) std::cerr << "kaa " << command << ": error: " << e.what() << "\n";
     return kExitUsage;
+  } catch (const kaa::parallel::AgreedError& e) {
+    // Every rank has the same error; one line says it.
+    if (comm.rank() == 0) std::cerr << "kaa: error: " << e.what() << "\n";
+    return e.kind() == 0 ? kExitError : kExitUsage;
   } catch (const kaa::ConfigError& e) {
-    std::cerr << "kaa: error: " << e.what() << "\n";
-    return kExitUsage;
+    return fail(e.what(), kExitUsage);
   } catch (const kaa::InputError& e) {
-    std::cerr << "kaa: error: " << e.what() << "\n";
-    return kExitUsage;
+    return fail(e.what(), kExitUsage);
   } catch (const std::exception& e) {
-    std::cerr << "kaa: error: " << e.what() << "\n";
-    return kExitError;
+    return fail(e.what(), kExitError);
   }
 }

@@ -6,6 +6,8 @@
 
 #include "framework/config/config.hpp"
 #include "framework/kernels/mixing.hpp"
+#include "framework/parallel/communicator.hpp"
+#include "framework/parallel/row_block.hpp"
 
 namespace kaa {
 
@@ -236,6 +238,7 @@ double Model<S>::value_and_grad(const Matrix<S>& X, const Parameters<S>& params,
     if (grad.has(b)) Kokkos::deep_copy(grad.block(b), S(0));
   double loss = 0;
   for (auto& term : losses_) loss += term->value_and_grad(X, params, grad);
+  if (parallel::distributed()) loss = sum_over_ranks(loss, &grad);
   if (params.has(Block::mixing)) {
     kernels::chain_to_mixing(grad.archetypes, X, grad.mixing);
     Kokkos::deep_copy(grad.archetypes, S(0));
@@ -247,7 +250,38 @@ template <class S>
 double Model<S>::objective(const Matrix<S>& X, const Parameters<S>& params) {
   double total = 0;
   for (auto& term : losses_) total += term->value(X, params);
-  return total;
+  return parallel::distributed() ? sum_over_ranks(total, nullptr) : total;
+}
+
+template <class S>
+double Model<S>::sum_over_ranks(double loss, Parameters<S>* grad) const {
+  // The terms of a distributed loss are sums over this rank's rows (scaled by the global row
+  // count), so the objective and the gradients of the replicated blocks are sums over ranks; the
+  // row blocks (weights) are this rank's own. One message: [loss | grad of each replicated block].
+  std::vector<Matrix<S>> replicated;
+  if (grad != nullptr)
+    for (Block b : {Block::archetypes, Block::column_mixing, Block::column_weights})
+      if (grad->has(b)) replicated.push_back(grad->block(b));
+  std::size_t size = 1;
+  for (const auto& m : replicated) size += m.size();
+  std::vector<double> buffer(size);
+  buffer[0] = loss;
+  std::vector<typename Matrix<S>::HostMirror> hosts;
+  std::size_t at = 1;
+  for (const auto& m : replicated) {
+    hosts.push_back(Kokkos::create_mirror_view(m));
+    Kokkos::deep_copy(hosts.back(), m);
+    for (std::size_t e = 0; e < m.size(); ++e)
+      buffer[at++] = static_cast<double>(hosts.back().data()[e]);
+  }
+  parallel::world().allreduce_sum(buffer.data(), buffer.size());
+  at = 1;
+  for (std::size_t r = 0; r < replicated.size(); ++r) {
+    for (std::size_t e = 0; e < replicated[r].size(); ++e)
+      hosts[r].data()[e] = static_cast<S>(buffer[at++]);
+    Kokkos::deep_copy(replicated[r], hosts[r]);
+  }
+  return buffer[0];
 }
 
 template <class S>

@@ -80,6 +80,8 @@ class Model {
  private:
   /// Z = B X when the archetypes are parameterised by mixing weights.
   void derive_archetypes(const Matrix<S>& X, Parameters<S>& params) const;
+  /// In a distributed fit: `loss` and the replicated blocks of *grad (if given) summed over ranks.
+  double sum_over_ranks(double loss, Parameters<S>* grad) const;
 
   std::size_t n_archetypes_, n_column_archetypes_;
   unsigned blocks_;

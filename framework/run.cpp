@@ -16,6 +16,9 @@
 #include "framework/io/matrix_io.hpp"
 #include "framework/logging.hpp"
 #include "framework/model.hpp"
+#include "framework/parallel/communicator.hpp"
+#include "framework/parallel/distributed_config.hpp"
+#include "framework/parallel/row_block.hpp"
 #include "kaa_version.hpp"
 
 namespace kaa {
@@ -34,6 +37,26 @@ Standardization standardization_of(const HostMatrix& X) {
     }
   for (double& v : s.std) {
     v = std::sqrt(v / static_cast<double>(X.rows));
+    if (v < 1e-10) v = 1.0;
+  }
+  return s;
+}
+
+static Standardization standardization_over_ranks(const HostMatrix& X, std::size_t total_rows) {
+  const parallel::Communicator& comm = parallel::world();
+  Standardization s{std::vector<double>(X.cols, 0.0), std::vector<double>(X.cols, 0.0)};
+  for (std::size_t i = 0; i < X.rows; ++i)
+    for (std::size_t f = 0; f < X.cols; ++f) s.mean[f] += X(i, f);
+  comm.allreduce_sum(s.mean.data(), s.mean.size());
+  for (double& m : s.mean) m /= static_cast<double>(total_rows);
+  for (std::size_t i = 0; i < X.rows; ++i)
+    for (std::size_t f = 0; f < X.cols; ++f) {
+      const double c = X(i, f) - s.mean[f];
+      s.std[f] += c * c;
+    }
+  comm.allreduce_sum(s.std.data(), s.std.size());
+  for (double& v : s.std) {
+    v = std::sqrt(v / static_cast<double>(total_rows));
     if (v < 1e-10) v = 1.0;
   }
   return s;
@@ -80,9 +103,14 @@ void remove_stale_staging(const fs::path& out) {
 /// Squared errors of data beyond 1e15 in magnitude pass nan_guard's default bound (1e30) at once
 /// and overflow float32 near 1e19; data below 1e-15 underflow float32 gradients. Both are a matter
 /// of units, which standardisation fixes, so say so instead of "diverging" or not learning.
-void check_magnitudes(const LoadedData& data, bool normalize) {
+double largest_magnitude(const HostMatrix& X) {
   double largest = 0;
-  for (double v : data.X.values) largest = std::max(largest, std::abs(v));
+  for (double v : X.values) largest = std::max(largest, std::abs(v));
+  return largest;
+}
+
+/// `largest`: the largest magnitude in the data (of every rank's rows in a distributed fit).
+void check_magnitudes(const LoadedData& data, bool normalize, double largest) {
   char text[32];
   std::snprintf(text, sizeof text, "%.3g", largest);
   // Near 1e154 squares overflow double itself (1e150 leaves room for sums over rows): the standard
@@ -158,9 +186,26 @@ void publish(const fs::path& staging, const fs::path& out) {
   }
 }
 
+/// Rows of every rank's weights, in global row order, on rank 0 (others: empty).
+HostMatrix gather_rows(const HostMatrix& local, std::size_t total_rows) {
+  const parallel::Communicator& comm = parallel::world();
+  std::vector<double> all = comm.gather(local.values, 0);
+  HostMatrix out;
+  if (comm.rank() != 0) return out;
+  out.rows = total_rows;
+  out.cols = local.cols;
+  out.values = std::move(all);
+  return out;
+}
+
+/// In a distributed fit (more than one rank) every rank runs this on its rows; collectives inside
+/// the model and the metrics combine them. Only rank 0 writes (staging is its folder).
 template <class S>
 FitSummary fit_typed(const nlohmann::json& resolved, const Registry& registry,
-                     const FitOptions& options, LoadedData& data, const fs::path& staging) {
+                     const FitOptions& options, LoadedData& data, const fs::path& staging,
+                     std::size_t total_rows) {
+  const parallel::Communicator& comm = parallel::world();
+  const bool many = comm.size() > 1, writer = comm.rank() == 0;
   const auto& model_cfg = resolved.at("model");
   const bool normalize = model_cfg.at("normalize").get<bool>();
   const std::uint64_t seed = model_cfg.at("seed").get<std::uint64_t>();
@@ -168,9 +213,13 @@ FitSummary fit_typed(const nlohmann::json& resolved, const Registry& registry,
   const std::size_t k = model_cfg.at("n_archetypes").get<std::size_t>();
 
   Standardization scaling;
-  if (normalize) scaling = standardization_of(data.X);
+  if (normalize)
+    scaling = many ? standardization_over_ranks(data.X, total_rows) : standardization_of(data.X);
   const std::string data_id = fingerprint(data.X);
-  Model<S> model(resolved, registry);
+  // Built on every rank alike, so a config error is every rank's (agree keeps it one message).
+  std::optional<Model<S>> model_holder;
+  parallel::agree([&] { model_holder.emplace(resolved, registry); });
+  Model<S>& model = *model_holder;
   // The host copy (double) is standardised in place, uploaded and released: from here on only
   // the device copy exists, so a large fit's peak memory is X in double plus X in S once, not
   // twice X in double for the whole fit.
@@ -184,9 +233,10 @@ FitSummary fit_typed(const nlohmann::json& resolved, const Registry& registry,
   Parameters<S> params = model.allocate(n, d);
 
   logging::info("fitting k=" + std::to_string(k) + " on " + data.description +
-                " (n=" + std::to_string(n) + ", d=" + std::to_string(d) + ", " +
+                " (n=" + std::to_string(total_rows) + ", d=" + std::to_string(d) + ", " +
                 model_cfg.at("precision").get<std::string>() + ", " +
-                std::to_string(ExecSpace().concurrency()) + " threads)");
+                std::to_string(ExecSpace().concurrency()) + " threads" +
+                (many ? " x " + std::to_string(comm.size()) + " MPI ranks" : std::string()) + ")");
   const auto progress = [](std::size_t updates, double loss) {
     logging::info("update " + std::to_string(updates) + ": loss " + std::to_string(loss));
   };
@@ -194,14 +244,17 @@ FitSummary fit_typed(const nlohmann::json& resolved, const Registry& registry,
   CheckpointPolicy policy;
   policy.every_updates = resolved.at("checkpoint").at("every").get<std::size_t>();
   policy.every_seconds = resolved.at("checkpoint").at("seconds").get<double>();
-  policy.write = [&](SavedState state) {
-    state.scalars["config"] = resolved;
-    state.scalars["data_fingerprint"] = data_id;
-    store.save(state);
-    logging::info("checkpoint saved at update " + state.scalars["updates"].dump() + " in " +
-                  store.folder().string());
-  };
+  // Checkpoints hold one process's state; a distributed fit has none (docs/SCALING.md).
+  if (!many)
+    policy.write = [&](SavedState state) {
+      state.scalars["config"] = resolved;
+      state.scalars["data_fingerprint"] = data_id;
+      store.save(state);
+      logging::info("checkpoint saved at update " + state.scalars["updates"].dump() + " in " +
+                    store.folder().string());
+    };
   FitTrace trace;
+  std::uint64_t loop_bytes = 0;  // this rank's payload in collectives during the loop
   if (options.resume) {
     const SavedState state = store.load();
     if (state.scalars.value("data_fingerprint", std::string()) != data_id) {
@@ -214,13 +267,20 @@ FitSummary fit_typed(const nlohmann::json& resolved, const Registry& registry,
     trace = model.iterate(X, params, progress, options.progress_every, &policy, &state);
   } else {
     model.initialize(X, params, seed);
+    loop_bytes = comm.payload_bytes();
     trace = model.iterate(X, params, progress, options.progress_every, &policy);
+    loop_bytes = comm.payload_bytes() - loop_bytes;
   }
 
   nlohmann::json metrics;
   metrics["status"] = trace.diverged ? "diverged" : "ok";
   metrics["stop_reason"] = trace.stop_reason;
   metrics["iterations"] = trace.updates;
+  if (many && trace.updates > 0) {
+    // Measured, not modelled: it must not grow with n (docs/SCALING.md has the formula).
+    metrics["mpi_payload_bytes_per_update"] =
+        static_cast<double>(loop_bytes) / static_cast<double>(trace.updates);
+  }
   metrics["seconds"] = trace.seconds;
   metrics["last_recorded_loss"] =
       trace.losses.empty() ? nlohmann::json(nullptr) : nlohmann::json(trace.losses.back());
@@ -231,11 +291,13 @@ FitSummary fit_typed(const nlohmann::json& resolved, const Registry& registry,
     losses(t, 1) = trace.losses[t];
   }
   // A non-finite loss may sit in the history; CSV keeps it visible as nan/inf text.
-  write_file_atomically(staging / "loss_history.csv", [&](std::ostream& os) {
-    os << "update,loss\n";
-    os.precision(17);
-    for (std::size_t t = 0; t < trace.losses.size(); ++t) os << t << ',' << trace.losses[t] << '\n';
-  });
+  if (writer)
+    write_file_atomically(staging / "loss_history.csv", [&](std::ostream& os) {
+      os << "update,loss\n";
+      os.precision(17);
+      for (std::size_t t = 0; t < trace.losses.size(); ++t)
+        os << t << ',' << trace.losses[t] << '\n';
+    });
 
   HostMatrix Z = to_host(params.archetypes);
   HostMatrix W = to_host(params.weights);
@@ -248,6 +310,13 @@ FitSummary fit_typed(const nlohmann::json& resolved, const Registry& registry,
   bool finite = all_finite(Z) && all_finite(W) && (!E_host || all_finite(*E_host));
   for (Block b : kBlocks)
     if (params.has(b)) finite = finite && all_finite(to_host(params.block(b)));
+  if (many) {
+    // Weights are this rank's rows: agree on finiteness, then collect them on rank 0.
+    double bad = finite ? 0.0 : 1.0;
+    comm.allreduce_max(&bad, 1);
+    finite = bad == 0.0;
+    W = gather_rows(W, total_rows);
+  }
   FitSummary summary;
   if (trace.diverged || !finite) {
     metrics["status"] = "diverged";
@@ -262,12 +331,15 @@ FitSummary fit_typed(const nlohmann::json& resolved, const Registry& registry,
         for (std::size_t j = 0; j < k; ++j)
           for (std::size_t f = 0; f < d; ++f) Z(j, f) = Z(j, f) * scaling.std[f] + scaling.mean[f];
       }
-      write_csv(staging / "best_before_divergence_archetypes.csv", Z, {});
-      write_npy(staging / "best_before_divergence_weights.npy", W, NpyType::float64);
+      if (writer) {
+        write_csv(staging / "best_before_divergence_archetypes.csv", Z, {});
+        write_npy(staging / "best_before_divergence_weights.npy", W, NpyType::float64);
+      }
       kept = "the best parameters seen (loss " + std::to_string(trace.best_loss) + " at update " +
              std::to_string(trace.best_update) + ") are in best_before_divergence_*";
     }
-    logging::error("fit diverged (" + metrics["stop_reason"].get<std::string>() + "); " + kept);
+    if (writer)
+      logging::error("fit diverged (" + metrics["stop_reason"].get<std::string>() + "); " + kept);
     summary.metrics = metrics;
     return summary;
   }
@@ -293,6 +365,9 @@ FitSummary fit_typed(const nlohmann::json& resolved, const Registry& registry,
   in.true_archetypes = data.true_archetypes;
   model.compute_metrics(in, metrics);
 
+  summary.metrics = metrics;
+  summary.ok = true;
+  if (!writer) return summary;
   std::vector<std::string> header;
   for (std::size_t f = 0; f < d; ++f) header.push_back("f" + std::to_string(f));
   write_csv(staging / "archetypes.csv", Z, header);
@@ -340,29 +415,64 @@ FitSummary fit_typed(const nlohmann::json& resolved, const Registry& registry,
 FitSummary run_fit(const nlohmann::json& resolved, const Registry& registry,
                    const FitOptions& options) {
   const auto start = std::chrono::steady_clock::now();
+  // More than one MPI rank: a distributed fit (docs/SCALING.md). Every rank holds a block of rows;
+  // rank 0 alone writes the run folder. Steps that can fail on one rank only run inside
+  // parallel::agree, so that every rank stops with the same error instead of waiting.
+  const parallel::Communicator& comm = parallel::world();
+  const bool many = comm.size() > 1, writer = comm.rank() == 0;
   const fs::path out = options.out_dir;
   const fs::path staging = staging_folder(out);
-  remove_stale_staging(out);
-  prepare_output(out, options.overwrite, staging);
+  parallel::agree([&] {
+    if (many && (options.resume || options.save_data)) {
+      throw Error(std::string(options.resume ? "--resume" : "--save-data") +
+                  " is not available with more than one MPI rank");
+    }
+    if (!writer) return;
+    remove_stale_staging(out);
+    prepare_output(out, options.overwrite, staging);
+  });
   FitSummary summary;
   try {
     {
-      logging::FileCopy log_copy(staging / "log.txt");
-      write_json(staging / "config.json", resolved);
-      const std::uint64_t seed = resolved.at("model").at("seed").get<std::uint64_t>();
-      LoadedData data = registry.make<Dataset, double>(resolved.at("data"))->load(seed);
-      const std::size_t k = resolved.at("model").at("n_archetypes").get<std::size_t>();
-      if (k > data.X.rows) {
-        throw ConfigError({"/model/n_archetypes: " + std::to_string(k) +
-                           " archetypes but the data (" + data.description + ") have only " +
-                           std::to_string(data.X.rows) + " rows"});
+      std::optional<logging::FileCopy> log_copy;
+      if (writer) {
+        log_copy.emplace(staging / "log.txt");
+        write_json(staging / "config.json", resolved);
       }
-      check_magnitudes(data, resolved.at("model").at("normalize").get<bool>());
+      const std::uint64_t seed = resolved.at("model").at("seed").get<std::uint64_t>();
+      const std::size_t k = resolved.at("model").at("n_archetypes").get<std::size_t>();
+      LoadedData data;
+      std::size_t total_rows = 0;
+      parallel::agree([&] {
+        auto source = registry.make<Dataset, double>(resolved.at("data"));
+        if (many) {
+          data = source->load_rows(seed, comm.rank(), comm.size(), total_rows);
+        } else {
+          data = source->load(seed);
+          total_rows = data.X.rows;
+        }
+        const auto issues =
+            parallel::distributed_issues(resolved, registry, comm.size(), total_rows);
+        if (!issues.empty()) throw ConfigError(issues);
+        if (k > total_rows) {
+          throw ConfigError({"/model/n_archetypes: " + std::to_string(k) +
+                             " archetypes but the data (" + data.description + ") have only " +
+                             std::to_string(total_rows) + " rows"});
+        }
+      });
+      double largest = largest_magnitude(data.X);
+      comm.allreduce_max(&largest, 1);
+      parallel::agree([&] {
+        check_magnitudes(data, resolved.at("model").at("normalize").get<bool>(), largest);
+      });
       if (options.save_data) write_npy(staging / "data.npy", data.X, NpyType::float64);
-      const std::size_t rows = data.X.rows, cols = data.X.cols;  // fit_typed releases data.X
+      const std::size_t cols = data.X.cols;  // fit_typed releases data.X
+      std::optional<parallel::DistributedScope> scope;
+      if (many) scope.emplace(parallel::block_of(total_rows, comm.rank(), comm.size()));
       summary = resolved.at("model").at("precision") == "float64"
-                    ? fit_typed<double>(resolved, registry, options, data, staging)
-                    : fit_typed<float>(resolved, registry, options, data, staging);
+                    ? fit_typed<double>(resolved, registry, options, data, staging, total_rows)
+                    : fit_typed<float>(resolved, registry, options, data, staging, total_rows);
+      const std::size_t rows = total_rows;
       auto& m = summary.metrics;
       m["n"] = rows;
       m["d"] = cols;
@@ -371,18 +481,22 @@ FitSummary run_fit(const nlohmann::json& resolved, const Registry& registry,
       m["precision"] = resolved.at("model").at("precision");
       m["seed"] = seed;
       m["threads"] = ExecSpace().concurrency();
+      if (many) m["mpi_ranks"] = comm.size();
       m["execution_space"] = ExecSpace::name();
       m["kaa_version"] = KAA_VERSION;
       m["git_commit"] = KAA_GIT_COMMIT;
       m["total_seconds"] =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       // metrics.json is written last: its presence marks a complete run folder.
-      write_json(staging / "metrics.json", m);
+      if (writer) write_json(staging / "metrics.json", m);
     }
-    publish(staging, out);
-    // The run is complete; its checkpoint would only mislead a later --resume.
-    CheckpointStore(CheckpointStore::folder_for(out)).remove();
+    if (writer) {
+      publish(staging, out);
+      // The run is complete; its checkpoint would only mislead a later --resume.
+      CheckpointStore(CheckpointStore::folder_for(out)).remove();
+    }
   } catch (...) {
+    if (!writer) throw;
     std::error_code ec;
     fs::remove_all(staging, ec);
     // Arrays of a first checkpoint whose save failed (e.g. a full disk) have no manifest and

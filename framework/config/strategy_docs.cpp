@@ -66,9 +66,11 @@ std::string strategy_reference(const Registry& registry, bool markdown, std::opt
           }
           os << ".";
         }
+        if (info->distributed) os << " Runs distributed (MPI ranks).";
         os << "\n\n";
       } else {
-        os << to_string(kind) << " " << name << ": " << info->summary << "\n";
+        os << to_string(kind) << " " << name << (info->distributed ? " [distributed]" : "") << ": "
+           << info->summary << "\n";
       }
       table(os, info->schema, markdown);
     }

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "framework/host_matrix.hpp"
+#include "framework/parallel/row_block.hpp"
 
 namespace kaa {
 
@@ -22,6 +23,21 @@ class Dataset {
  public:
   virtual ~Dataset() = default;
   virtual LoadedData load(std::uint64_t seed) = 0;
+
+  /// A distributed fit's share: only rows block_of(n, rank, ranks) of the data in X, the data's
+  /// row count n in `total_rows`. This default loads everything and keeps the block (right for
+  /// any source, fine for generated data); sources that can read a block alone override it.
+  /// With more ranks than rows some blocks are empty (the caller refuses that).
+  virtual LoadedData load_rows(std::uint64_t seed, int rank, int ranks, std::size_t& total_rows) {
+    LoadedData all = load(seed);
+    total_rows = all.X.rows;
+    const parallel::RowBlock block = parallel::block_of(total_rows, rank, ranks);
+    LoadedData out{HostMatrix(block.size(), all.X.cols), std::move(all.true_archetypes),
+                   std::move(all.description)};
+    for (std::size_t i = 0; i < block.size(); ++i)
+      for (std::size_t f = 0; f < all.X.cols; ++f) out.X(i, f) = all.X(block.begin + i, f);
+    return out;
+  }
 };
 
 }  // namespace kaa

@@ -257,7 +257,16 @@ HostMatrix read_npy(const std::filesystem::path& path) {
   return parse_npy(read_all(path), path.string());
 }
 
-HostMatrix parse_npy(const std::string& bytes, const std::string& name) {
+namespace {
+
+/// Where a .npy file's values start and what they are; every check of the header is done here.
+struct NpyLayout {
+  std::size_t data_start = 0, item = 8, rows = 0, cols = 0;
+};
+
+/// `bytes` holds at least the file's first bytes up to the end of its header; `file_size` is the
+/// whole file's size (for the truncation check).
+NpyLayout npy_layout(const std::string& bytes, std::size_t file_size, const std::string& name) {
   if (!bytes.starts_with("\x93NUMPY")) throw InputError(name + ": not a .npy file (bad magic)");
   if (bytes.size() < 10) throw InputError(name + ": truncated header");
   auto byte = [&](std::size_t k) -> std::size_t { return static_cast<unsigned char>(bytes[k]); };
@@ -285,7 +294,8 @@ HostMatrix parse_npy(const std::string& bytes, const std::string& name) {
   if (!float_descr) {
     throw InputError(name + ": unsupported dtype '" + d + "' (expected '<f4' or '<f8')");
   }
-  const std::size_t item = d[2] == '8' ? 8 : 4;
+  NpyLayout out;
+  out.item = d[2] == '8' ? 8 : 4;
   if (header.fortran_order) {
     throw InputError(name +
                      ": Fortran-ordered arrays are not supported; save with np.ascontiguousarray");
@@ -293,24 +303,28 @@ HostMatrix parse_npy(const std::string& bytes, const std::string& name) {
   if (header.shape.empty() || header.shape.size() > 2) {
     throw InputError(name + ": expected a 1-D or 2-D array, got shape " + shape_text(header.shape));
   }
-  HostMatrix m;
-  m.rows = header.shape[0];
-  m.cols = header.shape.size() == 2 ? header.shape[1] : 1;
-  if (m.rows == 0 || m.cols == 0) {
+  out.rows = header.shape[0];
+  out.cols = header.shape.size() == 2 ? header.shape[1] : 1;
+  if (out.rows == 0 || out.cols == 0) {
     throw InputError(name + ": empty array (shape " + shape_text(header.shape) + ")");
   }
-  const std::size_t found = bytes.size() - header_start - header_len;
-  if (m.rows > std::numeric_limits<std::size_t>::max() / m.cols / item) {
+  out.data_start = header_start + header_len;
+  const std::size_t found = file_size - out.data_start;
+  if (out.rows > std::numeric_limits<std::size_t>::max() / out.cols / out.item) {
     throw InputError(name + ": shape " + shape_text(header.shape) + " is too large");
   }
-  const std::size_t expected = m.rows * m.cols * item;
+  const std::size_t expected = out.rows * out.cols * out.item;
   if (found < expected) {
     throw InputError(name + ": truncated: expected " + std::to_string(expected) +
                      " bytes of data, found " + std::to_string(found));
   }
+  return out;
+}
 
-  const char* data = bytes.data() + header_start + header_len;
-  m.values.resize(m.rows * m.cols);
+/// Values of `m` (already sized) from raw little-endian items; `first_row` is the global row of
+/// the first one (for error messages).
+void convert_npy_values(const char* data, std::size_t item, std::size_t first_row, HostMatrix& m,
+                        const std::string& name) {
   for (std::size_t e = 0; e < m.values.size(); ++e) {
     double v;
     if (item == 8) {
@@ -321,8 +335,177 @@ HostMatrix parse_npy(const std::string& bytes, const std::string& name) {
       v = f;
     }
     if (!std::isfinite(v))
-      throw InputError(cell_error(name, e / m.cols, e % m.cols) + "NaN or Inf value");
+      throw InputError(cell_error(name, first_row + e / m.cols, e % m.cols) + "NaN or Inf value");
     m.values[e] = v;
+  }
+}
+
+std::ifstream open_for_reading(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw InputError(path.string() + ": cannot open: is a directory");
+  }
+  errno = 0;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path.string() + ": cannot open: " + std::strerror(errno));
+  return in;
+}
+
+void check_block(const RowRange& block, std::size_t total, const std::string& name) {
+  if (block.first > block.second || block.second > total) {
+    throw InputError(name + ": rows [" + std::to_string(block.first) + ", " +
+                     std::to_string(block.second) + ") requested of " + std::to_string(total));
+  }
+}
+
+}  // namespace
+
+HostMatrix parse_npy(const std::string& bytes, const std::string& name) {
+  const NpyLayout layout = npy_layout(bytes, bytes.size(), name);
+  HostMatrix m;
+  m.rows = layout.rows;
+  m.cols = layout.cols;
+  m.values.resize(m.rows * m.cols);
+  convert_npy_values(bytes.data() + layout.data_start, layout.item, 0, m, name);
+  return m;
+}
+
+HostMatrix read_npy_rows(const std::filesystem::path& path, const RowSelector& select,
+                         std::size_t& total_rows) {
+  const std::string name = path.string();
+  std::ifstream in = open_for_reading(path);
+  in.seekg(0, std::ios::end);
+  const auto file_size = static_cast<std::size_t>(in.tellg());
+  in.seekg(0);
+  // The fixed part (magic, version, header length), then exactly the header.
+  std::string prefix(std::min<std::size_t>(12, file_size), '\0');
+  in.read(prefix.data(), static_cast<std::streamsize>(prefix.size()));
+  std::size_t header_end = prefix.size();
+  if (prefix.size() >= 10 && prefix.starts_with("\x93NUMPY")) {
+    const auto byte = [&](std::size_t k) -> std::size_t {
+      return static_cast<unsigned char>(prefix[k]);
+    };
+    header_end = byte(6) == 1 ? 10 + (byte(8) | byte(9) << 8)
+                 : prefix.size() >= 12
+                     ? 12 + (byte(8) | byte(9) << 8 | byte(10) << 16 | byte(11) << 24)
+                     : prefix.size();
+  }
+  header_end = std::min(header_end, file_size);
+  if (header_end > prefix.size()) {
+    const std::size_t have = prefix.size();
+    prefix.resize(header_end);
+    in.read(prefix.data() + have, static_cast<std::streamsize>(header_end - have));
+  }
+  if (!in) throw InputError(name + ": read error: " + std::strerror(errno));
+  const NpyLayout layout = npy_layout(prefix, file_size, name);
+  total_rows = layout.rows;
+  const RowRange block = select(layout.rows);
+  check_block(block, layout.rows, name);
+  HostMatrix m;
+  m.rows = block.second - block.first;
+  m.cols = layout.cols;
+  m.values.resize(m.rows * m.cols);
+  const std::size_t row_bytes = layout.cols * layout.item;
+  std::string raw(m.rows * row_bytes, '\0');
+  in.seekg(static_cast<std::streamoff>(layout.data_start + block.first * row_bytes));
+  in.read(raw.data(), static_cast<std::streamsize>(raw.size()));
+  if (!in) throw InputError(name + ": read error: " + std::strerror(errno));
+  convert_npy_values(raw.data(), layout.item, block.first, m, name);
+  return m;
+}
+
+// Non-blank lines between marks of read_csv_rows' line-offset index (16 bytes per mark).
+constexpr std::size_t kCsvIndexStride = 1024;
+
+HostMatrix read_csv_rows(const std::filesystem::path& path, const RowSelector& select,
+                         std::size_t& total_rows) {
+  const std::string name = path.string();
+  // Pass 1 (no parsing): the separator (comma anywhere, as in parse_csv), the non-blank lines,
+  // the first two of them (the first may be a header), and a sparse line-offset index: where
+  // every kCsvIndexStride-th non-blank line starts (byte offset, line number), so that pass 2 seeks
+  // near its block instead of reading the lines before it again.
+  bool comma = false;
+  std::size_t content_lines = 0;
+  std::string first, second;
+  struct Mark {
+    std::size_t offset, line_number;
+  };
+  std::vector<Mark> index;
+  {
+    std::ifstream in = open_for_reading(path);
+    std::string line;
+    std::size_t offset = 0, line_number = 0;
+    while (std::getline(in, line)) {
+      const std::size_t start = offset;
+      offset += line.size() + 1;  // the newline (one past the end on a last line without one)
+      ++line_number;
+      if (line_number == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
+      if (line.find(',') != std::string::npos) comma = true;
+      if (trim(line).empty()) continue;
+      if (content_lines % kCsvIndexStride == 0) index.push_back({start, line_number});
+      if (content_lines == 0) first = std::string(trim(line));
+      if (content_lines == 1) second = std::string(trim(line));
+      ++content_lines;
+    }
+    if (in.bad()) throw InputError(name + ": read error: " + std::strerror(errno));
+  }
+  double value = 0;
+  bool header = false;
+  if (content_lines > 0) {
+    const auto cells = split_cells(first, comma);
+    header = !std::all_of(cells.begin(), cells.end(),
+                          [&](std::string_view c) { return parse_number(c, value); });
+  }
+  total_rows = content_lines - (header ? 1 : 0);
+  if (total_rows == 0) throw InputError(name + ": no data rows");
+  const std::size_t cols = split_cells(header ? second : first, comma).size();
+  if (cols == 0) throw InputError(name + ": zero columns");
+  const RowRange block = select(total_rows);
+  check_block(block, total_rows, name);
+
+  // Pass 2: parse only the block's lines, with parse_csv's checks and messages.
+  HostMatrix m;
+  m.cols = cols;
+  if (block.first == block.second) return m;
+  m.values.reserve((block.second - block.first) * cols);
+  std::ifstream in = open_for_reading(path);
+  // The last indexed non-blank line at or before the block's first (content line first + header).
+  const Mark& mark = index[(block.first + (header ? 1 : 0)) / kCsvIndexStride];
+  const std::size_t mark_content =
+      (block.first + (header ? 1 : 0)) / kCsvIndexStride * kCsvIndexStride;
+  in.seekg(static_cast<std::streamoff>(mark.offset));
+  std::string text;
+  std::size_t line_number = mark.line_number - 1;
+  std::size_t row = mark_content - (header && mark_content > 0 ? 1 : 0);
+  bool skip_header = header && mark_content == 0;
+  while (row < block.second && std::getline(in, text)) {
+    ++line_number;
+    if (line_number == 1 && text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
+    const std::string_view line = trim(text);
+    if (line.empty()) continue;
+    if (skip_header) {
+      skip_header = false;
+      continue;
+    }
+    if (row++ < block.first) continue;
+    const auto cells = split_cells(line, comma);
+    if (cells.size() != cols) {
+      throw InputError(at_line(name, line_number) + std::to_string(cells.size()) +
+                       " columns, expected " + std::to_string(cols));
+    }
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      const std::string where = at_line(name, line_number) + "column " + std::to_string(c + 1);
+      if (!parse_number(cells[c], value)) {
+        throw InputError(where + ": not a number: \"" + std::string(cells[c]) + "\"");
+      }
+      if (!std::isfinite(value)) throw InputError(where + ": NaN or Inf value");
+      m.values.push_back(value);
+    }
+    ++m.rows;
+  }
+  if (m.rows != block.second - block.first) {
+    throw InputError(name + ": changed while being read (expected " + std::to_string(total_rows) +
+                     " data rows)");
   }
   return m;
 }

@@ -66,8 +66,12 @@ KOKKOS_INLINE_FUNCTION void sort_candidates(double* dist, long* idx, int count) 
 /// ||x||^2 - 2 x.z + ||z||^2 from products in double, used for ranking only. Each chunk of rows
 /// keeps a bounded heap per archetype (partial selection: O(n log m), no sort of n distances);
 /// the chunks' heaps are merged per archetype, so the result does not depend on the chunking.
+/// Indices are reported as row + `index_offset` (a rank's first global row in a distributed fit,
+/// so that ties go to the lower global index); when `out_dist` (k x m) is given it receives the
+/// ranking distances.
 template <class S>
-void nearest_rows(const Matrix<S>& X, const Matrix<S>& Z, int m, const IndexMatrix& out) {
+void nearest_rows(const Matrix<S>& X, const Matrix<S>& Z, int m, const IndexMatrix& out,
+                  long index_offset = 0, const Work& out_dist = Work()) {
   const std::size_t n = X.extent(0), k = Z.extent(0), dp = padded(X.extent(1));
   const Work zp = padded_rows(Z);
   Work zz("kaa::nearest.zz", 1, k);
@@ -95,13 +99,13 @@ void nearest_rows(const Matrix<S>& X, const Matrix<S>& Z, int m, const IndexMatr
             for (std::size_t j = 0; j < k; ++j) {
               const double dist = xx - 2.0 * dot_padded(x, &zp(j, 0), dp) + zz(0, j);
               heap_offer(&heap_d(chunk, j * m), &heap_i(chunk, j * m), heap_n(chunk, j), m, dist,
-                         static_cast<long>(i0 + r));
+                         static_cast<long>(i0 + r) + index_offset);
             }
           }
         }
       });
   const std::size_t n_chunks = chunks.count;
-  Work best_d("kaa::nearest.best_d", k, m);
+  const Work best_d = out_dist.data() != nullptr ? out_dist : Work("kaa::nearest.best_d", k, m);
   Kokkos::parallel_for(
       "kaa::nearest.merge", Kokkos::RangePolicy<ExecSpace>(0, k),
       KOKKOS_LAMBDA(const std::size_t j) {

@@ -153,17 +153,27 @@ double reconstruction_pass(const Matrix<S>& X, const Matrix<S>& A, const Matrix<
   return loss;
 }
 
-/// sum_i sum_f c_f (x_if - mean_f)^2: the total sum of squares that explained variance divides by.
+/// Per feature sum_i x_if / divisor (the mean when divisor = n).
 template <class S>
-double total_sum_of_squares(const Matrix<S>& X, const Vector<double>& feature_weight) {
+Vector<double> column_sums(const Matrix<S>& X, double divisor) {
   const std::size_t n = X.extent(0), d = X.extent(1);
   Vector<double> mean("kaa::tss.mean", d);
   Kokkos::parallel_for(
       "kaa::tss.mean", Kokkos::RangePolicy<ExecSpace>(0, d), KOKKOS_LAMBDA(const std::size_t f) {
         double s = 0;
         for (std::size_t i = 0; i < n; ++i) s += X(i, f);
-        mean(f) = s / static_cast<double>(n);
+        mean(f) = s / divisor;
       });
+  return mean;
+}
+
+/// sum_i sum_f c_f (x_if - mean_f)^2: the total sum of squares that explained variance divides by
+/// (mean: the column means of X unless given, e.g. those of all ranks' rows).
+template <class S>
+double total_sum_of_squares(const Matrix<S>& X, const Vector<double>& feature_weight,
+                            Vector<double> mean = Vector<double>()) {
+  const std::size_t n = X.extent(0), d = X.extent(1);
+  if (mean.data() == nullptr) mean = column_sums(X, static_cast<double>(n));
   const bool weighted = feature_weight.data() != nullptr;
   const Vector<double> fw = feature_weight;
   double total = 0;

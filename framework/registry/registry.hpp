@@ -91,6 +91,11 @@ struct StrategyInfo {
   using Check = std::function<void(const nlohmann::json& resolved_config, const std::string& path,
                                    std::vector<std::string>& issues)>;
   Check check;
+  /// Whether it can run in a fit spread over several MPI ranks (docs/SCALING.md): it sees only its
+  /// rank's rows of X and of the weights and combines them with the collectives of
+  /// framework/parallel, giving the single-rank result. A config that names a strategy without the
+  /// flag is refused when there is more than one rank.
+  bool distributed = false;
 };
 
 /// The factory of strategies. A value, filled explicitly by register_all(); every main and test
@@ -100,7 +105,7 @@ struct StrategyInfo {
 /// resolved parameters (const nlohmann::json&), with static members `name`, `summary` and
 /// `schema()`; optionally `blocks` (see StrategyInfo) and
 /// `static void check_config(const nlohmann::json& config, const std::string& path,
-/// std::vector<std::string>& issues)`.
+/// std::vector<std::string>& issues)` and `static constexpr bool distributed = true`.
 class Registry {
  public:
   template <template <class> class Interface, template <class> class Impl>
@@ -109,6 +114,7 @@ class Registry {
     StrategyInfo info{KindOf<Interface>::value, F::name, F::summary, F::schema(), 0, {}};
     if constexpr (requires { F::blocks; }) info.blocks = F::blocks;
     if constexpr (requires { &F::check_config; }) info.check = &F::check_config;
+    if constexpr (requires { F::distributed; }) info.distributed = F::distributed;
     insert(Entry{std::move(info), factory<Interface, Impl, float>(),
                  factory<Interface, Impl, double>()});
   }

@@ -20,6 +20,7 @@
 #include "framework/config/config.hpp"
 #include "framework/error.hpp"
 #include "framework/io/atomic_file.hpp"
+#include "framework/parallel/communicator.hpp"
 #include "framework/sweep/child_process.hpp"
 #include "framework/sweep/results_log.hpp"
 
@@ -121,6 +122,31 @@ bool finished_folder(const fs::path& folder, const json& resolved, json& metrics
   }
   return metrics.is_object() && metrics.contains("status") && metrics["status"].is_string();
 }
+
+/// The `kaa fit` command line of one run.
+std::vector<std::string> fit_args(const fs::path& out, const PlannedRun& r, std::size_t threads,
+                                  bool save_data) {
+  std::vector<std::string> args{"fit",
+                                (out / "configs" / (r.id + ".json")).string(),
+                                "--out",
+                                (out / "runs" / r.id).string(),
+                                "--overwrite",
+                                "--threads",
+                                std::to_string(threads),
+                                "--quiet",
+                                "--progress-every",
+                                "0"};
+  if (save_data) args.push_back("--save-data");
+  return args;
+}
+
+// Messages of a sweep over MPI ranks: a worker asks for work (telling the outcome of its last
+// run), rank 0 answers with a run or with "stop".
+constexpr int kTagReady = 101;   // [-1] or [run index, wait status]
+constexpr int kTagAssign = 102;  // [run index, save data, threads] or [-1]
+
+/// Children of a rank must not join its MPI job: they are plain single-rank runs.
+void keep_children_out_of_mpi() { ::setenv("KAA_MPI_INIT", "0", 1); }
 
 std::string signal_name(int sig) {
   const char* d = ::strsignal(sig);
@@ -227,9 +253,17 @@ SweepOutcome run_sweep(const Sweep& sweep, const RunnerOptions& options) {
 
   const std::size_t cores =
       options.max_threads ? std::min(options.max_threads, available_cores()) : available_cores();
+  // Over several MPI ranks (one per node, or per run slot) every rank runs one run at a time;
+  // rank 0 also hands out the others' runs, as they ask (docs/SCALING.md).
+  const parallel::Communicator& comm = parallel::world();
+  const int ranks = comm.size();
+  if (ranks > 1) keep_children_out_of_mpi();
   // Plain variables, not a structured binding: clang 14 cannot capture bindings in lambdas.
   const auto concurrency = plan_concurrency(
-      cores, options.concurrent_runs ? options.concurrent_runs : sweep.concurrent_runs,
+      cores,
+      ranks > 1                 ? 1
+      : options.concurrent_runs ? options.concurrent_runs
+                                : sweep.concurrent_runs,
       options.threads_per_run ? options.threads_per_run : sweep.threads_per_run, pending.size());
   const std::size_t runs = concurrency.first, threads = concurrency.second;
   outcome.runs_at_a_time = runs;
@@ -239,8 +273,10 @@ SweepOutcome run_sweep(const Sweep& sweep, const RunnerOptions& options) {
     std::cerr << "kaa sweep " << sweep.name << ": " << sweep.runs.size() << " runs";
     if (outcome.skipped || outcome.adopted)
       std::cerr << " (" << outcome.skipped + outcome.adopted << " already done)";
-    std::cerr << ", " << runs << " at a time x " << threads << " thread"
-              << (threads == 1 ? "" : "s") << "; folder " << out.string() << "\n";
+    std::cerr << ", " << runs << " at a time";
+    if (ranks > 1) std::cerr << " on each of " << ranks << " MPI ranks";
+    std::cerr << " x " << threads << " thread" << (threads == 1 ? "" : "s") << "; folder "
+              << out.string() << "\n";
     if (torn) std::cerr << "kaa sweep: cut off a torn last row of results.jsonl (a killed write)\n";
   }
 
@@ -249,6 +285,7 @@ SweepOutcome run_sweep(const Sweep& sweep, const RunnerOptions& options) {
   struct Child {
     const PlannedRun* run;
     std::chrono::steady_clock::time_point started;
+    int rank = 0;  // the MPI rank it runs on
   };
   std::map<pid_t, Child> children;
   std::size_t next = 0, done_now = 0;
@@ -286,27 +323,22 @@ SweepOutcome run_sweep(const Sweep& sweep, const RunnerOptions& options) {
   };
   if (tty && total > 0) draw_bar();
 
+  // Writes the run's config; whether it saves its data (generated data, not a file the user
+  // has, are saved once per data set, for the plots).
+  auto prepare = [&](const PlannedRun& r) {
+    write_json(out / "configs" / (r.id + ".json"), r.resolved);
+    return r.resolved["data"].value("type", "") != "file" &&
+           data_saved.insert(r.resolved["data"].dump()).second;
+  };
   auto launch = [&](const PlannedRun& r) {
-    const fs::path config = out / "configs" / (r.id + ".json");
-    write_json(config, r.resolved);
-    std::vector<std::string> args{"fit",
-                                  config.string(),
-                                  "--out",
-                                  (out / "runs" / r.id).string(),
-                                  "--overwrite",
-                                  "--threads",
-                                  std::to_string(threads),
-                                  "--quiet",
-                                  "--progress-every",
-                                  "0"};
-    // Generated data (not a file the user has) are saved once per data set, for the plots.
-    if (r.resolved["data"].value("type", "") != "file" &&
-        data_saved.insert(r.resolved["data"].dump()).second)
-      args.push_back("--save-data");
-    const pid_t pid = start_child(options.executable, args, out / "logs" / (r.id + ".out"),
-                                  out / "logs" / (r.id + ".err"));
+    const bool save_data = prepare(r);
+    const pid_t pid = start_child(options.executable, fit_args(out, r, threads, save_data),
+                                  out / "logs" / (r.id + ".out"), out / "logs" / (r.id + ".err"));
     children[pid] = Child{&r, std::chrono::steady_clock::now()};
   };
+  // Runs on other ranks, by rank; a rank leaves the set when told to stop.
+  std::map<int, Child> remote;
+  int workers = ranks - 1;
 
   auto record = [&](const Child& c, int status) {
     const PlannedRun& r = *c.run;
@@ -318,6 +350,7 @@ SweepOutcome run_sweep(const Sweep& sweep, const RunnerOptions& options) {
     row["finished_at"] = now_utc();
     const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     row["exit_code"] = code;
+    if (ranks > 1) row["mpi_rank"] = c.rank;
     json metrics;
     if (code == 0 || code == 3) {
       try {
@@ -366,9 +399,38 @@ SweepOutcome run_sweep(const Sweep& sweep, const RunnerOptions& options) {
     }
     while (!stop_launching && next < pending.size() && children.size() < runs)
       launch(*pending[next++]);
-    if (children.empty()) break;
+    if (children.empty() && workers == 0) break;
+    // Only rank 0 writes results.jsonl: workers report how their run ended, and rank 0 records it
+    // from the run folder on the shared file system, as for its own runs.
+    int source = 0;
+    bool served = false;
+    while (workers > 0 && comm.probe(kTagReady, source)) {
+      served = true;
+      const std::vector<double> report = comm.receive(source, kTagReady);
+      const auto it = remote.find(source);
+      if (report.size() == 2 && report[0] >= 0 && it != remote.end()) {
+        const Child c = it->second;
+        remote.erase(it);
+        record(c, static_cast<int>(report[1]));
+      }
+      if (!stop_launching && next < pending.size()) {
+        const PlannedRun& r = *pending[next++];
+        const bool save_data = prepare(r);
+        remote[source] = Child{&r, std::chrono::steady_clock::now(), source};
+        comm.send({static_cast<double>(&r - sweep.runs.data()), save_data ? 1.0 : 0.0,
+                   static_cast<double>(threads)},
+                  source, kTagAssign);
+      } else {
+        comm.send({-1.0}, source, kTagAssign);
+        --workers;
+      }
+    }
     int status = 0;
-    const pid_t pid = ::waitpid(-1, &status, 0);
+    const pid_t pid = ::waitpid(-1, &status, ranks > 1 ? WNOHANG : 0);
+    if (ranks > 1 && (pid == 0 || (pid < 0 && errno == ECHILD))) {
+      if (!served) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      continue;
+    }
     if (pid < 0) {
       if (errno == EINTR) continue;
       if (errno == ECHILD) break;
@@ -383,6 +445,27 @@ SweepOutcome run_sweep(const Sweep& sweep, const RunnerOptions& options) {
   outcome.interrupted = (g_interrupts > 0 || g_terminate > 0) && done_now < total;
   if (outcome.interrupted && tty) std::cerr << "\n";
   return outcome;
+}
+
+void run_sweep_worker(const Sweep& sweep, const RunnerOptions& options) {
+  const parallel::Communicator& comm = parallel::world();
+  keep_children_out_of_mpi();
+  std::vector<double> report{-1.0};
+  for (;;) {
+    comm.send(report, 0, kTagReady);
+    const std::vector<double> task = comm.receive(0, kTagAssign);
+    if (task.empty() || task[0] < 0) return;
+    const PlannedRun& r = sweep.runs.at(static_cast<std::size_t>(task[0]));
+    const pid_t pid =
+        start_child(options.executable,
+                    fit_args(options.out, r, static_cast<std::size_t>(task[2]), task[1] > 0),
+                    options.out / "logs" / (r.id + ".out"), options.out / "logs" / (r.id + ".err"));
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0) {
+      if (errno != EINTR) throw Error(std::string("sweep: waitpid: ") + std::strerror(errno));
+    }
+    report = {task[0], static_cast<double>(status)};
+  }
 }
 
 }  // namespace kaa::sweep

@@ -37,6 +37,13 @@ std::size_t available_cores();
 /// recorded without running it again. The first SIGINT stops launching and lets the runs in
 /// flight finish; a second SIGINT, or SIGTERM, stops them too (they are re-run on resume). Then
 /// `interrupted` is set. Throws kaa::Error when another sweep holds the folder.
+/// Over several MPI ranks this is rank 0's part: it also hands the pending runs, one at a time,
+/// to the ranks that ask (run_sweep_worker), runs one itself at a time, and alone writes
+/// results.jsonl (the run folders must be on a file system every rank shares).
 SweepOutcome run_sweep(const Sweep& sweep, const RunnerOptions& options);
+
+/// The other ranks' part of an MPI sweep: asks rank 0 for a run, runs it (`kaa fit` in a child
+/// process), reports its exit status, until rank 0 says stop. `sweep` must be the one rank 0 has.
+void run_sweep_worker(const Sweep& sweep, const RunnerOptions& options);
 
 }  // namespace kaa::sweep

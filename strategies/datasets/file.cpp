@@ -1,5 +1,8 @@
 #include "strategies/datasets/file.hpp"
 
+#include <cctype>
+#include <filesystem>
+
 #include "framework/io/matrix_io.hpp"
 
 namespace kaa::strategies {
@@ -22,6 +25,26 @@ LoadedData File<S>::load(std::uint64_t) {
   out.X = format_ == "csv"   ? read_csv(path_)
           : format_ == "npy" ? read_npy(path_)
                              : read_matrix(path_);
+  out.description = path_;
+  return out;
+}
+
+template <class S>
+LoadedData File<S>::load_rows(std::uint64_t model_seed, int rank, int ranks,
+                              std::size_t& total_rows) {
+  const RowSelector select = [&](std::size_t total) {
+    const parallel::RowBlock b = parallel::block_of(total, rank, ranks);
+    return RowRange{b.begin, b.end};
+  };
+  std::string ext = std::filesystem::path(path_).extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const bool npy = format_ == "npy" || (format_ == "auto" && ext == ".npy");
+  const bool csv =
+      format_ == "csv" ||
+      (format_ == "auto" && (ext == ".csv" || ext == ".txt" || ext == ".tsv" || ext == ".dat"));
+  if (!npy && !csv) return Dataset<S>::load_rows(model_seed, rank, ranks, total_rows);
+  LoadedData out;
+  out.X = npy ? read_npy_rows(path_, select, total_rows) : read_csv_rows(path_, select, total_rows);
   out.description = path_;
   return out;
 }

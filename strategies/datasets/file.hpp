@@ -14,9 +14,13 @@ class File final : public Dataset<S> {
  public:
   static constexpr const char* name = "file";
   static constexpr const char* summary = "rows of a CSV or .npy file";
+  static constexpr bool distributed = true;
   static Schema schema();
   explicit File(const nlohmann::json& params);
   LoadedData load(std::uint64_t model_seed) override;
+  /// CSV and .npy read only the rank's rows (read_csv_rows, read_npy_rows); IDX loads it all.
+  LoadedData load_rows(std::uint64_t model_seed, int rank, int ranks,
+                       std::size_t& total_rows) override;
 
  private:
   std::string path_, format_;

@@ -13,6 +13,7 @@ template <class S>
 class Synthetic final : public Dataset<S> {
  public:
   static constexpr const char* name = "synthetic";
+  static constexpr bool distributed = true;
   static constexpr const char* summary =
       "Dirichlet mixtures of known random archetypes plus Gaussian noise";
   static Schema schema();

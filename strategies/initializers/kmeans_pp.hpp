@@ -17,6 +17,7 @@ template <class S>
 class KmeansPP final : public Initializer<S> {
  public:
   static constexpr const char* name = "kmeans_pp";
+  static constexpr bool distributed = true;
   static constexpr const char* summary =
       "archetypes = data rows picked by D^2 sampling (k-means++)";
   static Schema schema();
@@ -29,6 +30,8 @@ class KmeansPP final : public Initializer<S> {
   const std::vector<std::size_t>& chosen() const { return chosen_; }
 
  private:
+  /// Over the ranks of a distributed fit (rows split, archetypes replicated).
+  void initialize_distributed(const Matrix<S>& X, Parameters<S>& params, std::uint64_t seed);
   std::vector<std::size_t> chosen_;
 };
 

@@ -11,6 +11,7 @@ template <class S>
 class UniformWeights final : public Initializer<S> {
  public:
   static constexpr const char* name = "uniform_weights";
+  static constexpr bool distributed = true;
   static constexpr const char* summary =
       "weights drawn U(low, high) per entry, then rows clamped and renormalised";
   static Schema schema();

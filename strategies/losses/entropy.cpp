@@ -3,6 +3,7 @@
 #include <Kokkos_Core.hpp>
 
 #include "framework/kernels/math.hpp"
+#include "framework/parallel/row_block.hpp"
 
 namespace kaa::strategies {
 
@@ -49,13 +50,13 @@ Entropy<S>::Entropy(const nlohmann::json& p)
 template <class S>
 double Entropy<S>::value_and_grad(const Matrix<S>&, const Parameters<S>& params,
                                   Parameters<S>& grad) {
-  const double c = weight_ / static_cast<double>(params.weights.extent(0));
+  const double c = weight_ / static_cast<double>(parallel::global_rows(params.weights.extent(0)));
   return c * entropy_pass(params.weights, eps_, c, grad.weights);
 }
 
 template <class S>
 double Entropy<S>::value(const Matrix<S>&, const Parameters<S>& params) {
-  const double c = weight_ / static_cast<double>(params.weights.extent(0));
+  const double c = weight_ / static_cast<double>(parallel::global_rows(params.weights.extent(0)));
   return c * entropy_pass(params.weights, eps_, 0.0, Matrix<S>());
 }
 

@@ -13,6 +13,7 @@ template <class S>
 class Entropy final : public LossTerm<S> {
  public:
   static constexpr const char* name = "entropy";
+  static constexpr bool distributed = true;
   static constexpr const char* summary =
       "weight x mean row entropy of the weights, -sum a log(a + eps)";
   static Schema schema();

@@ -1,6 +1,7 @@
 #include "strategies/losses/reconstruction.hpp"
 
 #include "framework/kernels/reconstruction.hpp"
+#include "framework/parallel/row_block.hpp"
 
 namespace kaa::strategies {
 
@@ -18,7 +19,8 @@ Reconstruction<S>::Reconstruction(const nlohmann::json& p)
 
 template <class S>
 double Reconstruction<S>::scale(std::size_t n) const {
-  return mean_ ? weight_ / static_cast<double>(n) : weight_;
+  // The mean is over all the data's rows, also when this rank holds only some (distributed fit).
+  return mean_ ? weight_ / static_cast<double>(parallel::global_rows(n)) : weight_;
 }
 
 template <class S>

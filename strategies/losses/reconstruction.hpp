@@ -12,6 +12,7 @@ template <class S>
 class Reconstruction final : public LossTerm<S> {
  public:
   static constexpr const char* name = "reconstruction";
+  static constexpr bool distributed = true;
   static constexpr const char* summary =
       "squared reconstruction error ||X - A Z||^2, mean over rows or sum";
   static Schema schema();

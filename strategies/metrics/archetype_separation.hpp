@@ -14,6 +14,7 @@ template <class S>
 class ArchetypeSeparation final : public Metric<S> {
  public:
   static constexpr const char* name = "archetype_separation";
+  static constexpr bool distributed = true;
   static constexpr const char* summary =
       "pairwise archetype distances in original units: min, mean, max and min/max";
   static Schema schema();

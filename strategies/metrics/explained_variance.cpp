@@ -1,6 +1,8 @@
 #include "strategies/metrics/explained_variance.hpp"
 
 #include "framework/kernels/reconstruction.hpp"
+#include "framework/parallel/communicator.hpp"
+#include "framework/parallel/data_reductions.hpp"
 
 namespace kaa::strategies {
 
@@ -14,10 +16,10 @@ ExplainedVariance<S>::ExplainedVariance(const nlohmann::json&) {}
 
 template <class S>
 void ExplainedVariance<S>::compute(const MetricInputs<S>& in, nlohmann::json& out) {
-  const double rss =
-      kernels::reconstruction_pass(in.X, in.params.weights, in.params.archetypes, 0.0, Matrix<S>(),
-                                   Matrix<S>(), in.squared_error_scale);
-  const double tss = kernels::total_sum_of_squares(in.X, in.squared_error_scale);
+  double rss = kernels::reconstruction_pass(in.X, in.params.weights, in.params.archetypes, 0.0,
+                                            Matrix<S>(), Matrix<S>(), in.squared_error_scale);
+  if (parallel::distributed()) parallel::world().allreduce_sum(&rss, 1);
+  const double tss = parallel::total_sum_of_squares(in.X, in.squared_error_scale);
   // Constant data have nothing to explain; report null rather than a made-up number.
   out["explained_variance"] = tss > 0 ? nlohmann::json(1.0 - rss / tss) : nlohmann::json(nullptr);
 }

@@ -11,6 +11,7 @@ template <class S>
 class ExplainedVariance final : public Metric<S> {
  public:
   static constexpr const char* name = "explained_variance";
+  static constexpr bool distributed = true;
   static constexpr const char* summary = "1 - RSS / total sum of squares about the column means";
   static Schema schema();
   explicit ExplainedVariance(const nlohmann::json& params);

@@ -6,8 +6,8 @@
 
 #include "framework/analysis/hungarian.hpp"
 #include "framework/error.hpp"
-#include "framework/kernels/reconstruction.hpp"
 #include "framework/logging.hpp"
+#include "framework/parallel/data_reductions.hpp"
 
 namespace kaa::strategies {
 
@@ -49,8 +49,9 @@ void RecoveryError<S>::compute(const MetricInputs<S>& in, nlohmann::json& out) {
   const analysis::Matching m = fitted.rows <= truth.rows
                                    ? analysis::match_archetypes(fitted, truth)
                                    : analysis::match_archetypes(truth, fitted);
-  const double tss = kernels::total_sum_of_squares(in.X, in.squared_error_scale);
-  const double spread = std::sqrt(tss / static_cast<double>(in.X.extent(0)));
+  // Over all ranks' rows in a distributed fit.
+  const double tss = parallel::total_sum_of_squares(in.X, in.squared_error_scale);
+  const double spread = std::sqrt(tss / static_cast<double>(parallel::global_rows(in.X.extent(0))));
   out["recovery_error_mean"] = m.mean_distance;
   out["recovery_error_max"] = m.max_distance;
   out["recovery_error_mean_relative"] =

@@ -18,6 +18,7 @@ template <class S>
 class RecoveryError final : public Metric<S> {
  public:
   static constexpr const char* name = "recovery_error";
+  static constexpr bool distributed = true;
   static constexpr const char* summary =
       "matched distance between fitted and known true archetypes (synthetic data)";
   static Schema schema();

@@ -1,6 +1,8 @@
 #include "strategies/metrics/rss.hpp"
 
 #include "framework/kernels/reconstruction.hpp"
+#include "framework/parallel/communicator.hpp"
+#include "framework/parallel/row_block.hpp"
 
 namespace kaa::strategies {
 
@@ -14,11 +16,12 @@ Rss<S>::Rss(const nlohmann::json&) {}
 
 template <class S>
 void Rss<S>::compute(const MetricInputs<S>& in, nlohmann::json& out) {
-  const double rss =
-      kernels::reconstruction_pass(in.X, in.params.weights, in.params.archetypes, 0.0, Matrix<S>(),
-                                   Matrix<S>(), in.squared_error_scale);
+  double rss = kernels::reconstruction_pass(in.X, in.params.weights, in.params.archetypes, 0.0,
+                                            Matrix<S>(), Matrix<S>(), in.squared_error_scale);
+  // A distributed fit: every rank's rows (the sum is the same on every rank).
+  if (parallel::distributed()) parallel::world().allreduce_sum(&rss, 1);
   out["rss"] = rss;
-  out["mse_per_row"] = rss / static_cast<double>(in.X.extent(0));
+  out["mse_per_row"] = rss / static_cast<double>(parallel::global_rows(in.X.extent(0)));
 }
 
 template class Rss<float>;

@@ -12,6 +12,7 @@ template <class S>
 class Rss final : public Metric<S> {
  public:
   static constexpr const char* name = "rss";
+  static constexpr bool distributed = true;
   static constexpr const char* summary =
       "residual sum of squares ||X - A Z||_F^2 in original units";
   static Schema schema();

@@ -14,6 +14,7 @@ template <class S>
 class Adam final : public Optimizer<S> {
  public:
   static constexpr const char* name = "adam";
+  static constexpr bool distributed = true;
   static constexpr const char* summary =
       "Adam with optax's semantics, after element-wise gradient clipping";
   static Schema schema();

@@ -15,6 +15,7 @@ template <class S>
 class KnnHull final : public Projector<S> {
  public:
   static constexpr const char* name = "knn_hull";
+  static constexpr bool distributed = true;
   static constexpr const char* summary =
       "pull each archetype to the inverse-squared-distance mix of its k nearest points";
   static constexpr unsigned blocks = static_cast<unsigned>(Block::archetypes);
@@ -30,6 +31,8 @@ class KnnHull final : public Projector<S> {
                                                               const Matrix<S>& X);
 
  private:
+  /// Over the ranks of a distributed fit: the same neighbours and result as on one rank.
+  void project_distributed(Matrix<S>& block, const Matrix<S>& X);
   int neighbours_;
   double eps_;
   Kokkos::View<long**, Kokkos::LayoutRight, MemSpace> last_;

@@ -11,6 +11,7 @@ template <class S>
 class NoProjection final : public Projector<S> {
  public:
   static constexpr const char* name = "none";
+  static constexpr bool distributed = true;
   static constexpr const char* summary = "leave the block as the optimizer left it";
   // Every block: the resolver defaults each block in use (mixing too) to "none".
   static constexpr unsigned blocks = kAllBlocks;

@@ -11,6 +11,7 @@ template <class S>
 class SimplexClamp final : public Projector<S> {
  public:
   static constexpr const char* name = "simplex_clamp";
+  static constexpr bool distributed = true;
   static constexpr const char* summary =
       "archetypax's simplex step: each row max(eps, w) / its sum (not a Euclidean projection)";
   static constexpr unsigned blocks =

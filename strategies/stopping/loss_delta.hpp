@@ -12,6 +12,7 @@ template <class S>
 class LossDelta final : public StoppingRule<S> {
  public:
   static constexpr const char* name = "loss_delta";
+  static constexpr bool distributed = true;
   static constexpr const char* summary = "stop when |previous loss - loss| < tol";
   static Schema schema();
   explicit LossDelta(const nlohmann::json& params);

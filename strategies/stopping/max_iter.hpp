@@ -11,6 +11,7 @@ template <class S>
 class MaxIter final : public StoppingRule<S> {
  public:
   static constexpr const char* name = "max_iter";
+  static constexpr bool distributed = true;
   static constexpr const char* summary = "stop after a fixed number of updates";
   static Schema schema();
   explicit MaxIter(const nlohmann::json& params);

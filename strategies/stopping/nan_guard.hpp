@@ -12,6 +12,7 @@ template <class S>
 class NanGuard final : public StoppingRule<S> {
  public:
   static constexpr const char* name = "nan_guard";
+  static constexpr bool distributed = true;
   static constexpr const char* summary =
       "stop as diverged when the loss is NaN, Inf or beyond a bound";
   static Schema schema();

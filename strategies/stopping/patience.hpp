@@ -14,6 +14,7 @@ template <class S>
 class Patience final : public StoppingRule<S> {
  public:
   static constexpr const char* name = "patience";
+  static constexpr bool distributed = true;
   static constexpr const char* summary =
       "stop after `patience` updates without a strictly lower loss";
   static Schema schema();

@@ -18,6 +18,7 @@ template <class S>
 class RelativeImprovement final : public StoppingRule<S> {
  public:
   static constexpr const char* name = "relative_improvement";
+  static constexpr bool distributed = true;
   static constexpr const char* summary =
       "stop when the relative and moving-average improvements are both below tol";
   static Schema schema();

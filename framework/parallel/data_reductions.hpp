@@ -1,0 +1,28 @@
+#pragma once
+#include <Kokkos_Core.hpp>
+
+#include "framework/kernels/reconstruction.hpp"
+#include "framework/parallel/communicator.hpp"
+#include "framework/parallel/row_block.hpp"
+#include "framework/types.hpp"
+
+namespace kaa::parallel {
+
+/// kernels::total_sum_of_squares over all ranks' rows in a distributed fit (global column means:
+/// d values and then one scalar cross), else over X.
+template <class S>
+double total_sum_of_squares(const Matrix<S>& X, const Vector<double>& feature_weight) {
+  if (!distributed()) return kernels::total_sum_of_squares(X, feature_weight);
+  const std::size_t d = X.extent(1);
+  const Vector<double> sums = kernels::column_sums(X, 1.0);
+  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), sums);
+  world().allreduce_sum(host.data(), d);
+  const double n = static_cast<double>(global_rows(X.extent(0)));
+  for (std::size_t f = 0; f < d; ++f) host(f) /= n;
+  Kokkos::deep_copy(sums, host);
+  double tss = kernels::total_sum_of_squares(X, feature_weight, sums);
+  world().allreduce_sum(&tss, 1);
+  return tss;
+}
+
+}  // namespace kaa::parallel

@@ -1,0 +1,46 @@
+#include "framework/parallel/distributed_config.hpp"
+
+namespace kaa::parallel {
+
+std::vector<std::string> distributed_issues(const nlohmann::json& resolved,
+                                            const Registry& registry, int ranks,
+                                            std::size_t data_rows) {
+  std::vector<std::string> issues;
+  if (ranks <= 1) return issues;
+  const std::string over = " (" + std::to_string(ranks) + " MPI ranks)";
+  auto check = [&](Kind kind, const nlohmann::json& node, const std::string& path) {
+    const std::string name = node.at("type").get<std::string>();
+    const StrategyInfo* info = registry.find(kind, name);
+    if (info == nullptr || info->distributed) return;
+    std::string can;
+    for (const std::string& other : registry.names(kind)) {
+      const StrategyInfo* o = registry.find(kind, other);
+      if (o != nullptr && o->distributed) can += (can.empty() ? "" : ", ") + other;
+    }
+    issues.push_back(path + ": " + to_string(kind) + " \"" + name + "\" cannot run distributed" +
+                     over + "; run it on one rank" +
+                     (can.empty() ? std::string() : " or use one of: " + can));
+  };
+  check(Kind::dataset, resolved.at("data"), "/data");
+  check(Kind::optimizer, resolved.at("optimizer"), "/optimizer");
+  for (const auto& [key, node] : resolved.at("projectors").items())
+    check(Kind::projector, node, "/projectors/" + key);
+  const std::pair<const char*, Kind> lists[] = {{"initializers", Kind::initializer},
+                                                {"loss", Kind::loss},
+                                                {"hooks", Kind::hook},
+                                                {"stopping", Kind::stopping},
+                                                {"metrics", Kind::metric}};
+  for (const auto& [key, kind] : lists) {
+    if (!resolved.contains(key)) continue;
+    const auto& list = resolved.at(key);
+    for (std::size_t i = 0; i < list.size(); ++i)
+      check(kind, list[i], std::string("/") + key + "/" + std::to_string(i));
+  }
+  if (data_rows > 0 && static_cast<std::size_t>(ranks) > data_rows) {
+    issues.push_back("/data: " + std::to_string(data_rows) + " rows cannot be split over " +
+                     std::to_string(ranks) + " MPI ranks (at most one rank per row)");
+  }
+  return issues;
+}
+
+}  // namespace kaa::parallel
