@@ -3,6 +3,7 @@
 
 #include <Kokkos_Core.hpp>
 
+#include "framework/kernels/block_products.hpp"
 #include "framework/types.hpp"
 
 namespace kaa::kernels {
@@ -10,14 +11,7 @@ namespace kaa::kernels {
 /// Z = B X (k x d) for mixing weights B (k x n), accumulated in double.
 template <class S>
 void mixing_times_data(const Matrix<S>& B, const Matrix<S>& X, const Matrix<S>& Z) {
-  const std::size_t k = B.extent(0), n = B.extent(1), d = X.extent(1);
-  Kokkos::parallel_for(
-      "kaa::mixing_times_data", Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<2>>({0, 0}, {k, d}),
-      KOKKOS_LAMBDA(const std::size_t j, const std::size_t f) {
-        double s = 0;
-        for (std::size_t i = 0; i < n; ++i) s += static_cast<double>(B(j, i)) * X(i, f);
-        Z(j, f) = static_cast<S>(s);
-      });
+  rows_times_data(B, X, Z);
 }
 
 /// gB += gZ X^T (k x n): the chain rule through Z = B X, in one pass over X.
