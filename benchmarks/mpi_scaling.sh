@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Strong and weak scaling of one distributed fit (configs/base.json, float32, exactly UPDATES
-# updates) over MPI ranks x OpenMP threads; prints a Markdown table for benchmarks/MPI_RESULTS.md.
+# updates) over MPI ranks x OpenMP threads; prints a Markdown table for the MPI section of benchmarks/RESULTS.md.
 #   benchmarks/mpi_scaling.sh [KAA] [N] [UPDATES] [REPEATS]
 # Seconds per update = the fit's "seconds" (initialisation + loop) / updates, best of REPEATS.
 set -euo pipefail
