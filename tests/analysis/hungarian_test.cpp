@@ -9,18 +9,14 @@
 
 #include "framework/analysis/hungarian.hpp"
 #include "framework/error.hpp"
+#include "tests/support/host_matrices.hpp"
 
 namespace {
 
+using kaa_test::gaussian_matrix;
+
 using kaa::HostMatrix;
 using kaa::analysis::match_archetypes;
-
-HostMatrix random_matrix(std::size_t rows, std::size_t cols, std::mt19937_64& rng) {
-  std::normal_distribution<double> normal;
-  HostMatrix m(rows, cols);
-  for (double& v : m.values) v = normal(rng);
-  return m;
-}
 
 double distance(const HostMatrix& a, std::size_t i, const HostMatrix& b, std::size_t j) {
   double s = 0;
@@ -68,7 +64,7 @@ TEST(HungarianMatching, SquareAgreesWithBruteForce) {
   std::mt19937_64 rng(7);
   for (std::size_t k = 1; k <= 7; ++k) {
     for (int trial = 0; trial < 6; ++trial) {
-      const HostMatrix a = random_matrix(k, 3, rng), b = random_matrix(k, 3, rng);
+      const HostMatrix a = gaussian_matrix(k, 3, rng), b = gaussian_matrix(k, 3, rng);
       const auto m = match_archetypes(a, b);
       EXPECT_NEAR(checked_total(m, a, b), brute_force_total(a, b), 1e-10) << "k=" << k;
     }
@@ -80,7 +76,7 @@ TEST(HungarianMatching, RectangularAgreesWithBruteForce) {
   for (std::size_t kb = 1; kb <= 7; ++kb) {
     for (std::size_t ka = 0; ka <= kb; ++ka) {
       for (int trial = 0; trial < 3; ++trial) {
-        const HostMatrix a = random_matrix(ka, 2, rng), b = random_matrix(kb, 2, rng);
+        const HostMatrix a = gaussian_matrix(ka, 2, rng), b = gaussian_matrix(kb, 2, rng);
         const auto m = match_archetypes(a, b);
         if (ka == 0) {
           EXPECT_TRUE(m.assignment.empty());
@@ -110,7 +106,7 @@ TEST(HungarianMatching, BeatsGreedyOnAHandCase) {
 // A permuted, shifted copy: the permutation is recovered and every distance is the shift's norm.
 TEST(HungarianMatching, RecoversAPermutation) {
   std::mt19937_64 rng(3);
-  const HostMatrix b = random_matrix(6, 4, rng);
+  const HostMatrix b = gaussian_matrix(6, 4, rng);
   const std::vector<std::size_t> perm = {4, 0, 5, 2, 1, 3};
   HostMatrix a(6, 4);
   for (std::size_t i = 0; i < 6; ++i)

@@ -6,22 +6,19 @@
 
 #include "framework/config/config.hpp"
 #include "strategies/register_all.hpp"
+#include "tests/support/full_registry.hpp"
 
 namespace {
 
-using nlohmann::json;
+using kaa_test::full_registry;
 
-kaa::Registry make_registry() {
-  kaa::Registry r;
-  kaa::register_all(r);
-  return r;
-}
+using nlohmann::json;
 
 json base_config() { return kaa::read_json_file(KAA_SOURCE_DIR "/configs/base.json"); }
 
 /// The single issue a config raises (fails the test if there are none or several).
 std::string single_issue(const json& raw) {
-  const auto registry = make_registry();
+  const auto registry = full_registry();
   try {
     kaa::resolve_config(raw, registry, "test.json");
   } catch (const kaa::ConfigError& e) {
@@ -33,7 +30,7 @@ std::string single_issue(const json& raw) {
 }
 
 TEST(Config, BaseConfigResolvesWithEveryDefaultFilled) {
-  const auto registry = make_registry();
+  const auto registry = full_registry();
 
   const json resolved = kaa::resolve_config(base_config(), registry, "base.json");
 
@@ -132,7 +129,7 @@ TEST(Config, NonIntegralNumberIsNotAnInteger) {
 TEST(Config, IntegralFloatIsAcceptedAsInteger) {
   json raw = base_config();
   raw["model"]["n_archetypes"] = 4.0;
-  const auto registry = make_registry();
+  const auto registry = full_registry();
 
   const json resolved = kaa::resolve_config(raw, registry, "x");
 
@@ -161,7 +158,7 @@ TEST(Config, MissingRequiredSectionAndParameter) {
   json raw = base_config();
   raw.erase("optimizer");
   raw["model"].erase("n_archetypes");
-  const auto registry = make_registry();
+  const auto registry = full_registry();
 
   try {
     kaa::resolve_config(raw, registry, "x.json");
@@ -180,7 +177,7 @@ TEST(Config, EveryProblemIsReportedAtOnce) {
   raw["optimizer"]["b1"] = 1.5;
   raw["loss"][1]["weigth"] = 1;
   raw["metrics"] = {"rsss"};
-  const auto registry = make_registry();
+  const auto registry = full_registry();
 
   try {
     kaa::resolve_config(raw, registry, "x.json");
@@ -236,7 +233,7 @@ TEST(Config, OverrideSetsValueByJsonPointer) {
 }
 
 TEST(Config, ShippedConfigsAllValidate) {
-  const auto registry = make_registry();
+  const auto registry = full_registry();
   int count = 0;
   for (const auto& entry : std::filesystem::directory_iterator(KAA_SOURCE_DIR "/configs")) {
     if (entry.path().extension() != ".json") continue;

@@ -13,8 +13,11 @@
 #include "framework/error.hpp"
 #include "framework/io/idx.hpp"
 #include "framework/io/matrix_io.hpp"
+#include "tests/support/gzip.hpp"
 
 namespace {
+
+using kaa_test::gzip;
 
 namespace fs = std::filesystem;
 
@@ -23,16 +26,6 @@ std::string header(unsigned char type, std::vector<std::uint32_t> dims) {
   for (std::uint32_t d : dims)
     for (int s = 24; s >= 0; s -= 8) h.push_back(static_cast<char>((d >> s) & 0xff));
   return h;
-}
-
-std::string gzip(const std::string& plain) {
-  std::istringstream in(plain);
-  boost::iostreams::filtering_streambuf<boost::iostreams::input> gz;
-  gz.push(boost::iostreams::gzip_compressor());
-  gz.push(in);
-  std::ostringstream out;
-  boost::iostreams::copy(gz, out);
-  return out.str();
 }
 
 std::string error_of(const std::string& bytes) {

@@ -10,16 +10,11 @@
 #include "framework/host_transfer.hpp"
 #include "framework/kernels/block_products.hpp"
 #include "framework/kernels/mixing.hpp"
+#include "tests/support/host_matrices.hpp"
 
 namespace {
 
-kaa::HostMatrix random_matrix(std::size_t rows, std::size_t cols, double lo, double hi,
-                              std::mt19937_64& rng) {
-  std::uniform_real_distribution<double> u(lo, hi);
-  kaa::HostMatrix m(rows, cols);
-  for (auto& v : m.values) v = u(rng);
-  return m;
-}
+using kaa_test::random_matrix;
 
 /// sum_i w_i C(i, j) X(i, f) (C n x k) or sum_i C(j, i) X(i, f) (C k x n, by_rows), in long double
 /// from the values rounded to S, as the device holds them.
@@ -49,11 +44,12 @@ void expect_close(const kaa::HostMatrix& got, const std::vector<long double>& ex
 }
 
 template <class S>
-void check(std::size_t n, std::size_t d, std::size_t k, bool weighted, std::uint64_t seed) {
+void check_block_products(std::size_t n, std::size_t d, std::size_t k, bool weighted,
+                          std::uint64_t seed) {
   std::mt19937_64 rng(seed);
-  const kaa::HostMatrix X = random_matrix(n, d, 0.1, 2.0, rng);
-  const kaa::HostMatrix A = random_matrix(n, k, 0.0, 1.0, rng);
-  const kaa::HostMatrix B = random_matrix(k, n, 0.0, 1.0, rng);
+  const kaa::HostMatrix X = random_matrix(n, d, rng, 0.1, 2.0);
+  const kaa::HostMatrix A = random_matrix(n, k, rng, 0.0, 1.0);
+  const kaa::HostMatrix B = random_matrix(k, n, rng, 0.0, 1.0);
   std::vector<double> w;
   kaa::Vector<double> w_dev;
   if (weighted) {
@@ -87,15 +83,17 @@ void check(std::size_t n, std::size_t d, std::size_t k, bool weighted, std::uint
 
 TEST(BlockProductsKernel, DoubleMatchesHostSumsAcrossChunks) {
   // n = 4099: five chunks of >= 1024 rows and a last tile of 3 rows; d = 13, k = 7.
-  check<double>(4099, 13, 7, false, 1);
-  check<double>(4099, 13, 7, true, 2);
+  check_block_products<double>(4099, 13, 7, false, 1);
+  check_block_products<double>(4099, 13, 7, true, 2);
 }
 
-TEST(BlockProductsKernel, FloatDataAreSummedInDouble) { check<float>(2051, 21, 5, true, 3); }
+TEST(BlockProductsKernel, FloatDataAreSummedInDouble) {
+  check_block_products<float>(2051, 21, 5, true, 3);
+}
 
 TEST(BlockProductsKernel, SingleRowAndSingleArchetype) {
-  check<double>(1, 3, 1, false, 4);
-  check<double>(6, 8, 1, true, 5);
+  check_block_products<double>(1, 3, 1, false, 4);
+  check_block_products<double>(6, 8, 1, true, 5);
 }
 
 }  // namespace

@@ -12,19 +12,19 @@
 
 namespace {
 
-struct Case {
+struct ReconstructionCase {
   kaa::HostMatrix X, A, Z;
   std::vector<double> weight;  // empty = unweighted
 };
 
 /// X = A Z + noise * N(0, 1), rows of A on the simplex, Z in [-1, 1] plus an offset (so that
 /// ||x|| is much larger than the residual when noise is small).
-Case make_case(std::size_t n, std::size_t d, std::size_t k, double noise, double offset,
-               std::uint64_t seed, bool weighted) {
+ReconstructionCase make_case(std::size_t n, std::size_t d, std::size_t k, double noise,
+                             double offset, std::uint64_t seed, bool weighted) {
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> u(-1.0, 1.0), pos(0.05, 1.0), w(0.2, 3.0);
   std::normal_distribution<double> g(0.0, 1.0);
-  Case c{kaa::HostMatrix(n, d), kaa::HostMatrix(n, k), kaa::HostMatrix(k, d), {}};
+  ReconstructionCase c{kaa::HostMatrix(n, d), kaa::HostMatrix(n, k), kaa::HostMatrix(k, d), {}};
   for (auto& v : c.Z.values) v = offset + u(rng);
   for (std::size_t i = 0; i < n; ++i) {
     double s = 0;
@@ -42,16 +42,16 @@ Case make_case(std::size_t n, std::size_t d, std::size_t k, double noise, double
 }
 
 /// Host reference in long double from the values the device holds (rounded to S).
-struct Reference {
+struct HostReconstruction {
   long double loss = 0;
   std::vector<long double> gA, gZ;  // d/dA, d/dZ of the weighted sum of squares
 };
 
 template <class S>
-Reference host_reference(const Case& c) {
+HostReconstruction host_reference(const ReconstructionCase& c) {
   const std::size_t n = c.X.rows, d = c.X.cols, k = c.Z.rows;
   auto val = [](double v) { return static_cast<long double>(static_cast<S>(v)); };
-  Reference r;
+  HostReconstruction r;
   r.gA.assign(n * k, 0);
   r.gZ.assign(k * d, 0);
   std::vector<long double> res(d);
@@ -84,13 +84,13 @@ kaa::Vector<double> device_weights(const std::vector<double>& w) {
 /// against the reference. `rel` bounds the loss error relative to the loss; gradients are checked
 /// relative to their largest entry with `grad_rel`.
 template <class S>
-void check(const Case& c, double scale, double rel, double grad_rel) {
+void check_reconstruction(const ReconstructionCase& c, double scale, double rel, double grad_rel) {
   const auto X = kaa::to_device<S>(c.X, "X");
   const auto A = kaa::to_device<S>(c.A, "A");
   const auto Z = kaa::to_device<S>(c.Z, "Z");
   kaa::Matrix<S> gA("gA", c.A.rows, c.A.cols), gZ("gZ", c.Z.rows, c.Z.cols);
   const auto w = device_weights(c.weight);
-  const Reference ref = host_reference<S>(c);
+  const HostReconstruction ref = host_reference<S>(c);
 
   const double value = kaa::kernels::reconstruction_pass(X, A, Z, scale, gA, gZ, w);
   EXPECT_NEAR(value, static_cast<double>(ref.loss), rel * static_cast<double>(ref.loss));
@@ -116,13 +116,13 @@ void check(const Case& c, double scale, double rel, double grad_rel) {
 TEST(ReconstructionKernel, DoubleMatchesExplicitResidualsAcrossChunks) {
   // n = 2600: three chunks and a partial last tile; d = 13, k = 7: not multiples of the lanes.
   // Expanded form in double, relative error ~1e-16 (d + k) ||x||^2 / loss: 1e-11 covers it here.
-  const Case c = make_case(2600, 13, 7, 0.3, 0.0, 1, false);
-  check<double>(c, 0.37, 1e-11, 1e-10);
+  const ReconstructionCase c = make_case(2600, 13, 7, 0.3, 0.0, 1, false);
+  check_reconstruction<double>(c, 0.37, 1e-11, 1e-10);
 }
 
 TEST(ReconstructionKernel, WeightedFeaturesMatchExplicitResiduals) {
-  const Case c = make_case(1500, 9, 4, 0.2, 0.5, 2, true);
-  check<double>(c, 1.0, 1e-11, 1e-10);
+  const ReconstructionCase c = make_case(1500, 9, 4, 0.2, 0.5, 2, true);
+  check_reconstruction<double>(c, 1.0, 1e-11, 1e-10);
 }
 
 TEST(ReconstructionKernel, NearlyExactFitHasNoCancellation) {
@@ -131,23 +131,23 @@ TEST(ReconstructionKernel, NearlyExactFitHasNoCancellation) {
   // formed as differences (x - a G, a^T x - a^T a Z). Such rows are handled from their residual
   // in double, whose entries carry ~1e-16 ||x|| / 1e-7 = 1e-9 relative error: 1e-8 on the loss
   // and the gradients.
-  const Case c = make_case(3000, 11, 5, 1e-7, 5.0, 3, false);
-  check<double>(c, 1.0, 1e-8, 1e-8);
-  const Case w = make_case(1200, 6, 3, 1e-7, 5.0, 4, true);
-  check<double>(w, 1.0, 1e-8, 1e-8);
+  const ReconstructionCase c = make_case(3000, 11, 5, 1e-7, 5.0, 3, false);
+  check_reconstruction<double>(c, 1.0, 1e-8, 1e-8);
+  const ReconstructionCase w = make_case(1200, 6, 3, 1e-7, 5.0, 4, true);
+  check_reconstruction<double>(w, 1.0, 1e-8, 1e-8);
 }
 
 TEST(ReconstructionKernel, FloatDataAreSummedInDouble) {
   // The reference uses the same float-rounded inputs, so only the pass's own arithmetic (double)
   // differs: 1e-10 on the loss. Gradients are rounded to float once: 1e-6 of the largest entry.
-  const Case c = make_case(2100, 21, 6, 0.1, 1.0, 5, false);
-  check<float>(c, 1.0 / 2100, 1e-10, 1e-6);
-  const Case tiny = make_case(2100, 10, 4, 1e-6, 3.0, 6, false);
-  check<float>(tiny, 1.0, 1e-8, 1e-5);
+  const ReconstructionCase c = make_case(2100, 21, 6, 0.1, 1.0, 5, false);
+  check_reconstruction<float>(c, 1.0 / 2100, 1e-10, 1e-6);
+  const ReconstructionCase tiny = make_case(2100, 10, 4, 1e-6, 3.0, 6, false);
+  check_reconstruction<float>(tiny, 1.0, 1e-8, 1e-5);
 }
 
 TEST(ReconstructionKernel, AddsIntoExistingGradients) {
-  const Case c = make_case(300, 5, 3, 0.2, 0.0, 7, false);
+  const ReconstructionCase c = make_case(300, 5, 3, 0.2, 0.0, 7, false);
   const auto X = kaa::to_device<double>(c.X, "X");
   const auto A = kaa::to_device<double>(c.A, "A");
   const auto Z = kaa::to_device<double>(c.Z, "Z");

@@ -10,17 +10,14 @@
 #include "framework/parallel/distributed_config.hpp"
 #include "framework/parallel/row_block.hpp"
 #include "strategies/register_all.hpp"
+#include "tests/support/full_registry.hpp"
 
 namespace {
 
+using kaa_test::full_registry;
+
 namespace par = kaa::parallel;
 using nlohmann::json;
-
-kaa::Registry make_registry() {
-  kaa::Registry r;
-  kaa::register_all(r);
-  return r;
-}
 
 TEST(Communicator, WithoutMpirunIsOneRankAndCollectivesAreCopies) {
   const par::Communicator& comm = par::world();
@@ -81,14 +78,14 @@ TEST(RowBlock, ScopeGivesGlobalRowsAndOffsetOnlyWhileItLives) {
 }
 
 TEST(DistributedConfig, BaseConfigRunsOnManyRanks) {
-  const auto registry = make_registry();
+  const auto registry = full_registry();
   const json resolved = kaa::resolve_config(
       kaa::read_json_file(KAA_SOURCE_DIR "/configs/base.json"), registry, "base.json");
   EXPECT_TRUE(par::distributed_issues(resolved, registry, 4, 2000).empty());
 }
 
 TEST(DistributedConfig, NonDistributedStrategyIsOneIssueNamingPathAndName) {
-  const auto registry = make_registry();
+  const auto registry = full_registry();
   json raw = kaa::read_json_file(KAA_SOURCE_DIR "/configs/base.json");
   raw["loss"][0] = {{"type", "huber"}};
   const json resolved = kaa::resolve_config(raw, registry, "base.json");
@@ -103,7 +100,7 @@ TEST(DistributedConfig, NonDistributedStrategyIsOneIssueNamingPathAndName) {
 }
 
 TEST(DistributedConfig, MoreRanksThanRowsIsAnIssue) {
-  const auto registry = make_registry();
+  const auto registry = full_registry();
   const json resolved = kaa::resolve_config(
       kaa::read_json_file(KAA_SOURCE_DIR "/configs/base.json"), registry, "base.json");
   const auto issues = par::distributed_issues(resolved, registry, 4, 3);
@@ -113,7 +110,7 @@ TEST(DistributedConfig, MoreRanksThanRowsIsAnIssue) {
 }
 
 TEST(DistributedConfig, RegistryReadsTheFlag) {
-  const auto registry = make_registry();
+  const auto registry = full_registry();
   EXPECT_TRUE(registry.find(kaa::Kind::projector, "knn_hull")->distributed);
   EXPECT_TRUE(registry.find(kaa::Kind::initializer, "kmeans_pp")->distributed);
   EXPECT_FALSE(registry.find(kaa::Kind::optimizer, "pcha")->distributed);

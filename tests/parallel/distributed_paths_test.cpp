@@ -19,21 +19,16 @@
 #include "strategies/projectors/knn_hull.hpp"
 #include "strategies/register_all.hpp"
 #include "tests/strategies/make_strategy.hpp"
+#include "tests/support/host_matrices.hpp"
 
 namespace {
+
+using kaa_test::gaussian_matrix;
 
 namespace fs = std::filesystem;
 namespace par = kaa::parallel;
 using kaa_test::make;
 using nlohmann::json;
-
-kaa::HostMatrix random_matrix(std::size_t rows, std::size_t cols, std::uint64_t seed) {
-  std::mt19937_64 gen(seed);
-  std::normal_distribution<double> normal;
-  kaa::HostMatrix m(rows, cols);
-  for (double& v : m.values) v = normal(gen);
-  return m;
-}
 
 kaa::HostMatrix rows_of(const kaa::HostMatrix& m, std::size_t begin, std::size_t end) {
   kaa::HostMatrix out(end - begin, m.cols);
@@ -66,7 +61,7 @@ TEST(DistributedPaths, UniformWeightsOfARowBlockAreThoseRowsOfTheWhole) {
 
 TEST(DistributedPaths, KmeansPPGlobalSamplingOnOneRankPicksTheSameRows) {
   const std::size_t n = 300, d = 5, k = 6;
-  const auto X = kaa::to_device<double>(random_matrix(n, d, 3), "X");
+  const auto X = kaa::to_device<double>(gaussian_matrix(n, d, 3), "X");
   auto plain = make<kaa::strategies::KmeansPP, double>();
   auto spread = make<kaa::strategies::KmeansPP, double>();
   auto p1 = kaa::allocate_parameters<double>("p1", n, k, d);
@@ -82,8 +77,8 @@ TEST(DistributedPaths, KmeansPPGlobalSamplingOnOneRankPicksTheSameRows) {
 
 TEST(DistributedPaths, KnnHullMergeOfOffersOnOneRankEqualsTheDirectProjection) {
   const std::size_t n = 200, d = 4, k = 5;
-  const auto X = kaa::to_device<float>(random_matrix(n, d, 5), "X");
-  const kaa::HostMatrix Z0 = random_matrix(k, d, 6);
+  const auto X = kaa::to_device<float>(gaussian_matrix(n, d, 5), "X");
+  const kaa::HostMatrix Z0 = gaussian_matrix(k, d, 6);
   auto direct = make<kaa::strategies::KnnHull, float>({{"k", 7}});
   auto merged = make<kaa::strategies::KnnHull, float>({{"k", 7}});
   auto Z1 = kaa::to_device<float>(Z0, "Z1");
@@ -103,7 +98,7 @@ TEST(DistributedPaths, BaseModelFitInADistributedScopeOnOneRankIsBitwiseTheSame)
   raw["stopping"][2]["value"] = 30;
   const json resolved = kaa::resolve_config(raw, registry, "base.json");
   const std::size_t n = 150, d = 6;
-  const auto X = kaa::to_device<float>(random_matrix(n, d, 8), "X");
+  const auto X = kaa::to_device<float>(gaussian_matrix(n, d, 8), "X");
   auto fit = [&](bool scoped) {
     kaa::Model<float> model(resolved, registry);
     auto params = model.allocate(n, d);
@@ -150,7 +145,7 @@ kaa::RowSelector block(int rank, int ranks) {
 }
 
 TEST_F(RowReaders, NpyBlocksEqualTheRowsOfTheWholeFile) {
-  const kaa::HostMatrix m = random_matrix(23, 3, 4);
+  const kaa::HostMatrix m = gaussian_matrix(23, 3, 4);
   for (auto type : {kaa::NpyType::float64, kaa::NpyType::float32}) {
     const fs::path path = dir_ / "m.npy";
     kaa::write_npy(path, m, type);

@@ -38,7 +38,7 @@ std::vector<std::string> fit_cases() {
   return out;
 }
 
-struct Replay {
+struct VariantReplay {
   json meta;
   kaa::FitTrace trace;
   kaa::HostMatrix archetypes, weights;
@@ -55,9 +55,9 @@ kaa::HostMatrix working_data(const fs::path& dir, const json& meta) {
 /// Fits configs/<model>.json from the case's recorded initial weights and archetypes.
 /// `best` is the keep_best / restore_on_rise mode; with `updates` > 0 exactly that many updates
 /// run (max_iter only).
-Replay run_replay(const std::string& name, const std::string& best, std::size_t updates) {
+VariantReplay run_replay(const std::string& name, const std::string& best, std::size_t updates) {
   const fs::path dir = kVariants / name;
-  Replay r;
+  VariantReplay r;
   r.meta = kaa::read_json_file(dir / "meta.json");
   const kaa::HostMatrix X = working_data(dir, r.meta);
 
@@ -96,8 +96,9 @@ Replay run_replay(const std::string& name, const std::string& best, std::size_t 
 }
 
 /// run_replay, once per argument set in this process (several tests share a replay).
-const Replay& replay(const std::string& name, const std::string& best, std::size_t updates = 0) {
-  static std::map<std::tuple<std::string, std::string, std::size_t>, Replay> done;
+const VariantReplay& replay(const std::string& name, const std::string& best,
+                            std::size_t updates = 0) {
+  static std::map<std::tuple<std::string, std::string, std::size_t>, VariantReplay> done;
   const auto key = std::make_tuple(name, best, updates);
   auto it = done.find(key);
   if (it == done.end()) it = done.emplace(key, run_replay(name, best, updates)).first;
@@ -107,7 +108,7 @@ const Replay& replay(const std::string& name, const std::string& best, std::size
 class VariantReference : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(VariantReference, LossHistoryMatches) {
-  const Replay& r = replay(GetParam(), "after_update");
+  const VariantReplay& r = replay(GetParam(), "after_update");
   const kaa::HostMatrix expected = kaa::read_matrix(kVariants / GetParam() / "loss_history.csv");
   const std::size_t compared = std::min<std::size_t>(r.trace.losses.size(), expected.rows);
   ASSERT_GE(compared, std::min<std::size_t>(expected.rows, 50));
@@ -119,7 +120,7 @@ TEST_P(VariantReference, LossHistoryMatches) {
 }
 
 TEST_P(VariantReference, StopsWhereArchetypaxStops) {
-  const Replay& r = replay(GetParam(), "after_update");
+  const VariantReplay& r = replay(GetParam(), "after_update");
   const long expected = r.meta["n_iterations"].get<long>();
   EXPECT_LE(std::abs(static_cast<long>(r.trace.losses.size()) - expected), 5)
       << "kaa recorded " << r.trace.losses.size() << " losses (" << r.trace.stop_reason
@@ -129,7 +130,8 @@ TEST_P(VariantReference, StopsWhereArchetypaxStops) {
 TEST_P(VariantReference, FinalParametersMatchInArchetypaxsBestMode) {
   const json meta = kaa::read_json_file(kVariants / GetParam() / "meta.json");
   // archetypax returns the parameters after the update that started from its lowest loss.
-  const Replay& r = replay(GetParam(), "after_update", meta["n_iterations"].get<std::size_t>());
+  const VariantReplay& r =
+      replay(GetParam(), "after_update", meta["n_iterations"].get<std::size_t>());
   const kaa::HostMatrix Z =
       kaa::read_matrix(kVariants / GetParam() / "final_archetypes_working.csv");
   const kaa::HostMatrix W = kaa::read_matrix(kVariants / GetParam() / "final_weights.csv");
@@ -144,7 +146,7 @@ TEST_P(VariantReference, FinalParametersMatchInArchetypaxsBestMode) {
 }
 
 TEST_P(VariantReference, DefaultModeEndsOnTheBestEvaluatedParameters) {
-  const Replay& r = replay(GetParam(), "evaluated");
+  const VariantReplay& r = replay(GetParam(), "evaluated");
   const double best = *std::min_element(r.trace.losses.begin(), r.trace.losses.end());
   EXPECT_NEAR(r.final_objective, best, 1e-6 * std::abs(best));
   EXPECT_NEAR(best, r.meta["best_loss"].get<double>(), 1e-4 * std::abs(best));

@@ -9,8 +9,11 @@
 
 #include "framework/host_transfer.hpp"
 #include "strategies/optimizers/adam.hpp"
+#include "tests/support/host_matrices.hpp"
 
 namespace {
+
+using kaa_test::random_matrix;
 
 using nlohmann::json;
 
@@ -36,14 +39,6 @@ struct HostAdam {
     }
   }
 };
-
-kaa::HostMatrix random_matrix(std::size_t rows, std::size_t cols, std::mt19937_64& rng, double lo,
-                              double hi) {
-  std::uniform_real_distribution<double> u(lo, hi);
-  kaa::HostMatrix m(rows, cols);
-  for (auto& v : m.values) v = u(rng);
-  return m;
-}
 
 /// Runs 5 steps of the strategy and of HostAdam on both blocks; gradients vary per step and reach
 /// +-4, beyond the clip (or beyond 1 when clip = 0).

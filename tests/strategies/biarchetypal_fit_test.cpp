@@ -21,18 +21,17 @@
 #include "framework/model.hpp"
 #include "framework/run.hpp"
 #include "strategies/register_all.hpp"
+#include "tests/support/full_registry.hpp"
+#include "tests/support/host_matrices.hpp"
 
 namespace {
+
+using kaa_test::full_registry;
+using kaa_test::product;
 
 namespace fs = std::filesystem;
 using kaa::HostMatrix;
 using nlohmann::json;
-
-kaa::Registry registry() {
-  kaa::Registry r;
-  kaa::register_all(r);
-  return r;
-}
 
 json biarchetypal_config() {
   // archetypax's faithful configuration (configs/biarchetypal.json is the variant that fits).
@@ -43,7 +42,7 @@ json biarchetypal_config() {
 /// The issues of resolving `raw` (empty when it resolves).
 std::vector<std::string> issues_of(const json& raw) {
   try {
-    kaa::resolve_config(raw, registry(), "b.json");
+    kaa::resolve_config(raw, full_registry(), "b.json");
   } catch (const kaa::ConfigError& e) {
     return e.issues();
   }
@@ -57,7 +56,7 @@ bool mentions(const std::vector<std::string>& issues, const std::string& text) {
 }
 
 TEST(BiarchetypalConfig, ResolvesAndNamesBadCombinations) {
-  const auto reg = registry();
+  const auto reg = full_registry();
   const json resolved = kaa::resolve_config(biarchetypal_config(), reg, "biarchetypal.json");
   EXPECT_EQ(kaa::Model<double>(resolved, reg).blocks(), kaa::kAllBlocks);
 
@@ -96,14 +95,6 @@ TEST(BiarchetypalConfig, ResolvesAndNamesBadCombinations) {
 }
 
 // ---------------------------------------------------------------------------------------------
-
-HostMatrix product(const HostMatrix& A, const HostMatrix& B) {
-  HostMatrix C(A.rows, B.cols);
-  for (std::size_t i = 0; i < A.rows; ++i)
-    for (std::size_t l = 0; l < A.cols; ++l)
-      for (std::size_t j = 0; j < B.cols; ++j) C(i, j) += A(i, l) * B(l, j);
-  return C;
-}
 
 double rss(const HostMatrix& X, const HostMatrix& W, const HostMatrix& E) {
   const HostMatrix R = product(W, E);
@@ -225,7 +216,7 @@ TEST_P(BiarchetypalRun, FilesMetricsAndTransformDescribeTheBiarchetypalReconstru
   raw["model"]["normalize"] = normalize;
   raw["optimizer"]["learning_rate"] = 0.5;  // let the fit move
   raw["stopping"][2]["value"] = 40;
-  const auto reg = registry();
+  const auto reg = full_registry();
   const json resolved = kaa::resolve_config(raw, reg, "b.json");
   const fs::path out = dir_ / "run";
   const kaa::FitSummary summary = kaa::run_fit(resolved, reg, {out, false, 0});
@@ -327,7 +318,7 @@ Fit fit(bool pull, bool ascent, bool accept_rising = false) {
   if (!pull) raw["hooks"] = json::array();
   raw["optimizer"]["archetypax_ascent"] = ascent;
   raw["stopping"][1]["accept_rising"] = accept_rising;
-  const auto reg = registry();
+  const auto reg = full_registry();
   const json resolved = kaa::resolve_config(raw, reg, "b.json");
   const kaa::LoadedData data =
       reg.make<kaa::Dataset, double>(resolved["data"])->load(resolved["model"]["seed"]);

@@ -18,21 +18,16 @@
 #include "strategies/initializers/uniform_column_weights.hpp"
 
 #include "tests/strategies/make_strategy.hpp"
+#include "tests/support/host_matrices.hpp"
 
 namespace {
+
+using kaa_test::random_matrix;
 
 using kaa::Block;
 using kaa::HostMatrix;
 using kaa_test::make;
 using nlohmann::json;
-
-HostMatrix random_matrix(std::size_t rows, std::size_t cols, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> u(-1.0, 1.0);
-  HostMatrix m(rows, cols);
-  for (auto& v : m.values) v = u(rng);
-  return m;
-}
 
 kaa::Parameters<double> biarchetypal_parameters(std::size_t n, std::size_t d, std::size_t k,
                                                 std::size_t kc) {

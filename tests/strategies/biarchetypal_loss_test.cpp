@@ -16,19 +16,22 @@
 #include "strategies/losses/column_entropy.hpp"
 
 #include "tests/strategies/make_strategy.hpp"
+#include "tests/support/host_matrices.hpp"
 
 namespace {
+
+using kaa_test::product;
 
 using kaa::Block;
 using kaa::HostMatrix;
 using kaa_test::make;
 using nlohmann::json;
 
-constexpr std::size_t kN = 7, kD = 5, kK = 3, kC = 2;
+constexpr std::size_t kRows = 7, kCols = 5, kRowArchetypes = 3, kColArchetypes = 2;
 
 /// Random X in [-1, 1]; alpha rows, beta rows, theta columns and gamma columns strictly positive
 /// on the simplex (entries >= 0.2 / size).
-struct Problem {
+struct BiarchetypalProblem {
   HostMatrix X, alpha, beta, theta, gamma;
 };
 
@@ -52,29 +55,21 @@ HostMatrix stochastic(std::size_t rows, std::size_t cols, bool by_rows, std::mt1
   return m;
 }
 
-Problem random_problem(std::uint64_t seed) {
+BiarchetypalProblem random_biarchetypal_problem(std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> sym(-1.0, 1.0);
-  Problem p;
-  p.X = HostMatrix(kN, kD);
+  BiarchetypalProblem p;
+  p.X = HostMatrix(kRows, kCols);
   for (auto& v : p.X.values) v = sym(rng);
-  p.alpha = stochastic(kN, kK, true, rng);
-  p.beta = stochastic(kK, kN, true, rng);
-  p.theta = stochastic(kD, kC, false, rng);
-  p.gamma = stochastic(kC, kD, false, rng);
+  p.alpha = stochastic(kRows, kRowArchetypes, true, rng);
+  p.beta = stochastic(kRowArchetypes, kRows, true, rng);
+  p.theta = stochastic(kCols, kColArchetypes, false, rng);
+  p.gamma = stochastic(kColArchetypes, kCols, false, rng);
   return p;
 }
 
-HostMatrix product(const HostMatrix& A, const HostMatrix& B) {
-  HostMatrix C(A.rows, B.cols);
-  for (std::size_t i = 0; i < A.rows; ++i)
-    for (std::size_t l = 0; l < A.cols; ++l)
-      for (std::size_t j = 0; j < B.cols; ++j) C(i, j) += A(i, l) * B(l, j);
-  return C;
-}
-
 /// The dense n x d reconstruction alpha ((beta X) theta) gamma, brute force.
-double brute_force_rss(const Problem& p) {
+double brute_force_rss(const BiarchetypalProblem& p) {
   const HostMatrix R = product(product(product(p.alpha, product(p.beta, p.X)), p.theta), p.gamma);
   double rss = 0;
   for (std::size_t e = 0; e < R.values.size(); ++e) {
@@ -85,11 +80,11 @@ double brute_force_rss(const Problem& p) {
 }
 
 template <class S>
-kaa::Parameters<S> device_parameters(const Problem& p) {
+kaa::Parameters<S> device_parameters(const BiarchetypalProblem& p) {
   kaa::Parameters<S> params;
   params.weights = kaa::to_device<S>(p.alpha, "alpha");
   params.mixing = kaa::to_device<S>(p.beta, "beta");
-  params.archetypes = kaa::Matrix<S>("Z", kK, kD);
+  params.archetypes = kaa::Matrix<S>("Z", kRowArchetypes, kCols);
   params.column_mixing = kaa::to_device<S>(p.theta, "theta");
   params.column_weights = kaa::to_device<S>(p.gamma, "gamma");
   return params;
@@ -99,14 +94,14 @@ TEST(BiarchetypalLoss, ValueMatchesDenseReconstruction) {
   for (const json& raw : {json{{"weight", 1.0}, {"reduction", "mean"}},
                           json{{"weight", 2.5}, {"reduction", "sum"}}}) {
     SCOPED_TRACE(raw.dump());
-    const Problem p = random_problem(3);
+    const BiarchetypalProblem p = random_biarchetypal_problem(3);
     const auto X = kaa::to_device<double>(p.X, "X");
     auto params = device_parameters<double>(p);
     kaa::kernels::mixing_times_data(params.mixing, X, params.archetypes);
     auto loss = make<kaa::strategies::BiarchetypalReconstruction, double>(raw);
     const double rss = brute_force_rss(p);
     const double expected =
-        raw["weight"].get<double>() * (raw["reduction"] == "mean" ? rss / kN : rss);
+        raw["weight"].get<double>() * (raw["reduction"] == "mean" ? rss / kRows : rss);
     // Same sums in another order: 1e-12 relative.
     EXPECT_NEAR(loss.value(X, params), expected, 1e-12 * expected);
     auto grad = kaa::allocate_like<double>("grad", params);
@@ -122,12 +117,12 @@ TEST(BiarchetypalLoss, ValueMatchesDenseReconstruction) {
 }
 
 TEST(BiarchetypalLoss, EffectiveArchetypesAreZThetaGamma) {
-  const Problem p = random_problem(4);
+  const BiarchetypalProblem p = random_biarchetypal_problem(4);
   const auto X = kaa::to_device<double>(p.X, "X");
   auto params = device_parameters<double>(p);
   kaa::kernels::mixing_times_data(params.mixing, X, params.archetypes);
   auto loss = make<kaa::strategies::BiarchetypalReconstruction, double>();
-  kaa::Matrix<double> E("E", kK, kD);
+  kaa::Matrix<double> E("E", kRowArchetypes, kCols);
   ASSERT_TRUE(loss.effective_archetypes(params, E));
   const HostMatrix expected = product(product(product(p.beta, p.X), p.theta), p.gamma);
   const HostMatrix got = kaa::to_host(E);
@@ -138,7 +133,7 @@ TEST(BiarchetypalLoss, EffectiveArchetypesAreZThetaGamma) {
   const HostMatrix R = product(p.alpha, expected);
   for (std::size_t e = 0; e < R.values.size(); ++e)
     rss += (p.X.values[e] - R.values[e]) * (p.X.values[e] - R.values[e]);
-  EXPECT_NEAR(loss.value(X, params), rss / kN, 1e-13);
+  EXPECT_NEAR(loss.value(X, params), rss / kRows, 1e-13);
 }
 
 /// Central differences of value() for each entry of a block; `rederive` recomputes Z = B X after
@@ -177,14 +172,14 @@ TEST(BiarchetypalLoss, GradientsMatchFiniteDifferencesForEveryBlock) {
   for (const json& raw : {json{{"weight", 1.0}, {"reduction", "mean"}},
                           json{{"weight", 0.7}, {"reduction", "sum"}}}) {
     SCOPED_TRACE(raw.dump());
-    const Problem p = random_problem(5);
+    const BiarchetypalProblem p = random_biarchetypal_problem(5);
     const auto X = kaa::to_device<double>(p.X, "X");
     auto params = device_parameters<double>(p);
     kaa::kernels::mixing_times_data(params.mixing, X, params.archetypes);
     auto loss = make<kaa::strategies::BiarchetypalReconstruction, double>(raw);
     auto grad = kaa::allocate_like<double>("grad", params);
     loss.value_and_grad(X, params, grad);
-    EXPECT_EQ(kaa::to_host(grad.mixing).values, std::vector<double>(kK * kN, 0.0));
+    EXPECT_EQ(kaa::to_host(grad.mixing).values, std::vector<double>(kRowArchetypes * kRows, 0.0));
     const HostMatrix gZ = kaa::to_host(grad.archetypes);
     // Z as a free block, then B through the chain the model applies (gB = gZ X^T).
     fd_check(loss, X, params, Block::archetypes, gZ, false);
@@ -197,7 +192,7 @@ TEST(BiarchetypalLoss, GradientsMatchFiniteDifferencesForEveryBlock) {
 }
 
 TEST(BiarchetypalLoss, ValueAndGradAddsIntoTheGradient) {
-  const Problem p = random_problem(6);
+  const BiarchetypalProblem p = random_biarchetypal_problem(6);
   const auto X = kaa::to_device<double>(p.X, "X");
   auto params = device_parameters<double>(p);
   kaa::kernels::mixing_times_data(params.mixing, X, params.archetypes);
@@ -242,7 +237,7 @@ TEST(BiarchetypalLoss, ConfigNeedsColumnArchetypes) {
 // column_entropy
 
 TEST(ColumnEntropy, ValueAndGradientOfTheColumnsOfGamma) {
-  const Problem p = random_problem(7);
+  const BiarchetypalProblem p = random_biarchetypal_problem(7);
   const auto X = kaa::to_device<double>(p.X, "X");
   auto params = device_parameters<double>(p);
   for (double weight : {0.01, -0.3}) {
@@ -250,9 +245,10 @@ TEST(ColumnEntropy, ValueAndGradientOfTheColumnsOfGamma) {
     auto loss = make<kaa::strategies::ColumnEntropy, double>({{"weight", weight}});
     // Host: weight / d * sum over columns of -sum_t g log(g + eps).
     double h = 0;
-    for (std::size_t f = 0; f < kD; ++f)
-      for (std::size_t t = 0; t < kC; ++t) h -= p.gamma(t, f) * std::log(p.gamma(t, f) + 1e-10);
-    const double expected = weight * h / kD;
+    for (std::size_t f = 0; f < kCols; ++f)
+      for (std::size_t t = 0; t < kColArchetypes; ++t)
+        h -= p.gamma(t, f) * std::log(p.gamma(t, f) + 1e-10);
+    const double expected = weight * h / kCols;
     EXPECT_NEAR(loss.value(X, params), expected, 1e-13 * std::abs(expected));
     auto grad = kaa::allocate_like<double>("grad", params);
     EXPECT_NEAR(loss.value_and_grad(X, params, grad), expected, 1e-13 * std::abs(expected));
@@ -262,8 +258,8 @@ TEST(ColumnEntropy, ValueAndGradientOfTheColumnsOfGamma) {
     const HostMatrix g = kaa::to_host(grad.column_weights);
     const double hstep = 1e-6;
     auto G = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), params.column_weights);
-    for (std::size_t t = 0; t < kC; ++t)
-      for (std::size_t f = 0; f < kD; ++f) {
+    for (std::size_t t = 0; t < kColArchetypes; ++t)
+      for (std::size_t f = 0; f < kCols; ++f) {
         const double x0 = G(t, f);
         G(t, f) = x0 + hstep;
         Kokkos::deep_copy(params.column_weights, G);
@@ -284,8 +280,8 @@ TEST(ColumnEntropy, PositiveWeightFavoursSparseColumns) {
   // Same loss on a one-hot-ish and on a uniform gamma: the sparse one is lower for weight > 0.
   auto loss = make<kaa::strategies::ColumnEntropy, double>();
   kaa::Parameters<double> params;
-  HostMatrix sparse(kC, kD), uniform(kC, kD);
-  for (std::size_t f = 0; f < kD; ++f) {
+  HostMatrix sparse(kColArchetypes, kCols), uniform(kColArchetypes, kCols);
+  for (std::size_t f = 0; f < kCols; ++f) {
     sparse(0, f) = 0.99, sparse(1, f) = 0.01;
     uniform(0, f) = uniform(1, f) = 0.5;
   }

@@ -17,21 +17,15 @@
 #include "strategies/projectors/column_simplex_clamp.hpp"
 
 #include "tests/strategies/make_strategy.hpp"
+#include "tests/support/host_matrices.hpp"
 
 namespace {
+
+using kaa_test::random_matrix;
 
 using kaa::HostMatrix;
 using kaa_test::make;
 using nlohmann::json;
-
-HostMatrix random_matrix(std::size_t rows, std::size_t cols, std::uint64_t seed, double lo,
-                         double hi) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> u(lo, hi);
-  HostMatrix m(rows, cols);
-  for (auto& v : m.values) v = u(rng);
-  return m;
-}
 
 // ---------------------------------------------------------------------------------------------
 // column_simplex_clamp
@@ -124,15 +118,16 @@ std::vector<double> archetypax_pull(const std::vector<double>& a, const HostMatr
   return out;
 }
 
-struct Case {
+struct ProjectionCase {
   HostMatrix X, beta, theta;
 };
 
 /// Random data and coefficients; rows i and i + n/2 of X identical, so every row projection value
 /// appears twice and an odd top count always splits a tie (the higher index must win).
-Case random_case(std::size_t n, std::size_t d, std::size_t k, std::size_t kc, std::uint64_t seed) {
-  Case c{random_matrix(n, d, seed, -1.0, 1.0), random_matrix(k, n, seed + 1, 0.0, 1.0),
-         random_matrix(d, kc, seed + 2, 0.0, 1.0)};
+ProjectionCase random_case(std::size_t n, std::size_t d, std::size_t k, std::size_t kc,
+                           std::uint64_t seed) {
+  ProjectionCase c{random_matrix(n, d, seed, -1.0, 1.0), random_matrix(k, n, seed + 1, 0.0, 1.0),
+                   random_matrix(d, kc, seed + 2, 0.0, 1.0)};
   for (std::size_t i = 0; i < n / 2; ++i)
     for (std::size_t f = 0; f < d; ++f) c.X(i + n / 2, f) = c.X(i, f);
   for (std::size_t j = 0; j < k; ++j) {
@@ -149,7 +144,7 @@ Case random_case(std::size_t n, std::size_t d, std::size_t k, std::size_t kc, st
 }
 
 /// Expected beta and theta after one projection, by the host transcription.
-std::pair<HostMatrix, HostMatrix> expected_pull(const Case& c) {
+std::pair<HostMatrix, HostMatrix> expected_pull(const ProjectionCase& c) {
   const std::size_t n = c.X.rows, d = c.X.cols, k = c.beta.rows, kc = c.theta.cols;
   std::vector<double> centre(d, 0.0);
   for (std::size_t i = 0; i < n; ++i)
@@ -178,7 +173,7 @@ std::pair<HostMatrix, HostMatrix> expected_pull(const Case& c) {
   return {beta, theta};
 }
 
-kaa::Parameters<double> device_parameters(const Case& c, const kaa::Matrix<double>& X) {
+kaa::Parameters<double> device_parameters(const ProjectionCase& c, const kaa::Matrix<double>& X) {
   kaa::Parameters<double> p = kaa::allocate_parameters<double>(
       "p", kaa::BlockShape{c.X.rows, c.X.cols, c.beta.rows, c.theta.cols, kaa::kAllBlocks});
   p.mixing = kaa::to_device<double>(c.beta, "beta");
@@ -198,7 +193,7 @@ TEST(BiarchetypeProjection, MatchesArchetypaxRowAndColumnPulls) {
   // n = 30: 5 rows mixed; n = 12: 3 rows; d = 7: 2 features mixed; d = 25: 4 features.
   for (const auto& [n, d, seed] : {std::tuple{30, 7, 1}, std::tuple{12, 25, 2}}) {
     SCOPED_TRACE(n);
-    const Case c = random_case(n, d, 3, 2, seed);
+    const ProjectionCase c = random_case(n, d, 3, 2, seed);
     const auto X = kaa::to_device<double>(c.X, "X");
     auto params = device_parameters(c, X);
     auto hook = make<kaa::strategies::BiarchetypeProjection, double>();
@@ -223,7 +218,7 @@ TEST(BiarchetypeProjection, MatchesArchetypaxRowAndColumnPulls) {
 }
 
 TEST(BiarchetypeProjection, FloatAgreesWithTheHostTranscription) {
-  const Case c = random_case(30, 7, 2, 3, 3);
+  const ProjectionCase c = random_case(30, 7, 2, 3, 3);
   const auto X = kaa::to_device<float>(c.X, "X");
   kaa::Parameters<float> params =
       kaa::allocate_parameters<float>("p", kaa::BlockShape{30, 7, 2, 3, kaa::kAllBlocks});
@@ -240,7 +235,7 @@ TEST(BiarchetypeProjection, FloatAgreesWithTheHostTranscription) {
 }
 
 TEST(BiarchetypeProjection, RunsAfterUpdatesOneElevenTwentyOneAndAtTheEnd) {
-  const Case c = random_case(30, 7, 2, 2, 4);
+  const ProjectionCase c = random_case(30, 7, 2, 2, 4);
   const auto X = kaa::to_device<double>(c.X, "X");
   std::vector<double> losses;
   for (bool final : {true, false}) {
@@ -261,7 +256,7 @@ TEST(BiarchetypeProjection, RunsAfterUpdatesOneElevenTwentyOneAndAtTheEnd) {
 }
 
 TEST(BiarchetypeProjection, RowsOnlyLeavesThetaAndEveryIsAParameter) {
-  const Case c = random_case(30, 7, 2, 2, 5);
+  const ProjectionCase c = random_case(30, 7, 2, 2, 5);
   const auto X = kaa::to_device<double>(c.X, "X");
   auto hook = make<kaa::strategies::BiarchetypeProjection, double>(
       {{"columns", false}, {"every", 3}, {"mix", 1.0}});
@@ -308,7 +303,7 @@ TEST(BiarchetypeProjection, ConfigNeedsTheBiarchetypalLossForColumns) {
 }
 
 TEST(BiarchetypeProjection, RefusesAModelWithoutTheBlocksItPulls) {
-  const Case c = random_case(20, 4, 2, 2, 6);
+  const ProjectionCase c = random_case(20, 4, 2, 2, 6);
   const auto X = kaa::to_device<double>(c.X, "X");
   auto params = kaa::allocate_parameters<double>("p", 20, 2, 4);  // weights and archetypes only
   auto rows = make<kaa::strategies::BiarchetypeProjection, double>({{"columns", false}});

@@ -23,29 +23,17 @@
 #include "strategies/stopping/patience.hpp"
 
 #include "tests/strategies/make_strategy.hpp"
+#include "tests/support/host_matrices.hpp"
 
 namespace {
+
+using kaa_test::random_matrix;
+using kaa_test::rows_from;
 
 using kaa::HostMatrix;
 using kaa_test::make;
 using nlohmann::json;
 namespace ks = kaa::strategies;
-
-HostMatrix rows_from(std::vector<std::vector<double>> rows) {
-  HostMatrix m(rows.size(), rows.front().size());
-  for (std::size_t i = 0; i < m.rows; ++i)
-    for (std::size_t j = 0; j < m.cols; ++j) m(i, j) = rows[i][j];
-  return m;
-}
-
-HostMatrix random_matrix(std::size_t rows, std::size_t cols, std::uint64_t seed, double lo = -1,
-                         double hi = 1) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> u(lo, hi);
-  HostMatrix m(rows, cols);
-  for (auto& v : m.values) v = u(rng);
-  return m;
-}
 
 /// A hook context over fixed data with recorded calls; objective() is whatever the test says.
 struct Harness {

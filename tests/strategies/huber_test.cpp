@@ -15,17 +15,17 @@ namespace {
 
 using nlohmann::json;
 
-struct Problem {
+struct HuberProblem {
   kaa::HostMatrix X, A, Z;
 };
 
 /// Residual norms spread over [0.05, 1.5]: with delta = 0.4 about a third of the rows are in the
 /// quadratic part.
-Problem problem(std::uint64_t seed) {
+HuberProblem problem(std::uint64_t seed) {
   const std::size_t n = 12, d = 3, k = 3;
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> sym(-1.0, 1.0), pos(0.2, 1.0);
-  Problem p{kaa::HostMatrix(n, d), kaa::HostMatrix(n, k), kaa::HostMatrix(k, d)};
+  HuberProblem p{kaa::HostMatrix(n, d), kaa::HostMatrix(n, k), kaa::HostMatrix(k, d)};
   for (auto& v : p.Z.values) v = sym(rng);
   for (std::size_t i = 0; i < n; ++i) {
     double s = 0;
@@ -41,7 +41,7 @@ Problem problem(std::uint64_t seed) {
   return p;
 }
 
-double host_huber(const Problem& p, double delta) {
+double host_huber(const HuberProblem& p, double delta) {
   double total = 0;
   for (std::size_t i = 0; i < p.X.rows; ++i) {
     const double t = std::sqrt(
@@ -52,7 +52,7 @@ double host_huber(const Problem& p, double delta) {
 }
 
 TEST(Huber, ValueMatchesHostFormula) {
-  const Problem p = problem(1);
+  const HuberProblem p = problem(1);
   for (const char* reduction : {"sum", "mean"}) {
     auto loss = kaa_test::make<kaa::strategies::Huber, double>(
         {{"weight", 0.7}, {"delta", 0.4}, {"reduction", reduction}});
@@ -66,7 +66,7 @@ TEST(Huber, ValueMatchesHostFormula) {
 
 TEST(Huber, GradientMatchesFiniteDifferencesAndIsAdded) {
   const double delta = 0.4, weight = 0.7, h = 1e-6;
-  const Problem p = problem(2);
+  const HuberProblem p = problem(2);
   // Guard: rows on both sides of delta.
   std::size_t below = 0;
   for (std::size_t i = 0; i < p.X.rows; ++i)

@@ -20,8 +20,11 @@
 #include "strategies/initializers/uniform_weights.hpp"
 
 #include "tests/strategies/make_strategy.hpp"
+#include "tests/support/host_matrices.hpp"
 
 namespace {
+
+using kaa_test::random_matrix;
 
 using kaa::strategies::FromFile;
 using kaa::strategies::KmeansPP;
@@ -29,14 +32,6 @@ using kaa::strategies::UniformWeights;
 using nlohmann::json;
 
 using kaa_test::make;
-
-kaa::HostMatrix random_matrix(std::size_t rows, std::size_t cols, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> u(-1.0, 1.0);
-  kaa::HostMatrix m(rows, cols);
-  for (auto& v : m.values) v = u(rng);
-  return m;
-}
 
 // ---------------------------------------------------------------------------------------------
 // kmeans_pp

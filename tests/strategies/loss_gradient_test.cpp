@@ -17,15 +17,15 @@ using nlohmann::json;
 
 constexpr std::size_t kN = 7, kD = 4, kK = 3;
 
-struct Problem {
+struct GradientProblem {
   kaa::HostMatrix X, A, Z;
 };
 
 /// Random X, Z in [-1, 1] and weights rows strictly positive on the simplex (entries >= 0.2/3).
-Problem random_problem(std::uint64_t seed) {
+GradientProblem random_problem(std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> sym(-1.0, 1.0), pos(0.2, 1.0);
-  Problem p{kaa::HostMatrix(kN, kD), kaa::HostMatrix(kN, kK), kaa::HostMatrix(kK, kD)};
+  GradientProblem p{kaa::HostMatrix(kN, kD), kaa::HostMatrix(kN, kK), kaa::HostMatrix(kK, kD)};
   for (auto& v : p.X.values) v = sym(rng);
   for (auto& v : p.Z.values) v = sym(rng);
   for (std::size_t i = 0; i < kN; ++i) {
@@ -37,7 +37,7 @@ Problem random_problem(std::uint64_t seed) {
 }
 
 /// Independent host value of a loss node {"type", ...} (all parameters resolved).
-double host_value(const json& node, const Problem& p) {
+double host_value(const json& node, const GradientProblem& p) {
   const std::string type = node.at("type");
   const double weight = node.at("weight");
   double total = 0;
@@ -55,7 +55,7 @@ double host_value(const json& node, const Problem& p) {
   return weight * total / kN;
 }
 
-json resolve(const json& raw) {
+json resolve_loss(const json& raw) {
   kaa::Registry registry;
   kaa::register_all(registry);
   const auto* info = registry.find(kaa::Kind::loss, raw.at("type"));
@@ -69,12 +69,12 @@ json resolve(const json& raw) {
 /// Runs every check on one loss configuration (double precision).
 void check_loss(const json& raw, std::uint64_t seed) {
   SCOPED_TRACE(raw.dump());
-  const json node = resolve(raw);
+  const json node = resolve_loss(raw);
   kaa::Registry registry;
   kaa::register_all(registry);
   auto loss = registry.make<kaa::LossTerm, double>(node);
 
-  const Problem p = random_problem(seed);
+  const GradientProblem p = random_problem(seed);
   const auto X = kaa::to_device<double>(p.X, "X");
   kaa::Parameters<double> params{kaa::to_device<double>(p.A, "A"),
                                  kaa::to_device<double>(p.Z, "Z")};
@@ -161,16 +161,16 @@ TEST(LossGradient, EntropyPositiveWeight) {
 
 TEST(LossGradient, ReconstructionMeanIsSumOverN) {
   // Independent of the host loop: the two reductions of the same data differ by exactly n.
-  const Problem p = random_problem(21);
+  const GradientProblem p = random_problem(21);
   const auto X = kaa::to_device<double>(p.X, "X");
   kaa::Parameters<double> params{kaa::to_device<double>(p.A, "A"),
                                  kaa::to_device<double>(p.Z, "Z")};
   kaa::Registry registry;
   kaa::register_all(registry);
   auto mean = registry.make<kaa::LossTerm, double>(
-      resolve({{"type", "reconstruction"}, {"reduction", "mean"}}));
+      resolve_loss({{"type", "reconstruction"}, {"reduction", "mean"}}));
   auto sum = registry.make<kaa::LossTerm, double>(
-      resolve({{"type", "reconstruction"}, {"reduction", "sum"}}));
+      resolve_loss({{"type", "reconstruction"}, {"reduction", "sum"}}));
   const double vm = mean->value(X, params), vs = sum->value(X, params);
   EXPECT_GT(vs, 0.0);
   EXPECT_NEAR(vm * kN, vs, 1e-14 * vs);  // one division: rounding only

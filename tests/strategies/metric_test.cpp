@@ -48,7 +48,7 @@ json compute(const kaa::MetricInputs<S>& in) {
 }
 
 template <class S>
-void check(bool weighted, double tolerance) {
+void check_metric(bool weighted, double tolerance) {
   const auto in = example<S>(weighted);
   const json rss = compute<kaa::strategies::Rss, S>(in);
   const json ev = compute<kaa::strategies::ExplainedVariance, S>(in);
@@ -61,10 +61,10 @@ void check(bool weighted, double tolerance) {
 
 // Every number above is exact in binary except the final divisions: 1e-14 in double. In float the
 // residuals are still exact (halves and small integers), but allow float rounding: 1e-6.
-TEST(Metrics, HandComputedExampleDouble) { check<double>(false, 1e-14); }
-TEST(Metrics, HandComputedExampleWithFeatureWeightsDouble) { check<double>(true, 1e-14); }
-TEST(Metrics, HandComputedExampleFloat) { check<float>(false, 1e-6); }
-TEST(Metrics, HandComputedExampleWithFeatureWeightsFloat) { check<float>(true, 1e-6); }
+TEST(Metrics, HandComputedExampleDouble) { check_metric<double>(false, 1e-14); }
+TEST(Metrics, HandComputedExampleWithFeatureWeightsDouble) { check_metric<double>(true, 1e-14); }
+TEST(Metrics, HandComputedExampleFloat) { check_metric<float>(false, 1e-6); }
+TEST(Metrics, HandComputedExampleWithFeatureWeightsFloat) { check_metric<float>(true, 1e-6); }
 
 TEST(Metrics, ConstantDataHaveNoExplainedVariance) {
   kaa::HostMatrix X(3, 2), A(3, 1), Z(1, 2);

@@ -19,7 +19,7 @@ using kaa_test::host_matrix;
 //   (2, 2, 0)          -> ln 2 / ln 3 (renormalised like scipy.stats.entropy)
 //   (-0.2, 0.6, 0.6)   -> ln 2 / ln 3 (the negative entry counts as 0)
 template <class S>
-void check(double tolerance) {
+void check_weight_entropy(double tolerance) {
   const auto A = host_matrix(
       6, 3,
       {1, 0, 0, 1. / 3, 1. / 3, 1. / 3, 0.5, 0.5, 0, 0.25, 0.25, 0.5, 2, 2, 0, -0.2, 0.6, 0.6});
@@ -36,8 +36,8 @@ void check(double tolerance) {
   EXPECT_NEAR(out.at("weight_entropy_max").get<double>(), 1.0, tolerance);
 }
 
-TEST(MetricWeightEntropy, HandComputedDouble) { check<double>(1e-14); }
-TEST(MetricWeightEntropy, HandComputedFloat) { check<float>(1e-6); }
+TEST(MetricWeightEntropy, HandComputedDouble) { check_weight_entropy<double>(1e-14); }
+TEST(MetricWeightEntropy, HandComputedFloat) { check_weight_entropy<float>(1e-6); }
 
 // A row without positive weight has no distribution: it is left out, not counted as 0 or 1.
 TEST(MetricWeightEntropy, RowWithoutMassIsLeftOut) {

@@ -20,7 +20,7 @@ const kaa::HostMatrix kWeights =
     host_matrix(4, 4, {1, 0, 0, 0, .25, .25, .25, .25, .5, .5, 0, 0, .005, .995, 0, 0});
 
 template <class S>
-void check(double tolerance) {
+void check_weight_sparsity(double tolerance) {
   const auto in =
       kaa_test::metric_inputs<S>(kaa::HostMatrix(4, 1), kWeights, kaa::HostMatrix(4, 1));
   const nlohmann::json out = kaa_test::run_metric<WeightSparsity, S>(in);
@@ -31,8 +31,8 @@ void check(double tolerance) {
               tolerance);
 }
 
-TEST(MetricWeightSparsity, HandComputedDouble) { check<double>(1e-14); }
-TEST(MetricWeightSparsity, HandComputedFloat) { check<float>(1e-6); }
+TEST(MetricWeightSparsity, HandComputedDouble) { check_weight_sparsity<double>(1e-14); }
+TEST(MetricWeightSparsity, HandComputedFloat) { check_weight_sparsity<float>(1e-6); }
 
 // With threshold 0.3 the uniform row's 0.25s count as unused too: 4 of 4.
 TEST(MetricWeightSparsity, ThresholdParameter) {

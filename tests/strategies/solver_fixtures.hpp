@@ -17,25 +17,12 @@
 #include "framework/host_transfer.hpp"
 #include "framework/model.hpp"
 #include "strategies/register_all.hpp"
+#include "tests/support/full_registry.hpp"
+#include "tests/support/host_matrices.hpp"
 
 namespace kaa_test {
 
 using nlohmann::json;
-
-inline kaa::Registry full_registry() {
-  kaa::Registry r;
-  kaa::register_all(r);
-  return r;
-}
-
-inline kaa::HostMatrix gaussian_matrix(std::size_t rows, std::size_t cols, std::uint64_t seed,
-                                       double scale = 1.0) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<double> g(0.0, scale);
-  kaa::HostMatrix m(rows, cols);
-  for (auto& v : m.values) v = g(rng);
-  return m;
-}
 
 /// A config for a block solver on k archetypes (double precision unless told), started by
 /// uniform weights and FurthestSum, no projectors, `max_iter` updates and no other stopping rule.

@@ -197,14 +197,14 @@ TEST(Solvers, PchaAndFrankWolfeWeightUpdatesConvergeToTheExactRowSolution) {
 // ---------------------------------------------------------------------------------------------
 // Monotone objectives.
 
-struct Case {
+struct SolverCase {
   std::size_t n, d, k;
   bool gaussian;
 };
 
-const std::vector<Case> kCases = {{60, 3, 3, true}, {200, 5, 4, false}, {400, 8, 6, false}};
+const std::vector<SolverCase> kCases = {{60, 3, 3, true}, {200, 5, 4, false}, {400, 8, 6, false}};
 
-kaa::HostMatrix case_data(const Case& c, std::uint64_t seed) {
+kaa::HostMatrix case_data(const SolverCase& c, std::uint64_t seed) {
   return c.gaussian ? kaa_test::gaussian_matrix(c.n, c.d, seed)
                     : synthetic_data(c.n, c.d, c.k, seed);
 }
@@ -433,7 +433,7 @@ TEST(Solvers, FloatFitsStayFeasibleAndImprove) {
 // ---------------------------------------------------------------------------------------------
 // Config checks: one message naming the keys, before any computation.
 
-std::string single_issue(const json& raw) {
+std::string single_solver_issue(const json& raw) {
   try {
     resolve(raw);
   } catch (const kaa::ConfigError& e) {
@@ -448,7 +448,7 @@ TEST(SolverConfig, KnnHullOnArchetypesIsRejectedForEverySolver) {
   for (const char* solver : {"als_nnls", "pcha", "frank_wolfe", "active_set"}) {
     json raw = solver_config({{"type", solver}}, 3, 5);
     raw["projectors"]["archetypes"] = "knn_hull";
-    const std::string issue = single_issue(raw);
+    const std::string issue = single_solver_issue(raw);
     EXPECT_NE(issue.find("/projectors/archetypes/type: projector \"knn_hull\" on archetypes cannot "
                          "be combined with /optimizer/type \"" +
                          std::string(solver) + "\""),
@@ -463,14 +463,14 @@ TEST(SolverConfig, LossListMustMatchTheSolver) {
     SCOPED_TRACE(solver);
     json two = solver_config({{"type", solver}}, 3, 5);
     two["loss"].push_back(entropy);
-    const std::string issue = single_issue(two);
+    const std::string issue = single_solver_issue(two);
     EXPECT_NE(issue.find("/loss: optimizer \"" + std::string(solver) + "\" (/optimizer/type)"),
               std::string::npos)
         << issue;
     EXPECT_NE(issue.find("remove /loss/1"), std::string::npos) << issue;
 
     json wrong = solver_config({{"type", solver}}, 3, 5, entropy);
-    const std::string one = single_issue(wrong);
+    const std::string one = single_solver_issue(wrong);
     EXPECT_NE(one.find("/loss/0/type:"), std::string::npos) << one;
     EXPECT_NE(one.find("got \"entropy\""), std::string::npos) << one;
   }
@@ -482,22 +482,23 @@ TEST(SolverConfig, LossListMustMatchTheSolver) {
 
 TEST(SolverConfig, RobustActiveSetNeedsTheMatchingHuberDelta) {
   const json huber = {{"type", "huber"}, {"delta", 0.01}};
-  std::string issue = single_issue(solver_config({{"type", "active_set"}}, 3, 5, huber));
+  std::string issue = single_solver_issue(solver_config({{"type", "active_set"}}, 3, 5, huber));
   EXPECT_NE(issue.find("/optimizer/huber_delta: is 0 (least squares) but /loss/0 is \"huber\""),
             std::string::npos)
       << issue;
-  issue = single_issue(solver_config({{"type", "active_set"}, {"huber_delta", 0.02}}, 3, 5, huber));
+  issue = single_solver_issue(
+      solver_config({{"type", "active_set"}, {"huber_delta", 0.02}}, 3, 5, huber));
   EXPECT_NE(issue.find("/optimizer/huber_delta: 0.02 differs from /loss/0/delta 0.01"),
             std::string::npos)
       << issue;
-  issue = single_issue(solver_config({{"type", "active_set"}, {"huber_delta", 0.02}}, 3, 5));
+  issue = single_solver_issue(solver_config({{"type", "active_set"}, {"huber_delta", 0.02}}, 3, 5));
   EXPECT_NE(issue.find("/loss/0/type:"), std::string::npos) << issue;
   EXPECT_NO_THROW(
       resolve(solver_config({{"type", "active_set"}, {"huber_delta", 0.01}}, 3, 5, huber)));
 }
 
 TEST(SolverConfig, TooManyArchetypesForTheRowSolver) {
-  const std::string issue = single_issue(solver_config({{"type", "als_nnls"}}, 65, 5));
+  const std::string issue = single_solver_issue(solver_config({{"type", "als_nnls"}}, 65, 5));
   EXPECT_NE(issue.find("/model/n_archetypes: optimizer \"als_nnls\""), std::string::npos) << issue;
   EXPECT_NE(issue.find("at most 64 archetypes; got 65"), std::string::npos) << issue;
 }
@@ -505,7 +506,7 @@ TEST(SolverConfig, TooManyArchetypesForTheRowSolver) {
 TEST(SolverConfig, PchaRelaxationRejectsASimplexProjectorOnMixing) {
   json raw = solver_config({{"type", "pcha"}, {"delta", 0.1}}, 3, 5);
   raw["projectors"]["mixing"] = "simplex_sort";
-  const std::string issue = single_issue(raw);
+  const std::string issue = single_solver_issue(raw);
   EXPECT_NE(issue.find("/projectors/mixing/type: \"simplex_sort\" would undo /optimizer/delta"),
             std::string::npos)
       << issue;

@@ -99,7 +99,7 @@ std::vector<double> brute_force(const kaa::HostMatrix& X, std::size_t i, const k
   return best;
 }
 
-struct Problem {
+struct TransformProblem {
   kaa::HostMatrix X, Z;
   std::size_t first_outside;
 };
@@ -107,11 +107,11 @@ struct Problem {
 /// Z: k random archetypes in [-1, 1]^5. X: 8 points inside the hull (random interior weights),
 /// then 12 outside: random points in [-3, 3]^5 (the hull is at most 3-dimensional, so they are
 /// off it) and points pushed beyond a vertex or beyond the middle of an edge.
-Problem make_problem(std::size_t k, std::uint64_t seed) {
+TransformProblem make_problem(std::size_t k, std::uint64_t seed) {
   const std::size_t d = 5, inside = 8, outside = 12;
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> u(-1.0, 1.0), pos(0.1, 1.0);
-  Problem p{kaa::HostMatrix(inside + outside, d), kaa::HostMatrix(k, d), inside};
+  TransformProblem p{kaa::HostMatrix(inside + outside, d), kaa::HostMatrix(k, d), inside};
   for (auto& v : p.Z.values) v = u(rng);
   std::vector<double> centroid(d, 0.0);
   for (std::size_t j = 0; j < k; ++j)
@@ -143,7 +143,7 @@ TEST(ProjectedGradient, MatchesBruteForceSimplexLeastSquares) {
   for (std::size_t k : {2u, 3u, 4u}) {
     for (std::uint64_t seed : {1u, 2u, 3u}) {
       SCOPED_TRACE("k = " + std::to_string(k) + ", seed " + std::to_string(seed));
-      const Problem p = make_problem(k, 10 * k + seed);
+      const TransformProblem p = make_problem(k, 10 * k + seed);
       const auto X = kaa::to_device<double>(p.X, "X");
       const auto Z = kaa::to_device<double>(p.Z, "Z");
       kaa::Matrix<double> W("W", p.X.rows, k);
@@ -232,7 +232,7 @@ TEST(ArchetypaxPgd, MatchesHostReimplementation) {
   for (const auto& c : cases) {
     for (std::size_t k : {3u, 4u}) {
       SCOPED_TRACE(c.params.dump() + ", k = " + std::to_string(k));
-      const Problem p = make_problem(k, 70 + k);
+      const TransformProblem p = make_problem(k, 70 + k);
       auto solver = make<kaa::strategies::ArchetypaxPgd, double>(c.params);
       kaa::Matrix<double> W("W", p.X.rows, k);
       solver.solve(kaa::to_device<double>(p.X, "X"), kaa::to_device<double>(p.Z, "Z"), W);

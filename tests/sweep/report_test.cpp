@@ -11,9 +11,12 @@
 #include "framework/host_matrix.hpp"
 #include "framework/io/matrix_io.hpp"
 #include "tests/cli/cli_fixture.hpp"
+#include "tests/support/gzip.hpp"
 #include "tests/sweep/png_probe.hpp"
 
 namespace {
+
+using kaa_test::gzip;
 
 using kaa_test::Cli;
 using kaa_test::Result;
@@ -35,16 +38,6 @@ std::string idx_header(int dims, const std::vector<std::uint32_t>& extents) {
   for (std::uint32_t e : extents)
     for (int s = 24; s >= 0; s -= 8) h.push_back(static_cast<char>((e >> s) & 0xff));
   return h;
-}
-
-std::string gzip(const std::string& plain) {
-  std::istringstream in(plain);
-  boost::iostreams::filtering_streambuf<boost::iostreams::input> gz;
-  gz.push(boost::iostreams::gzip_compressor());
-  gz.push(in);
-  std::ostringstream out;
-  boost::iostreams::copy(gz, out);
-  return out.str();
 }
 
 class Report : public Cli {
