@@ -5,18 +5,35 @@
 
 namespace kaa::kernels {
 
-/// archetypax's "simplex projection": w <- max(eps, w) / max(eps, sum(max(eps, w))), row i of W.
-template <class S>
-KOKKOS_INLINE_FUNCTION void clamp_renormalize_row(const Matrix<S>& W, std::size_t i, S eps) {
-  const std::size_t k = W.extent(1);
+namespace detail {
+
+/// w <- max(eps, w) / max(eps, sum(max(eps, w))) along row `line` of W, or along column `line`
+/// when kColumn.
+template <bool kColumn, class S>
+KOKKOS_INLINE_FUNCTION void clamp_renormalize_line(const Matrix<S>& W, std::size_t line, S eps) {
+  const std::size_t count = kColumn ? W.extent(0) : W.extent(1);
   S sum = 0;
-  for (std::size_t j = 0; j < k; ++j) {
-    const S w = W(i, j) > eps ? W(i, j) : eps;
-    W(i, j) = w;
+  for (std::size_t j = 0; j < count; ++j) {
+    S& w = kColumn ? W(j, line) : W(line, j);
+    w = w > eps ? w : eps;
     sum += w;
   }
   if (sum < eps) sum = eps;
-  for (std::size_t j = 0; j < k; ++j) W(i, j) /= sum;
+  for (std::size_t j = 0; j < count; ++j) (kColumn ? W(j, line) : W(line, j)) /= sum;
+}
+
+}  // namespace detail
+
+/// archetypax's "simplex projection": w <- max(eps, w) / max(eps, sum(max(eps, w))), row i of W.
+template <class S>
+KOKKOS_INLINE_FUNCTION void clamp_renormalize_row(const Matrix<S>& W, std::size_t i, S eps) {
+  detail::clamp_renormalize_line<false>(W, i, eps);
+}
+
+/// The same along column c of W (Biarchetypal's column weights, one simplex per column).
+template <class S>
+KOKKOS_INLINE_FUNCTION void clamp_renormalize_column(const Matrix<S>& W, std::size_t c, S eps) {
+  detail::clamp_renormalize_line<true>(W, c, eps);
 }
 
 /// Exact Euclidean projection of the k entries at w onto the probability simplex, in place, in

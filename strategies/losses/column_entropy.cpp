@@ -1,37 +1,8 @@
 #include "strategies/losses/column_entropy.hpp"
 
-#include <Kokkos_Core.hpp>
-
-#include "framework/kernels/math.hpp"
+#include "framework/kernels/entropy.hpp"
 
 namespace kaa::strategies {
-
-namespace {
-
-/// Sum over columns of H(G(:, f)); when `grad` is non-empty also adds c * dH/dg =
-/// -c (log(g + eps) + g / (g + eps)).
-template <class S>
-double column_entropy_pass(const Matrix<S>& G, double eps, double c, const Matrix<S>& grad) {
-  const std::size_t kc = G.extent(0), d = G.extent(1);
-  const bool want_grad = grad.data() != nullptr;
-  const S e = static_cast<S>(eps);
-  const S cs = static_cast<S>(c);
-  double total = 0;
-  Kokkos::parallel_reduce(
-      "kaa::column_entropy", Kokkos::RangePolicy<ExecSpace>(0, d),
-      KOKKOS_LAMBDA(const std::size_t f, double& acc) {
-        for (std::size_t t = 0; t < kc; ++t) {
-          const S g = G(t, f);
-          const S log_term = kernels::log(g + e);
-          acc -= static_cast<double>(g * log_term);
-          if (want_grad) grad(t, f) -= cs * (log_term + g / (g + e));
-        }
-      },
-      total);
-  return total;
-}
-
-}  // namespace
 
 template <class S>
 Schema ColumnEntropy<S>::schema() {
@@ -60,13 +31,15 @@ template <class S>
 double ColumnEntropy<S>::value_and_grad(const Matrix<S>&, const Parameters<S>& params,
                                         Parameters<S>& grad) {
   const double c = weight_ / static_cast<double>(params.column_weights.extent(1));
-  return c * column_entropy_pass(params.column_weights, eps_, c, grad.column_weights);
+  return c * kernels::entropy_sum<true>("kaa::column_entropy", params.column_weights, eps_, c,
+                                        grad.column_weights);
 }
 
 template <class S>
 double ColumnEntropy<S>::value(const Matrix<S>&, const Parameters<S>& params) {
   const double c = weight_ / static_cast<double>(params.column_weights.extent(1));
-  return c * column_entropy_pass(params.column_weights, eps_, 0.0, Matrix<S>());
+  return c * kernels::entropy_sum<true>("kaa::column_entropy", params.column_weights, eps_, 0.0,
+                                        Matrix<S>());
 }
 
 template class ColumnEntropy<float>;

@@ -61,17 +61,13 @@ Adam<S>::Adam(const nlohmann::json& p)
 
 template <class S>
 void Adam<S>::init(const Matrix<S>&, const Parameters<S>& params) {
-  count_ = 0;
-  mu_ = allocate_like<S>("kaa::adam.mu", params);
-  nu_ = allocate_like<S>("kaa::adam.nu", params);
+  moments_.reset("kaa::adam", params);
 }
 
 template <class S>
 void Adam<S>::step(const Matrix<S>&, Parameters<S>& params, Parameters<S>& grad) {
-  ++count_;
-  // Bias corrections in the working precision, as optax computes them.
-  const S bias1 = S(1) - static_cast<S>(std::pow(static_cast<S>(b1_), static_cast<S>(count_)));
-  const S bias2 = S(1) - static_cast<S>(std::pow(static_cast<S>(b2_), static_cast<S>(count_)));
+  ++moments_.count;
+  const S bias1 = moments_.bias_correction(b1_), bias2 = moments_.bias_correction(b2_);
   const auto args =
       std::make_tuple(static_cast<S>(learning_rate_), static_cast<S>(b1_), static_cast<S>(b2_),
                       static_cast<S>(eps_), static_cast<S>(eps_root_), static_cast<S>(clip_));
@@ -79,8 +75,8 @@ void Adam<S>::step(const Matrix<S>&, Parameters<S>& params, Parameters<S>& grad)
       [&](auto... a) {
         for (Block b : kBlocks) {
           if (params.has(b))
-            adam_update(params.block(b), grad.block(b), mu_.block(b), nu_.block(b), a..., bias1,
-                        bias2);
+            adam_update(params.block(b), grad.block(b), moments_.mu.block(b), moments_.nu.block(b),
+                        a..., bias1, bias2);
         }
       },
       args);
@@ -88,16 +84,12 @@ void Adam<S>::step(const Matrix<S>&, Parameters<S>& params, Parameters<S>& grad)
 
 template <class S>
 void Adam<S>::save_state(SavedState& state, const std::string& prefix) const {
-  state.scalars[prefix + ".count"] = count_;
-  state.put_parameters(prefix + ".mu", mu_);
-  state.put_parameters(prefix + ".nu", nu_);
+  moments_.save(state, prefix);
 }
 
 template <class S>
 void Adam<S>::load_state(const SavedState& state, const std::string& prefix) {
-  count_ = state.scalars.at(prefix + ".count").get<long long>();
-  state.get_parameters(prefix + ".mu", mu_);
-  state.get_parameters(prefix + ".nu", nu_);
+  moments_.load(state, prefix);
 }
 
 template class Adam<float>;

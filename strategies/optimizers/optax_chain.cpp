@@ -136,9 +136,7 @@ double OptaxChain<S>::schedule(long long t) const {
 
 template <class S>
 void OptaxChain<S>::init(const Matrix<S>&, const Parameters<S>& params) {
-  count_ = 0;
-  mu_ = allocate_like<S>("kaa::optax_chain.mu", params);
-  nu_ = allocate_like<S>("kaa::optax_chain.nu", params);
+  moments_.reset("kaa::optax_chain", params);
 }
 
 template <class S>
@@ -160,28 +158,23 @@ void OptaxChain<S>::step(const Matrix<S>&, Parameters<S>& params, Parameters<S>&
   c.eps = eps_;
   c.eps_root = eps_root_;
   c.weight_decay = weight_decay_;
-  c.step = (ascent_ ? 1.0 : -1.0) * schedule(count_);
-  ++count_;
-  // Bias corrections in the working precision, as optax computes them.
-  const S bias1 = S(1) - static_cast<S>(std::pow(static_cast<S>(b1_), static_cast<S>(count_)));
-  const S bias2 = S(1) - static_cast<S>(std::pow(static_cast<S>(b2_), static_cast<S>(count_)));
+  c.step = (ascent_ ? 1.0 : -1.0) * schedule(moments_.count);
+  ++moments_.count;
+  const S bias1 = moments_.bias_correction(b1_), bias2 = moments_.bias_correction(b2_);
   for (Block b : kBlocks)
     if (updated(b))
-      chain_update(params.block(b), grad.block(b), mu_.block(b), nu_.block(b), c, bias1, bias2);
+      chain_update(params.block(b), grad.block(b), moments_.mu.block(b), moments_.nu.block(b), c,
+                   bias1, bias2);
 }
 
 template <class S>
 void OptaxChain<S>::save_state(SavedState& state, const std::string& prefix) const {
-  state.scalars[prefix + ".count"] = count_;
-  state.put_parameters(prefix + ".mu", mu_);
-  state.put_parameters(prefix + ".nu", nu_);
+  moments_.save(state, prefix);
 }
 
 template <class S>
 void OptaxChain<S>::load_state(const SavedState& state, const std::string& prefix) {
-  count_ = state.scalars.at(prefix + ".count").get<long long>();
-  state.get_parameters(prefix + ".mu", mu_);
-  state.get_parameters(prefix + ".nu", nu_);
+  moments_.load(state, prefix);
 }
 
 template class OptaxChain<float>;

@@ -3,6 +3,7 @@
 
 #include "framework/config/schema.hpp"
 #include "framework/interfaces/optimizer.hpp"
+#include "strategies/detail/optimizers/adam_moments.hpp"
 
 namespace kaa::strategies {
 
@@ -41,8 +42,7 @@ class OptaxChain final : public Optimizer<S> {
   bool staircase_;
   double clip_, max_global_norm_, b1_, b2_, eps_, eps_root_, weight_decay_;
   bool ascent_;
-  long long count_ = 0;
-  Parameters<S> mu_, nu_;
+  detail::AdamMoments<S> moments_;
 };
 
 }  // namespace kaa::strategies

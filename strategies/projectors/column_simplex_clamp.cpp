@@ -1,5 +1,7 @@
 #include "strategies/projectors/column_simplex_clamp.hpp"
 
+#include "framework/kernels/simplex.hpp"
+
 namespace kaa::strategies {
 
 template <class S>
@@ -18,20 +20,10 @@ ColumnSimplexClamp<S>::ColumnSimplexClamp(const nlohmann::json& p)
 template <class S>
 void ColumnSimplexClamp<S>::project(Matrix<S>& block, const Matrix<S>&) {
   const Matrix<S> W = block;
-  const std::size_t rows = W.extent(0);
   const S eps = static_cast<S>(eps_);
   Kokkos::parallel_for(
       "kaa::column_simplex_clamp", Kokkos::RangePolicy<ExecSpace>(0, W.extent(1)),
-      KOKKOS_LAMBDA(const std::size_t c) {
-        S sum = 0;
-        for (std::size_t r = 0; r < rows; ++r) {
-          const S w = W(r, c) > eps ? W(r, c) : eps;
-          W(r, c) = w;
-          sum += w;
-        }
-        if (sum < eps) sum = eps;
-        for (std::size_t r = 0; r < rows; ++r) W(r, c) /= sum;
-      });
+      KOKKOS_LAMBDA(const std::size_t c) { kernels::clamp_renormalize_column(W, c, eps); });
 }
 
 template class ColumnSimplexClamp<float>;

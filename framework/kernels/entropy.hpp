@@ -1,0 +1,36 @@
+#pragma once
+#include <Kokkos_Core.hpp>
+
+#include "framework/kernels/math.hpp"
+#include "framework/types.hpp"
+
+namespace kaa::kernels {
+
+/// Sum of the entropies H(w) = -sum w log(w + eps) of the rows of W (of its columns when
+/// kColumns); when `grad` is non-empty also adds c * dH/dw = -c (log(w + eps) + w / (w + eps)).
+/// Parallel over the rows (columns), each summed in order, so results do not depend on threads.
+template <bool kColumns, class S>
+double entropy_sum(const char* label, const Matrix<S>& W, double eps, double c,
+                   const Matrix<S>& grad) {
+  const std::size_t lines = kColumns ? W.extent(1) : W.extent(0);
+  const std::size_t count = kColumns ? W.extent(0) : W.extent(1);
+  const bool want_grad = grad.data() != nullptr;
+  const S e = static_cast<S>(eps);
+  const S cs = static_cast<S>(c);
+  double total = 0;
+  Kokkos::parallel_reduce(
+      label, Kokkos::RangePolicy<ExecSpace>(0, lines),
+      KOKKOS_LAMBDA(const std::size_t line, double& acc) {
+        for (std::size_t j = 0; j < count; ++j) {
+          const std::size_t i = kColumns ? j : line, f = kColumns ? line : j;
+          const S w = W(i, f);
+          const S log_term = kernels::log(w + e);
+          acc -= static_cast<double>(w * log_term);
+          if (want_grad) grad(i, f) -= cs * (log_term + w / (w + e));
+        }
+      },
+      total);
+  return total;
+}
+
+}  // namespace kaa::kernels
