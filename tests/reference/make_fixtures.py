@@ -18,7 +18,6 @@ GradientTransformation's init() records the params archetypax passes to it
 """
 
 import json
-import platform
 import sys
 from pathlib import Path
 
@@ -26,37 +25,13 @@ import numpy as np
 
 import archetypax
 import archetypax.models.base as aa_base
-import jax
-import jaxlib
-import optax
-
-EXPECTED_ARCHETYPAX = "0.1.2"
-if archetypax.__version__ != EXPECTED_ARCHETYPAX:
-    sys.exit(f"need archetypax=={EXPECTED_ARCHETYPAX}, found {archetypax.__version__}")
-
-VERSIONS = {
-    "archetypax": archetypax.__version__,
-    "jax": jax.__version__,
-    "jaxlib": jaxlib.__version__,
-    "optax": optax.__version__,
-    "numpy": np.__version__,
-    "python": platform.python_version(),
-}
-print("versions:", ", ".join(f"{k}={v}" for k, v in VERSIONS.items()), flush=True)
+from archetypax_fixtures import (LEARNING_RATE, MAX_ITER, TOL, VERSIONS, CapturedFit,
+                                 dirichlet_mixture, run_each_in_subprocess, write_csv)
 
 OUT_DIR = Path(__file__).resolve().parent
-MAX_ITER = 500
-TOL = 1e-6
-LEARNING_RATE = 0.001
 
 
 # ---------------------------------------------------------------- data sets
-def dirichlet_mixture(rng, corners, n, alpha, noise):
-    k = corners.shape[0]
-    w = rng.dirichlet(np.full(k, alpha), size=n)
-    return w @ corners + noise * rng.standard_normal((n, corners.shape[1]))
-
-
 def make_triangle2d(seed):
     rng = np.random.default_rng(seed)
     corners = np.array([[0.0, 0.0], [1.0, 0.0], [0.5, np.sqrt(3.0) / 2.0]])
@@ -86,61 +61,11 @@ CASES = [
 ]
 
 
-# --------------------------------------------------------- init interception
-_captured = {}
-_real_adam = optax.adam
-
-
-def _recording_adam(*args, **kwargs):
-    tx = _real_adam(*args, **kwargs)
-
-    def init(params):
-        _captured["init_params"] = {key: np.asarray(val).copy() for key, val in params.items()}
-        _captured["init_calls"] = _captured.get("init_calls", 0) + 1
-        return tx.init(params)
-
-    return optax.GradientTransformation(init, tx.update)
-
-
-class _JnpClearingCaches:
-    """Stands in for archetypax's `jnp` module during a fit.
-
-    archetypax compiles a new executable on every iteration (the iteration index is a static jit
-    argument) and each one keeps memory maps alive; a 1000-point fit runs past the kernel's limit
-    (vm.max_map_count, 65530) and XLA fails with "Cannot allocate memory". Its host loop calls
-    jnp.isnan once per iteration, outside any trace, so the caches are cleared there. Results are
-    unchanged: no executable is ever reused.
-    """
-
-    def __init__(self, module):
-        self._module = module
-        self._calls = 0
-
-    def __getattr__(self, name):
-        return getattr(self._module, name)
-
-    def isnan(self, x):
-        self._calls += 1
-        if self._calls % 25 == 0:
-            jax.clear_caches()
-        return self._module.isnan(x)
-
-
-def write_csv(path, arr, fmt):
-    arr = np.asarray(arr)
-    if arr.ndim == 1:
-        arr = arr.reshape(-1, 1)
-    np.savetxt(path, arr, fmt=fmt, delimiter=",")
-
-
+# ---------------------------------------------------------------- one case
 def run_case(name, gen, data_seed, k, normalize, seed):
     X = np.asarray(gen(data_seed), dtype=np.float64)
     n, d = X.shape
-    _captured.clear()
-    aa_base.optax.adam = _recording_adam  # aa_base.optax is the optax module
-    real_jnp = aa_base.jnp
-    aa_base.jnp = _JnpClearingCaches(real_jnp)
-    try:
+    with CapturedFit(aa_base) as captured:
         model = archetypax.ArchetypalAnalysis(
             n_archetypes=k,
             max_iter=MAX_ITER,
@@ -150,14 +75,11 @@ def run_case(name, gen, data_seed, k, normalize, seed):
             normalize=normalize,
         )
         model.fit(X)
-    finally:
-        aa_base.optax.adam = _real_adam
-        aa_base.jnp = real_jnp
-    if _captured.get("init_calls") != 1:
-        raise RuntimeError(f"{name}: optimizer.init called {_captured.get('init_calls')} times")
+    if captured.init_calls != 1:
+        raise RuntimeError(f"{name}: optimizer.init called {captured.init_calls} times")
 
-    W0 = _captured["init_params"]["weights"]
-    Z0 = _captured["init_params"]["archetypes"]
+    W0 = captured.init_params["weights"]
+    Z0 = captured.init_params["archetypes"]
     assert W0.shape == (n, k) and Z0.shape == (k, d), (W0.shape, Z0.shape)
 
     # Working-space data exactly as archetypax builds it (float32 after jnp.array).
@@ -223,19 +145,12 @@ def run_case(name, gen, data_seed, k, normalize, seed):
 
 
 def main():
-    # Every archetypax iteration compiles a new executable (see
-    # _JnpClearingCaches); as a second safeguard against running out of memory
-    # maps, each case runs in its own Python process.
     by_name = {c[0]: c for c in CASES}
     if len(sys.argv) > 1:
         for name in sys.argv[1:]:
             run_case(*by_name[name])
         return
-    import subprocess
-    for name in by_name:
-        rc = subprocess.run([sys.executable, __file__, name]).returncode
-        if rc != 0:
-            sys.exit(f"case {name} failed with exit code {rc}")
+    run_each_in_subprocess(__file__, by_name)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ further init() call is archetypax's restore-and-reset rule firing; their number 
 """
 
 import json
-import platform
 import sys
 from pathlib import Path
 
@@ -28,37 +27,14 @@ import archetypax
 import archetypax.models.archetypes as aa_improved
 import jax
 import jax.numpy as jnp
-import jaxlib
-import optax
+from archetypax_fixtures import (LEARNING_RATE, MAX_ITER, TOL, VERSIONS, CapturedFit,
+                                 dirichlet_mixture, run_each_in_subprocess, write_csv)
 from scipy.spatial import ConvexHull
 
-EXPECTED_ARCHETYPAX = "0.1.2"
-if archetypax.__version__ != EXPECTED_ARCHETYPAX:
-    sys.exit(f"need archetypax=={EXPECTED_ARCHETYPAX}, found {archetypax.__version__}")
-
-VERSIONS = {
-    "archetypax": archetypax.__version__,
-    "jax": jax.__version__,
-    "jaxlib": jaxlib.__version__,
-    "optax": optax.__version__,
-    "numpy": np.__version__,
-    "python": platform.python_version(),
-}
-print("versions:", ", ".join(f"{k}={v}" for k, v in VERSIONS.items()), flush=True)
-
 OUT_DIR = Path(__file__).resolve().parent / "variants"
-MAX_ITER = 500
-TOL = 1e-6
-LEARNING_RATE = 0.001
 
 
 # ---------------------------------------------------------------- data sets
-def dirichlet_mixture(rng, corners, n, alpha, noise):
-    k = corners.shape[0]
-    w = rng.dirichlet(np.full(k, alpha), size=n)
-    return w @ corners + noise * rng.standard_normal((n, corners.shape[1]))
-
-
 def make_tetra3d(seed):
     rng = np.random.default_rng(seed)
     corners = rng.uniform(-1.0, 1.0, size=(4, 3))
@@ -102,51 +78,7 @@ CASES = {
 }
 
 
-# --------------------------------------------------------- init interception
-_captured = {}
-_real_adam = optax.adam
-
-
-def _recording_adam(*args, **kwargs):
-    tx = _real_adam(*args, **kwargs)
-
-    def init(params):
-        calls = _captured.get("init_calls", 0) + 1
-        _captured["init_calls"] = calls
-        if calls == 1:
-            _captured["init_params"] = {key: np.asarray(val).copy() for key, val in params.items()}
-        return tx.init(params)
-
-    return optax.GradientTransformation(init, tx.update)
-
-
-class _JnpClearingCaches:
-    """Stands in for archetypax's `jnp` during a fit: every iteration compiles a new executable
-    (the iteration index is a static jit argument); clearing the caches on every 25th host-side
-    isnan keeps the process below vm.max_map_count. No executable is ever reused, so results are
-    unchanged (see make_fixtures.py)."""
-
-    def __init__(self, module):
-        self._module = module
-        self._calls = 0
-
-    def __getattr__(self, name):
-        return getattr(self._module, name)
-
-    def isnan(self, x):
-        self._calls += 1
-        if self._calls % 25 == 0:
-            jax.clear_caches()
-        return self._module.isnan(x)
-
-
-def write_csv(path, arr, fmt):
-    arr = np.asarray(arr)
-    if arr.ndim == 1:
-        arr = arr.reshape(-1, 1)
-    np.savetxt(path, arr, fmt=fmt, delimiter=",")
-
-
+# ---------------------------------------------------------------- sparse check
 def sparse_direct_update_numpy(model, Z, W, X, noise_u):
     """Our own float64 restatement of Sparse's l1 direct update, to check that the recorded
     noise is the one archetypax uses."""
@@ -177,11 +109,7 @@ def run_case(name):
     gen, data_seed, k, normalize, seed, cls, extra = CASES[name]
     X = np.asarray(gen(data_seed), dtype=np.float64)
     n, d = X.shape
-    _captured.clear()
-    aa_improved.optax.adam = _recording_adam  # the optax module itself
-    real_jnp = aa_improved.jnp
-    aa_improved.jnp = _JnpClearingCaches(real_jnp)
-    try:
+    with CapturedFit(aa_improved) as captured:
         common = dict(n_archetypes=k, max_iter=MAX_ITER, tol=TOL, random_seed=seed,
                       learning_rate=LEARNING_RATE, normalize=normalize)
         if cls == "improved":
@@ -189,12 +117,9 @@ def run_case(name):
         else:
             model = archetypax.SparseArchetypalAnalysis(**common, **extra)
         model.fit(X)
-    finally:
-        aa_improved.optax.adam = _real_adam
-        aa_improved.jnp = real_jnp
 
-    W0 = _captured["init_params"]["weights"]
-    Z0 = _captured["init_params"]["archetypes"]
+    W0 = captured.init_params["weights"]
+    Z0 = captured.init_params["archetypes"]
     assert W0.shape == (n, k) and Z0.shape == (k, d), (W0.shape, Z0.shape)
     X_work64 = (X - model.X_mean) / model.X_std if normalize else X.copy()
     X_work32 = X_work64.astype(np.float32)
@@ -246,7 +171,7 @@ def run_case(name):
         "n_iterations": n_it,
         "stopped_by": stop,
         "best_index": best_index,
-        "restore_on_rise_events": _captured["init_calls"] - 1,
+        "restore_on_rise_events": captured.init_calls - 1,
         "data_seed": data_seed,
         "initial_archetype_row_indices": chosen,
         "X_mean": [float(v) for v in model.X_mean],
@@ -314,11 +239,7 @@ def main():
         for name in sys.argv[1:]:
             run_init() if name == "init" else run_case(name)
         return
-    import subprocess
-    for name in ["init", *CASES]:
-        rc = subprocess.run([sys.executable, __file__, name]).returncode
-        if rc != 0:
-            sys.exit(f"case {name} failed with exit code {rc}")
+    run_each_in_subprocess(__file__, ["init", *CASES])
 
 
 if __name__ == "__main__":
