@@ -55,10 +55,16 @@ const char* kUsage =
     "\n"
     "`kaa <command> --help` shows the options of a command.\n";
 
-po::variables_map parse(const std::vector<std::string>& args, const po::options_description& opts,
-                        const po::positional_options_description& positional) {
+/// The parsed options, or nothing once --help has printed them (the command then exits 0).
+std::optional<po::variables_map> parse(const std::vector<std::string>& args,
+                                       const po::options_description& opts,
+                                       const po::positional_options_description& positional) {
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(opts).positional(positional).run(), vm);
+  if (vm.count("help")) {
+    std::cout << opts;
+    return std::nullopt;
+  }
   po::notify(vm);
   return vm;
 }
@@ -116,11 +122,9 @@ int cmd_fit(const std::vector<std::string>& args) {
       "updates between progress lines (0 = none)")("quiet,q", "only warnings and errors");
   po::positional_options_description pos;
   pos.add("config", 1);
-  const auto vm = parse(args, opts, pos);
-  if (vm.count("help")) {
-    std::cout << opts;
-    return 0;
-  }
+  const auto parsed = parse(args, opts, pos);
+  if (!parsed) return 0;
+  const po::variables_map& vm = *parsed;
   const bool resume = vm.count("resume") > 0;
   if (resume && (vm.count("config") || vm.count("data") || vm.count("set") || vm.count("out") ||
                  vm.count("overwrite"))) {
@@ -193,11 +197,9 @@ int cmd_transform(const std::vector<std::string>& args) {
       "method", po::value<std::string>(),
       "transform strategy to use instead of the run's (see kaa list --kind transform)")(
       "threads", po::value<int>()->default_value(0), "host threads (0 = all cores)");
-  const auto vm = parse(args, opts, {});
-  if (vm.count("help")) {
-    std::cout << opts;
-    return 0;
-  }
+  const auto parsed = parse(args, opts, {});
+  if (!parsed) return 0;
+  const po::variables_map& vm = *parsed;
   if (!vm.count("run") || !vm.count("data")) throw po::error("both --run and --data are required");
   kaa::logging::init_console(kaa::logging::Level::warning);
   const kaa::Registry registry = full_registry();
@@ -273,11 +275,9 @@ int cmd_report(const std::vector<std::string>& args) {
       "threads", po::value<int>()->default_value(0), "accepted for uniformity; runs no kernels");
   po::positional_options_description pos;
   pos.add("folder", 1);
-  const auto vm = parse(args, opts, pos);
-  if (vm.count("help")) {
-    std::cout << opts;
-    return 0;
-  }
+  const auto parsed = parse(args, opts, pos);
+  if (!parsed) return 0;
+  const po::variables_map& vm = *parsed;
   if (!vm.count("folder"))
     throw po::error("missing FOLDER (a sweep folder, e.g. results/choose_k)");
   const fs::path folder = vm["folder"].as<std::string>();
@@ -318,11 +318,9 @@ int cmd_sweep(const std::vector<std::string>& args) {
       "dry-run", "validate and list the runs; run nothing")("quiet,q", "no progress output");
   po::positional_options_description pos;
   pos.add("experiment", 1);
-  const auto vm = parse(args, opts, pos);
-  if (vm.count("help")) {
-    std::cout << opts;
-    return 0;
-  }
+  const auto parsed = parse(args, opts, pos);
+  if (!parsed) return 0;
+  const po::variables_map& vm = *parsed;
   if (!vm.count("experiment"))
     throw po::error("missing EXPERIMENT (e.g. kaa sweep experiments/compare_strategies.json)");
   const kaa::Registry registry = full_registry();
@@ -379,11 +377,9 @@ int cmd_validate(const std::vector<std::string>& args) {
       "threads", po::value<int>()->default_value(0), "accepted for uniformity; runs no kernels");
   po::positional_options_description pos;
   pos.add("config", 1);
-  const auto vm = parse(args, opts, pos);
-  if (vm.count("help")) {
-    std::cout << opts;
-    return 0;
-  }
+  const auto parsed = parse(args, opts, pos);
+  if (!parsed) return 0;
+  const po::variables_map& vm = *parsed;
   if (!vm.count("config")) throw po::error("missing CONFIG");
   const kaa::Registry registry = full_registry();
   const auto overrides = overrides_of(vm);
@@ -398,11 +394,9 @@ int cmd_list(const std::vector<std::string>& args) {
   opts.add_options()("help,h", "show this help")("markdown", "print the Markdown config reference")(
       "kind", po::value<std::string>(), "only this kind of strategy")(
       "threads", po::value<int>()->default_value(0), "accepted for uniformity; runs no kernels");
-  const auto vm = parse(args, opts, {});
-  if (vm.count("help")) {
-    std::cout << opts;
-    return 0;
-  }
+  const auto parsed = parse(args, opts, {});
+  if (!parsed) return 0;
+  const po::variables_map& vm = *parsed;
   const kaa::Registry registry = full_registry();
   std::optional<kaa::Kind> only;
   if (vm.count("kind")) {

@@ -11,6 +11,29 @@
 
 namespace kaa::strategies {
 
+namespace {
+
+/// min_dist(i) <- min(min_dist(i), |X(i, :) - center|^2) over this rank's rows, then their sum,
+/// taken on the host in row order: the same for any thread count.
+template <class S>
+double shrink_distances(const Matrix<S>& X, const kernels::Work& center,
+                        const Vector<double>& min_dist,
+                        const typename Vector<double>::HostMirror& min_dist_host) {
+  const std::size_t n = X.extent(0), d = X.extent(1);
+  Kokkos::parallel_for(
+      "kaa::kmeans_pp.update", Kokkos::RangePolicy<ExecSpace>(0, n),
+      KOKKOS_LAMBDA(const std::size_t i) {
+        const double s = kernels::squared_distance(&X(i, 0), &center(0, 0), d);
+        if (s < min_dist(i)) min_dist(i) = s;
+      });
+  Kokkos::deep_copy(min_dist_host, min_dist);
+  double total = 0;
+  for (std::size_t i = 0; i < n; ++i) total += min_dist_host(i);
+  return total;
+}
+
+}  // namespace
+
 template <class S>
 Schema KmeansPP<S>::schema() {
   return Schema();
@@ -49,16 +72,8 @@ void KmeansPP<S>::initialize(const Matrix<S>& X, Parameters<S>& params, std::uin
     Kokkos::parallel_for(
         "kaa::kmeans_pp.center", Kokkos::RangePolicy<ExecSpace>(0, d),
         KOKKOS_LAMBDA(const std::size_t f) { center(0, f) = static_cast<double>(X(row, f)); });
-    Kokkos::parallel_for(
-        "kaa::kmeans_pp.update", Kokkos::RangePolicy<ExecSpace>(0, n),
-        KOKKOS_LAMBDA(const std::size_t i) {
-          const double s = kernels::squared_distance(&X(i, 0), &center(0, 0), d);
-          if (s < min_dist(i)) min_dist(i) = s;
-        });
     // Sequential sum and search on the host: the same index for any thread count.
-    Kokkos::deep_copy(min_dist_host, min_dist);
-    double total = 0;
-    for (std::size_t i = 0; i < n; ++i) total += min_dist_host(i);
+    const double total = shrink_distances(X, center, min_dist, min_dist_host);
     if (!(total > 0)) {
       throw InputError("kmeans_pp: only " + std::to_string(c + 1) +
                        " distinct rows found, fewer than the " + std::to_string(k) +
@@ -136,15 +151,7 @@ void KmeansPP<S>::initialize_distributed(const Matrix<S>& X, Parameters<S>& para
     }
     if (c + 1 == k) break;
     Kokkos::deep_copy(center, center_host);
-    Kokkos::parallel_for(
-        "kaa::kmeans_pp.update", Kokkos::RangePolicy<ExecSpace>(0, n),
-        KOKKOS_LAMBDA(const std::size_t i) {
-          const double s = kernels::squared_distance(&X(i, 0), &center(0, 0), d);
-          if (s < min_dist(i)) min_dist(i) = s;
-        });
-    Kokkos::deep_copy(min_dist_host, min_dist);
-    double mine = 0;
-    for (std::size_t i = 0; i < n; ++i) mine += min_dist_host(i);
+    const double mine = shrink_distances(X, center, min_dist, min_dist_host);
     const std::vector<double> partial = comm.allgather(&mine, 1);
     double total = 0;
     for (double p : partial) total += p;
