@@ -3,6 +3,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "framework/config/strategy_nodes.hpp"
+
 namespace kaa {
 
 namespace {
@@ -302,23 +304,11 @@ nlohmann::json resolve_config(const nlohmann::json& raw, const Registry& registr
 
   // Cross-section checks only make sense on a config whose every node resolved.
   if (issues.empty()) {
-    auto check = [&](Kind kind, const nlohmann::json& node, const std::string& path) {
-      const StrategyInfo* info = registry.find(kind, node["type"].get<std::string>());
-      if (info != nullptr && info->check) info->check(out, path, issues);
-    };
-    check(Kind::dataset, out["data"], "/data");
-    check(Kind::optimizer, out["optimizer"], "/optimizer");
-    check(Kind::transform, out["transform"], "/transform");
-    for (const auto& [key, node] : out["projectors"].items())
-      check(Kind::projector, node, "/projectors/" + key);
-    const std::pair<const char*, Kind> lists[] = {{"initializers", Kind::initializer},
-                                                  {"loss", Kind::loss},
-                                                  {"hooks", Kind::hook},
-                                                  {"stopping", Kind::stopping},
-                                                  {"metrics", Kind::metric}};
-    for (const auto& [key, kind] : lists)
-      for (std::size_t i = 0; i < out[key].size(); ++i)
-        check(kind, out[key][i], pointer_append(std::string("/") + key, i));
+    for_each_strategy_node(
+        out, [&](Kind kind, const nlohmann::json& node, const std::string& path) {
+          const StrategyInfo* info = registry.find(kind, node.at("type").get<std::string>());
+          if (info != nullptr && info->check) info->check(out, path, issues);
+        });
   }
 
   if (!issues.empty()) {

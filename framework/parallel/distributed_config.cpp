@@ -1,5 +1,7 @@
 #include "framework/parallel/distributed_config.hpp"
 
+#include "framework/config/strategy_nodes.hpp"
+
 namespace kaa::parallel {
 
 std::vector<std::string> distributed_issues(const nlohmann::json& resolved,
@@ -21,21 +23,11 @@ std::vector<std::string> distributed_issues(const nlohmann::json& resolved,
                      over + "; run it on one rank" +
                      (can.empty() ? std::string() : " or use one of: " + can));
   };
-  check(Kind::dataset, resolved.at("data"), "/data");
-  check(Kind::optimizer, resolved.at("optimizer"), "/optimizer");
-  for (const auto& [key, node] : resolved.at("projectors").items())
-    check(Kind::projector, node, "/projectors/" + key);
-  const std::pair<const char*, Kind> lists[] = {{"initializers", Kind::initializer},
-                                                {"loss", Kind::loss},
-                                                {"hooks", Kind::hook},
-                                                {"stopping", Kind::stopping},
-                                                {"metrics", Kind::metric}};
-  for (const auto& [key, kind] : lists) {
-    if (!resolved.contains(key)) continue;
-    const auto& list = resolved.at(key);
-    for (std::size_t i = 0; i < list.size(); ++i)
-      check(kind, list[i], std::string("/") + key + "/" + std::to_string(i));
-  }
+  // The transform runs only in `kaa transform`, never in a distributed fit.
+  for_each_strategy_node(resolved,
+                         [&](Kind kind, const nlohmann::json& node, const std::string& path) {
+                           if (kind != Kind::transform) check(kind, node, path);
+                         });
   if (data_rows > 0 && static_cast<std::size_t>(ranks) > data_rows) {
     issues.push_back("/data: " + std::to_string(data_rows) + " rows cannot be split over " +
                      std::to_string(ranks) + " MPI ranks (at most one rank per row)");

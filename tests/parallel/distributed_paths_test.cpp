@@ -144,20 +144,30 @@ kaa::RowSelector block(int rank, int ranks) {
   };
 }
 
+/// For every rank of each split, read_rows(path, block, total) reads exactly that rank's rows of
+/// `whole` and reports the file's row count.
+template <class ReadRows>
+void expect_blocks_of_whole(const fs::path& path, const kaa::HostMatrix& whole,
+                            std::initializer_list<int> splits, ReadRows read_rows) {
+  for (int ranks : splits)
+    for (int r = 0; r < ranks; ++r) {
+      SCOPED_TRACE(path.string() + ": rank " + std::to_string(r) + " of " + std::to_string(ranks));
+      std::size_t total = 0;
+      const kaa::HostMatrix part = read_rows(path, block(r, ranks), total);
+      EXPECT_EQ(total, whole.rows);
+      const par::RowBlock b = par::block_of(whole.rows, r, ranks);
+      expect_equal(part, rows_of(whole, b.begin, b.end));
+    }
+}
+
 TEST_F(RowReaders, NpyBlocksEqualTheRowsOfTheWholeFile) {
   const kaa::HostMatrix m = gaussian_matrix(23, 3, 4);
   for (auto type : {kaa::NpyType::float64, kaa::NpyType::float32}) {
     const fs::path path = dir_ / "m.npy";
     kaa::write_npy(path, m, type);
     const kaa::HostMatrix whole = kaa::read_npy(path);
-    for (int ranks : {1, 2, 4})
-      for (int r = 0; r < ranks; ++r) {
-        std::size_t total = 0;
-        const kaa::HostMatrix part = kaa::read_npy_rows(path, block(r, ranks), total);
-        EXPECT_EQ(total, 23u);
-        const par::RowBlock b = par::block_of(23, r, ranks);
-        expect_equal(part, rows_of(whole, b.begin, b.end));
-      }
+    ASSERT_EQ(whole.rows, 23u);
+    expect_blocks_of_whole(path, whole, {1, 2, 4}, kaa::read_npy_rows);
   }
 }
 
@@ -166,15 +176,7 @@ TEST_F(RowReaders, CsvBlocksEqualTheRowsOfTheWholeFileWithHeaderAndBlankLines) {
   std::ofstream(comma) << "a,b\n1,2\n\n3,4\r\n5,6\n7,8\n9,10";
   std::ofstream(blank) << "\n1 2\n3\t4\n\n5 6\n7 8\n";
   for (const fs::path& path : {comma, blank}) {
-    const kaa::HostMatrix whole = kaa::read_csv(path);
-    for (int ranks : {1, 2, 3})
-      for (int r = 0; r < ranks; ++r) {
-        std::size_t total = 0;
-        const kaa::HostMatrix part = kaa::read_csv_rows(path, block(r, ranks), total);
-        EXPECT_EQ(total, whole.rows) << path;
-        const par::RowBlock b = par::block_of(whole.rows, r, ranks);
-        expect_equal(part, rows_of(whole, b.begin, b.end));
-      }
+    expect_blocks_of_whole(path, kaa::read_csv(path), {1, 2, 3}, kaa::read_csv_rows);
   }
 }
 
@@ -192,14 +194,7 @@ TEST_F(RowReaders, CsvBlocksPastTheLineIndexMarksEqualTheWholeFile) {
   }
   const kaa::HostMatrix whole = kaa::read_csv(path);
   ASSERT_EQ(whole.rows, 2600u);
-  for (int ranks : {1, 2, 3, 5})
-    for (int r = 0; r < ranks; ++r) {
-      std::size_t total = 0;
-      const kaa::HostMatrix part = kaa::read_csv_rows(path, block(r, ranks), total);
-      EXPECT_EQ(total, 2600u);
-      const par::RowBlock b = par::block_of(2600, r, ranks);
-      expect_equal(part, rows_of(whole, b.begin, b.end));
-    }
+  expect_blocks_of_whole(path, whole, {1, 2, 3, 5}, kaa::read_csv_rows);
   std::size_t total = 0;
   const auto one = [](std::size_t) { return kaa::RowRange{1024, 1025}; };
   EXPECT_EQ(kaa::read_csv_rows(path, one, total).values,
