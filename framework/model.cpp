@@ -103,6 +103,7 @@ FitTrace Model<S>::iterate(const Matrix<S>& X, Parameters<S>& params,
                                   derive_archetypes(X, p);
                                   return value_and_grad(X, p, g);
                                 }});
+  prepare(X, params);
   optimizer_->init(X, params);
   FitProgress state{0, &trace.losses, 0.0};
 
@@ -229,6 +230,14 @@ FitTrace Model<S>::iterate(const Matrix<S>& X, Parameters<S>& params,
   trace.best_loss = best_loss;
   trace.best_update = best_update;
   return trace;
+}
+
+template <class S>
+void Model<S>::prepare(const Matrix<S>& X, const Parameters<S>& params) {
+  for (auto& term : losses_) term->prepare(X, params);
+  optimizer_->prepare(X, params);
+  for (auto& [block, projector] : projectors_) projector->prepare(X, params);
+  for (auto& hook : hooks_) hook->prepare(X, params);
 }
 
 template <class S>

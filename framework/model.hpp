@@ -60,6 +60,9 @@ class Model {
 
   void initialize(const Matrix<S>& X, Parameters<S>& params, std::uint64_t seed);
 
+  /// Lets every strategy of the loop size its workspaces for this data and these parameters
+  /// (iterate() calls it before the first update).
+  void prepare(const Matrix<S>& X, const Parameters<S>& params);
   /// The objective (sum of loss terms) at `params`.
   double objective(const Matrix<S>& X, const Parameters<S>& params);
   /// The objective and its gradient (zeroed first; the archetype part chained into mixing).

@@ -32,6 +32,9 @@ template <class S>
 class Hook {
  public:
   virtual ~Hook() = default;
+  /// Sizes the workspaces the update loop needs, once per fit before the first update, so that
+  /// no update allocates (most strategies have none).
+  virtual void prepare(const Matrix<S>& /*X*/, const Parameters<S>& /*params*/) {}
   virtual void after_update(HookContext<S>& ctx) = 0;
   /// Called once when the loop has stopped (not after a divergence).
   virtual void on_finish(HookContext<S>&) {}

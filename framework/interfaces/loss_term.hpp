@@ -11,6 +11,9 @@ template <class S>
 class LossTerm {
  public:
   virtual ~LossTerm() = default;
+  /// Sizes the workspaces the update loop needs, once per fit before the first update, so that
+  /// no update allocates (most strategies have none).
+  virtual void prepare(const Matrix<S>& /*X*/, const Parameters<S>& /*params*/) {}
   virtual double value_and_grad(const Matrix<S>& X, const Parameters<S>& params,
                                 Parameters<S>& grad) = 0;
   virtual double value(const Matrix<S>& X, const Parameters<S>& params) = 0;

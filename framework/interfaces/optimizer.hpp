@@ -26,6 +26,9 @@ template <class S>
 class Optimizer {
  public:
   virtual ~Optimizer() = default;
+  /// Sizes the workspaces the update loop needs, once per fit before the first update, so that
+  /// no update allocates (most strategies have none).
+  virtual void prepare(const Matrix<S>& /*X*/, const Parameters<S>& /*params*/) {}
   virtual void init(const Matrix<S>& X, const Parameters<S>& params) = 0;
   virtual void step(const Matrix<S>& X, Parameters<S>& params, Parameters<S>& grad) = 0;
   virtual bool needs_gradient() const { return true; }

@@ -10,6 +10,9 @@ template <class S>
 class Projector {
  public:
   virtual ~Projector() = default;
+  /// Sizes the workspaces the update loop needs, once per fit before the first update, so that
+  /// no update allocates (most strategies have none).
+  virtual void prepare(const Matrix<S>& /*X*/, const Parameters<S>& /*params*/) {}
   virtual void project(Matrix<S>& block, const Matrix<S>& X) = 0;
 };
 
