@@ -63,8 +63,9 @@ Parameters<S> Model<S>::allocate(std::size_t n, std::size_t d) const {
 }
 
 template <class S>
-void Model<S>::derive_archetypes(const Matrix<S>& X, Parameters<S>& params) const {
-  if (params.has(Block::mixing)) kernels::mixing_times_data(params.mixing, X, params.archetypes);
+void Model<S>::derive_archetypes(const Matrix<S>& X, Parameters<S>& params) {
+  if (params.has(Block::mixing))
+    kernels::mixing_times_data(ExecSpace(), params.mixing, X, params.archetypes, mixing_workspace_);
 }
 
 template <class S>
@@ -249,7 +250,7 @@ double Model<S>::value_and_grad(const Matrix<S>& X, const Parameters<S>& params,
   for (auto& term : losses_) loss += term->value_and_grad(X, params, grad);
   if (parallel::distributed()) loss = sum_over_ranks(loss, &grad);
   if (params.has(Block::mixing)) {
-    kernels::chain_to_mixing(grad.archetypes, X, grad.mixing);
+    kernels::chain_to_mixing(ExecSpace(), grad.archetypes, X, grad.mixing);
     Kokkos::deep_copy(grad.archetypes, S(0));
   }
   return loss;

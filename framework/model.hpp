@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "framework/kernels/block_products.hpp"
 #include "framework/registry/registry.hpp"
 
 namespace kaa {
@@ -82,7 +83,7 @@ class Model {
 
  private:
   /// Z = B X when the archetypes are parameterised by mixing weights.
-  void derive_archetypes(const Matrix<S>& X, Parameters<S>& params) const;
+  void derive_archetypes(const Matrix<S>& X, Parameters<S>& params);
   /// In a distributed fit: `loss` and the replicated blocks of *grad (if given) summed over ranks.
   double sum_over_ranks(double loss, Parameters<S>* grad) const;
 
@@ -96,6 +97,7 @@ class Model {
   std::vector<std::unique_ptr<StoppingRule<S>>> stopping_;
   std::vector<std::unique_ptr<Metric<S>>> metrics_;
   std::unique_ptr<Transformer<S>> transformer_;
+  kernels::TransposedProductsWorkspace mixing_workspace_;
 };
 
 extern template class Model<float>;

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "framework/host_transfer.hpp"
+#include "framework/kernels/hull_frank_wolfe.hpp"
 
 namespace kaa::analysis {
 
@@ -13,87 +14,14 @@ namespace kaa::analysis {
 // Frank-Wolfe gap g = <grad f, w - e_s> >= f(w) - f* certifies the distance:
 // sqrt(max(0, f - g)) <= dist <= sqrt(f). Steps are exact line searches of the quadratic.
 
-namespace {
-
-using Work = Kokkos::View<double**, Kokkos::LayoutRight, MemSpace>;
-using Index = Kokkos::View<std::size_t*, MemSpace>;
-
-/// G(i, j) = <x_i, V_j>_c, or ||x_i - V_j||_c^2 when `squared_distance`.
-template <class S>
-void row_products(const Matrix<S>& X, const Work& V, const Vector<double>& c, const Work& G,
-                  bool squared_distance) {
-  const std::size_t n = X.extent(0), d = X.extent(1), k = V.extent(0);
-  const bool weighted = c.data() != nullptr;
-  Kokkos::parallel_for(
-      "kaa::hull.row_products", Kokkos::RangePolicy<ExecSpace>(0, n),
-      KOKKOS_LAMBDA(const std::size_t i) {
-        for (std::size_t j = 0; j < k; ++j) {
-          double s = 0;
-          for (std::size_t f = 0; f < d; ++f) {
-            const double x = static_cast<double>(X(i, f));
-            const double term = squared_distance ? (x - V(j, f)) * (x - V(j, f)) : x * V(j, f);
-            s += (weighted ? c(f) : 1.0) * term;
-          }
-          G(i, j) = s;
-        }
-      });
-}
-
-/// P = W^T X (k x d): the current hull points, recomputed exactly.
-template <class S>
-void hull_points(const Matrix<S>& X, const Work& W, const Work& P) {
-  const std::size_t n = X.extent(0), d = X.extent(1), k = W.extent(1);
-  Kokkos::parallel_for(
-      "kaa::hull.points", Kokkos::RangePolicy<ExecSpace>(0, k * d),
-      KOKKOS_LAMBDA(const std::size_t e) {
-        const std::size_t j = e / d, f = e % d;
-        double s = 0;
-        for (std::size_t i = 0; i < n; ++i) s += W(i, j) * static_cast<double>(X(i, f));
-        P(j, f) = s;
-      });
-}
-
-/// Smallest G(i, j) over i, or largest over the i with W(i, j) > 0 (the away vertex).
-struct Extreme {
-  double value;
-  std::size_t index;
-};
-Extreme smallest(const Work& G, std::size_t j) {
-  using Reducer = Kokkos::MinLoc<double, std::size_t>;
-  typename Reducer::value_type best;
-  Kokkos::parallel_reduce(
-      "kaa::hull.toward", Kokkos::RangePolicy<ExecSpace>(0, G.extent(0)),
-      KOKKOS_LAMBDA(const std::size_t i, typename Reducer::value_type& acc) {
-        if (G(i, j) < acc.val) {
-          acc.val = G(i, j);
-          acc.loc = i;
-        }
-      },
-      Reducer(best));
-  return {best.val, best.loc};
-}
-Extreme largest_active(const Work& G, const Work& W, std::size_t j) {
-  using Reducer = Kokkos::MaxLoc<double, std::size_t>;
-  typename Reducer::value_type best;
-  Kokkos::parallel_reduce(
-      "kaa::hull.away", Kokkos::RangePolicy<ExecSpace>(0, G.extent(0)),
-      KOKKOS_LAMBDA(const std::size_t i, typename Reducer::value_type& acc) {
-        if (W(i, j) > 0 && G(i, j) > acc.val) {
-          acc.val = G(i, j);
-          acc.loc = i;
-        }
-      },
-      Reducer(best));
-  return {best.val, best.loc};
-}
-
-}  // namespace
-
 template <class S>
 HullDistances hull_distances(const Matrix<S>& X, const Matrix<S>& points,
                              const Vector<double>& feature_weight, double tolerance,
                              std::size_t max_iter) {
   const std::size_t n = X.extent(0), d = X.extent(1), k = points.extent(0);
+  const ExecSpace space;
+  using kernels::hull::Index;
+  using kernels::hull::Work;
   const HostMatrix Z = to_host(points);
   std::vector<double> c(d, 1.0);
   if (feature_weight.data() != nullptr) {
@@ -124,12 +52,10 @@ HullDistances hull_distances(const Matrix<S>& X, const Matrix<S>& points,
   for (std::size_t j = 0; j < k; ++j)
     for (std::size_t f = 0; f < d; ++f) V_host(j, f) = Z(j, f);
   Kokkos::deep_copy(V, V_host);
-  row_products(X, V, feature_weight, G, true);
-  for (std::size_t j = 0; j < k; ++j) wanted_host(j) = smallest(G, j).index;
+  kernels::hull::row_products(space, X, V, feature_weight, G, true);
+  for (std::size_t j = 0; j < k; ++j) wanted_host(j) = kernels::hull::smallest(space, G, j).index;
   Kokkos::deep_copy(wanted, wanted_host);
-  Kokkos::parallel_for(
-      "kaa::hull.start", Kokkos::RangePolicy<ExecSpace>(0, k),
-      KOKKOS_LAMBDA(const std::size_t j) { W(wanted(j), j) = 1.0; });
+  kernels::hull::set_start_vertices(space, W, wanted);
 
   HullDistances out;
   out.iterations.assign(k, 0);
@@ -146,35 +72,29 @@ HullDistances hull_distances(const Matrix<S>& X, const Matrix<S>& points,
     const bool last =
         it == max_iter || std::all_of(done.begin(), done.end(), [](char x) { return x != 0; });
     if (it % refresh_every == 0 || last) {
-      hull_points(X, W, P);
+      kernels::hull::hull_points(space, X, W, P);
       Kokkos::deep_copy(P_host, P);
     }
     for (std::size_t j = 0; j < k; ++j)
       for (std::size_t f = 0; f < d; ++f) V_host(j, f) = P_host(j, f) - Z(j, f);
     Kokkos::deep_copy(V, V_host);
-    row_products(X, V, feature_weight, G, false);
+    kernels::hull::row_products(space, X, V, feature_weight, G, false);
 
     // Toward and away vertices of every point still running (all points on the last pass).
-    std::vector<Extreme> toward(k), away(k);
+    std::vector<kernels::hull::Extreme> toward(k), away(k);
     for (std::size_t j = 0; j < k; ++j) {
       if (done[j] && !last) continue;
-      toward[j] = smallest(G, j);
+      toward[j] = kernels::hull::smallest(space, G, j);
       wanted_host(2 * j) = toward[j].index;
       if (!last) {
-        away[j] = largest_active(G, W, j);
+        away[j] = kernels::hull::largest_active(space, G, W, j);
         wanted_host(2 * j + 1) = away[j].index;
       } else {
         wanted_host(2 * j + 1) = toward[j].index;
       }
     }
     Kokkos::deep_copy(wanted, wanted_host);
-    Kokkos::parallel_for(
-        "kaa::hull.gather", Kokkos::RangePolicy<ExecSpace>(0, 2 * k * d),
-        KOKKOS_LAMBDA(const std::size_t e) {
-          const std::size_t row = e / d, f = e % d;
-          rows(row, f) = static_cast<double>(X(wanted(row), f));
-          if (f == 0 && row % 2 == 1) weight_at(row / 2) = W(wanted(row), row / 2);
-        });
+    kernels::hull::gather_vertices(space, X, W, wanted, rows, weight_at);
     Kokkos::deep_copy(rows_host, rows);
     Kokkos::deep_copy(weight_at_host, weight_at);
 
@@ -219,15 +139,7 @@ HullDistances hull_distances(const Matrix<S>& X, const Matrix<S>& points,
     }
     if (last) break;
     Kokkos::deep_copy(step, step_host);
-    Kokkos::parallel_for(
-        "kaa::hull.update", Kokkos::RangePolicy<ExecSpace>(0, n),
-        KOKKOS_LAMBDA(const std::size_t i) {
-          for (std::size_t j = 0; j < k; ++j) {
-            W(i, j) *= step(j, 0);
-            if (i == static_cast<std::size_t>(step(j, 1)))
-              W(i, j) = step(j, 3) > 0 ? 0.0 : W(i, j) + step(j, 2);
-          }
-        });
+    kernels::hull::apply_steps(space, W, step);
   }
   out.converged = true;
   for (std::size_t j = 0; j < k; ++j)

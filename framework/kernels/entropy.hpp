@@ -1,6 +1,7 @@
 #pragma once
 #include <Kokkos_Core.hpp>
 
+#include "framework/kernels/check.hpp"
 #include "framework/kernels/math.hpp"
 #include "framework/types.hpp"
 
@@ -9,17 +10,20 @@ namespace kaa::kernels {
 /// Sum of the entropies H(w) = -sum w log(w + eps) of the rows of W (of its columns when
 /// kColumns); when `grad` is non-empty also adds c * dH/dw = -c (log(w + eps) + w / (w + eps)).
 /// Parallel over the rows (columns), each summed in order, so results do not depend on threads.
-template <bool kColumns, class S>
-double entropy_sum(const char* label, const Matrix<S>& W, double eps, double c,
+template <bool kColumns, class Space, class S>
+double entropy_sum(const Space& space, const char* label, const Matrix<S>& W, double eps, double c,
                    const Matrix<S>& grad) {
   const std::size_t lines = kColumns ? W.extent(1) : W.extent(0);
   const std::size_t count = kColumns ? W.extent(0) : W.extent(1);
   const bool want_grad = grad.data() != nullptr;
+  if (want_grad)
+    require(grad.extent(0) == W.extent(0) && grad.extent(1) == W.extent(1),
+            "kaa::kernels::entropy_sum", "grad must have the shape of W");
   const S e = static_cast<S>(eps);
   const S cs = static_cast<S>(c);
   double total = 0;
   Kokkos::parallel_reduce(
-      label, Kokkos::RangePolicy<ExecSpace>(0, lines),
+      label, Kokkos::RangePolicy<Space>(space, 0, lines),
       KOKKOS_LAMBDA(const std::size_t line, double& acc) {
         for (std::size_t j = 0; j < count; ++j) {
           const std::size_t i = kColumns ? j : line, f = kColumns ? line : j;
@@ -31,6 +35,12 @@ double entropy_sum(const char* label, const Matrix<S>& W, double eps, double c,
       },
       total);
   return total;
+}
+
+template <bool kColumns, class S>
+double entropy_sum(const char* label, const Matrix<S>& W, double eps, double c,
+                   const Matrix<S>& grad) {
+  return entropy_sum<kColumns>(ExecSpace(), label, W, eps, c, grad);
 }
 
 }  // namespace kaa::kernels

@@ -1,7 +1,12 @@
 #pragma once
 #include <Kokkos_Core.hpp>
 
+#include <optional>
+#include <string>
+
+#include "framework/kernels/check.hpp"
 #include "framework/kernels/row_tiles.hpp"
+#include "framework/kernels/workspace.hpp"
 #include "framework/types.hpp"
 
 namespace kaa::kernels {
@@ -61,6 +66,15 @@ KOKKOS_INLINE_FUNCTION void sort_candidates(double* dist, long* idx, int count) 
   }
 }
 
+/// Scratch of nearest_rows, kept by a projector for the whole fit.
+struct NearestWorkspace {
+  Work zp, zz, heap_d, scratch, best_d;
+  Kokkos::View<long**, Kokkos::LayoutRight, MemSpace> heap_i;
+  Kokkos::View<int**, Kokkos::LayoutRight, MemSpace> heap_n;
+  /// The row split; empty = the execution space's own (tests force the other backend's).
+  std::optional<ChunkShape> shape;
+};
+
 /// The m nearest rows of X to each row of Z (k x m indices, nearest first, ties to the lower
 /// row index), in one streaming pass over X. Squared distances are expanded as
 /// ||x||^2 - 2 x.z + ||z||^2 from products in double, used for ranking only. Each chunk of rows
@@ -69,26 +83,37 @@ KOKKOS_INLINE_FUNCTION void sort_candidates(double* dist, long* idx, int count) 
 /// Indices are reported as row + `index_offset` (a rank's first global row in a distributed fit,
 /// so that ties go to the lower global index); when `out_dist` (k x m) is given it receives the
 /// ranking distances.
-template <class S>
-void nearest_rows(const Matrix<S>& X, const Matrix<S>& Z, int m, const IndexMatrix& out,
-                  long index_offset = 0, const Work& out_dist = Work()) {
+template <class Space, class S>
+void nearest_rows(const Space& space, const Matrix<S>& X, const Matrix<S>& Z, int m,
+                  const IndexMatrix& out, NearestWorkspace& ws, long index_offset = 0,
+                  const Work& out_dist = Work()) {
   const std::size_t n = X.extent(0), k = Z.extent(0), dp = padded(X.extent(1));
-  const Work zp = padded_rows(Z);
-  Work zz("kaa::nearest.zz", 1, k);
+  const char* entry = "kaa::kernels::nearest_rows";
+  require(m >= 1, entry, "m = " + std::to_string(m) + " must be at least 1");
+  require_extent(Z, 1, X.extent(1), entry, "Z");
+  require_extent(out, 0, k, entry, "out");
+  require_extent(out, 1, static_cast<std::size_t>(m), entry, "out");
+  padded_rows(space, Z, ws.zp);
+  const Work zp = ws.zp;
+  fit_extents(ws.zz, "kaa::nearest.zz", 1, k);
+  const Work zz = ws.zz;
   Kokkos::parallel_for(
-      "kaa::nearest.zz", Kokkos::RangePolicy<ExecSpace>(0, k),
+      "kaa::nearest.zz", Kokkos::RangePolicy<Space>(space, 0, k),
       KOKKOS_LAMBDA(const std::size_t j) { zz(0, j) = dot_padded(&zp(j, 0), &zp(j, 0), dp); });
   const std::size_t slots = k * static_cast<std::size_t>(m);
-  const RowChunks chunks = row_chunks(n, 2 * slots);
-  Work heap_d("kaa::nearest.heap_d", chunks.count, slots);
-  Kokkos::View<long**, Kokkos::LayoutRight, MemSpace> heap_i("kaa::nearest.heap_i", chunks.count,
-                                                             slots);
-  Kokkos::View<int**, Kokkos::LayoutRight, MemSpace> heap_n("kaa::nearest.heap_n", chunks.count, k);
-  Work scratch("kaa::nearest.scratch", chunks.count, kTileRows * dp);
+  const RowChunks chunks = row_chunks(n, 2 * slots, ws.shape ? *ws.shape : chunk_shape_of<Space>);
+  fit_extents(ws.heap_d, "kaa::nearest.heap_d", chunks.count, slots);
+  fit_extents(ws.heap_i, "kaa::nearest.heap_i", chunks.count, slots);
+  fit_extents(ws.heap_n, "kaa::nearest.heap_n", chunks.count, k);
+  fit_extents(ws.scratch, "kaa::nearest.scratch", chunks.count, kTileRows * dp);
+  const Work heap_d = ws.heap_d, scratch = ws.scratch;
+  const auto heap_i = ws.heap_i;
+  const auto heap_n = ws.heap_n;
   Kokkos::parallel_for(
-      "kaa::nearest.scan", Kokkos::RangePolicy<ExecSpace>(0, chunks.count),
+      "kaa::nearest.scan", Kokkos::RangePolicy<Space>(space, 0, chunks.count),
       KOKKOS_LAMBDA(const std::size_t chunk) {
         double* xd = &scratch(chunk, 0);
+        for (std::size_t j = 0; j < k; ++j) heap_n(chunk, j) = 0;  // reused scratch
         const std::size_t end = chunks.end(chunk, n);
         for (std::size_t i0 = chunks.begin(chunk); i0 < end; i0 += kTileRows) {
           const std::size_t count = end - i0 < kTileRows ? end - i0 : kTileRows;
@@ -105,9 +130,10 @@ void nearest_rows(const Matrix<S>& X, const Matrix<S>& Z, int m, const IndexMatr
         }
       });
   const std::size_t n_chunks = chunks.count;
-  const Work best_d = out_dist.data() != nullptr ? out_dist : Work("kaa::nearest.best_d", k, m);
+  if (out_dist.data() == nullptr) fit_extents(ws.best_d, "kaa::nearest.best_d", k, m);
+  const Work best_d = out_dist.data() != nullptr ? out_dist : ws.best_d;
   Kokkos::parallel_for(
-      "kaa::nearest.merge", Kokkos::RangePolicy<ExecSpace>(0, k),
+      "kaa::nearest.merge", Kokkos::RangePolicy<Space>(space, 0, k),
       KOKKOS_LAMBDA(const std::size_t j) {
         double* dist = &best_d(j, 0);
         long* idx = &out(j, 0);
@@ -117,6 +143,14 @@ void nearest_rows(const Matrix<S>& X, const Matrix<S>& Z, int m, const IndexMatr
             heap_offer(dist, idx, count, m, heap_d(c, j * m + p), heap_i(c, j * m + p));
         sort_candidates(dist, idx, count);
       });
+}
+
+/// nearest_rows with scratch of its own (for callers outside an update loop).
+template <class S>
+void nearest_rows(const Matrix<S>& X, const Matrix<S>& Z, int m, const IndexMatrix& out,
+                  long index_offset = 0, const Work& out_dist = Work()) {
+  NearestWorkspace ws;
+  nearest_rows(ExecSpace(), X, Z, m, out, ws, index_offset, out_dist);
 }
 
 }  // namespace kaa::kernels

@@ -1,7 +1,11 @@
 #pragma once
 #include <Kokkos_Core.hpp>
 
+#include <optional>
+
+#include "framework/kernels/check.hpp"
 #include "framework/kernels/row_tiles.hpp"
+#include "framework/kernels/workspace.hpp"
 #include "framework/types.hpp"
 
 namespace kaa::kernels {
@@ -14,6 +18,13 @@ namespace kaa::kernels {
 /// difference of two nearly equal sums a^T x - a^T a Z.
 inline constexpr double kCancellationGuard = 1e-4;
 
+/// Scratch of reconstruction_pass, kept by a loss term for the whole fit.
+struct ReconstructionWorkspace {
+  Work zw, zp, fw, gram, partials, scratch, totals;
+  /// The row split; empty = the execution space's own (tests force the other backend's).
+  std::optional<ChunkShape> shape;
+};
+
 /// One streaming pass over X: returns sum_i sum_f c_f r_if^2 with r_i = x_i - a_i Z, where
 /// c_f = feature_weight(f) (all ones when the view is empty). When `grad_weights` /
 /// `grad_archetypes` are non-empty, ADDS scale * d/dA and scale * d/dZ of that sum into them:
@@ -22,27 +33,43 @@ inline constexpr double kCancellationGuard = 1e-4;
 /// formed, in double: no residual matrix, no n x k x d temporary, about 2 n d k multiply-adds
 /// with both gradients and n d k without dZ. The loss of a row is expanded from those products
 /// (see kCancellationGuard for when it is recomputed from the residual instead).
-template <class S>
-double reconstruction_pass(const Matrix<S>& X, const Matrix<S>& A, const Matrix<S>& Z, double scale,
-                           const Matrix<S>& grad_weights, const Matrix<S>& grad_archetypes,
-                           const Vector<double>& feature_weight = Vector<double>()) {
+template <class Space, class S>
+double reconstruction_pass(const Space& space, const Matrix<S>& X, const Matrix<S>& A,
+                           const Matrix<S>& Z, double scale, const Matrix<S>& grad_weights,
+                           const Matrix<S>& grad_archetypes, const Vector<double>& feature_weight,
+                           ReconstructionWorkspace& ws) {
+  const char* entry = "kaa::kernels::reconstruction_pass";
   const std::size_t n = X.extent(0), d = X.extent(1), k = Z.extent(0), dp = padded(d);
+  require_extent(A, 0, n, entry, "A");
+  require_extent(A, 1, k, entry, "A");
+  require_extent(Z, 1, d, entry, "Z");
   const bool want_ga = grad_weights.data() != nullptr;
   const bool want_gz = grad_archetypes.data() != nullptr;
   const bool weighted = feature_weight.data() != nullptr;
+  if (want_ga)
+    require(grad_weights.extent(0) == n && grad_weights.extent(1) == k, entry,
+            "grad_weights must be n x k");
+  if (want_gz)
+    require(grad_archetypes.extent(0) == k && grad_archetypes.extent(1) == d, entry,
+            "grad_archetypes must be k x d");
+  if (weighted) require_extent(feature_weight, 0, d, entry, "feature_weight");
   const double m2s = -2.0 * scale;
 
   // zw: rows of Z times the feature weights; zp: rows of Z (the same view when unweighted).
-  const Work zw = padded_rows(Z, feature_weight);
-  const Work zp = weighted ? padded_rows(Z) : zw;
+  padded_rows(space, Z, ws.zw, feature_weight);
+  if (weighted) padded_rows(space, Z, ws.zp);
+  const Work zw = ws.zw;
+  const Work zp = weighted ? ws.zp : ws.zw;
   const Vector<double> fw_in = feature_weight;
-  Work fw("kaa::reconstruction.fw", 1, dp);
+  fit_extents(ws.fw, "kaa::reconstruction.fw", 1, dp);
+  const Work fw = ws.fw;
   Kokkos::parallel_for(
-      "kaa::reconstruction.fw", Kokkos::RangePolicy<ExecSpace>(0, d),
+      "kaa::reconstruction.fw", Kokkos::RangePolicy<Space>(space, 0, d),
       KOKKOS_LAMBDA(const std::size_t f) { fw(0, f) = weighted ? fw_in(f) : 1.0; });
-  Work G("kaa::reconstruction.gram", k, k);
+  fit_extents(ws.gram, "kaa::reconstruction.gram", k, k);
+  const Work G = ws.gram;
   Kokkos::parallel_for(
-      "kaa::reconstruction.gram", Kokkos::RangePolicy<ExecSpace>(0, k * k),
+      "kaa::reconstruction.gram", Kokkos::RangePolicy<Space>(space, 0, k * k),
       KOKKOS_LAMBDA(const std::size_t e) {
         G(e / k, e % k) = dot_padded(&zw(e / k, 0), &zp(e % k, 0), dp);
       });
@@ -50,16 +77,18 @@ double reconstruction_pass(const Matrix<S>& X, const Matrix<S>& A, const Matrix<
   // Partial of a chunk: [loss | A^T X (k x dp) | A^T A (k x k) | A^T R of guarded rows (k x dp)].
   const std::size_t atx = 1, ata = atx + k * dp, atr = ata + k * k;
   const std::size_t width = want_gz ? atr + k * dp : 1;
-  const RowChunks chunks = row_chunks(n, width);
-  Work partials("kaa::reconstruction.partials", chunks.count, width);
+  const RowChunks chunks = row_chunks(n, width, ws.shape ? *ws.shape : chunk_shape_of<Space>);
+  fit_extents(ws.partials, "kaa::reconstruction.partials", chunks.count, width);
+  const Work partials = ws.partials;
   // Scratch of a chunk: [rows as double | x.z_j per row | weights per row | G a | a residual].
   const std::size_t c_at = kTileRows * dp, a_at = c_at + kTileRows * k, g_at = a_at + kTileRows * k,
                     r_at = g_at + k;
-  Work scratch("kaa::reconstruction.scratch", chunks.count, r_at + dp);
+  fit_extents(ws.scratch, "kaa::reconstruction.scratch", chunks.count, r_at + dp);
+  const Work scratch = ws.scratch;
   const Matrix<S> ga = grad_weights;
 
   Kokkos::parallel_for(
-      "kaa::reconstruction_pass", Kokkos::RangePolicy<ExecSpace>(0, chunks.count),
+      "kaa::reconstruction_pass", Kokkos::RangePolicy<Space>(space, 0, chunks.count),
       KOKKOS_LAMBDA(const std::size_t chunk) {
         double* xd = &scratch(chunk, 0);
         double* c = xd + c_at;
@@ -67,6 +96,7 @@ double reconstruction_pass(const Matrix<S>& X, const Matrix<S>& A, const Matrix<
         double* gr = xd + g_at;
         double* res = xd + r_at;
         double* part = &partials(chunk, 0);
+        for (std::size_t e = 1; e < width; ++e) part[e] = 0;  // reused scratch
         const double* w = &fw(0, 0);
         double loss = 0;
         const std::size_t end = chunks.end(chunk, n);
@@ -135,12 +165,13 @@ double reconstruction_pass(const Matrix<S>& X, const Matrix<S>& A, const Matrix<
         part[0] = loss;
       });
 
-  Work totals("kaa::reconstruction.totals", 1, width);
-  sum_partials(partials, totals);
+  fit_extents(ws.totals, "kaa::reconstruction.totals", 1, width);
+  const Work totals = ws.totals;
+  sum_partials(space, partials, totals);
   if (want_gz) {
     const Matrix<S> gz = grad_archetypes;
     Kokkos::parallel_for(
-        "kaa::reconstruction_pass.gz", Kokkos::RangePolicy<ExecSpace>(0, k * d),
+        "kaa::reconstruction_pass.gz", Kokkos::RangePolicy<Space>(space, 0, k * d),
         KOKKOS_LAMBDA(const std::size_t e) {
           const std::size_t j = e / d, f = e % d;
           double s = totals(0, atx + j * dp + f) + totals(0, atr + j * dp + f);
@@ -153,13 +184,32 @@ double reconstruction_pass(const Matrix<S>& X, const Matrix<S>& A, const Matrix<
   return loss;
 }
 
-/// Per feature sum_i x_if / divisor (the mean when divisor = n).
+/// reconstruction_pass with scratch of its own (for callers outside an update loop).
+template <class Space, class S>
+double reconstruction_pass(const Space& space, const Matrix<S>& X, const Matrix<S>& A,
+                           const Matrix<S>& Z, double scale, const Matrix<S>& grad_weights,
+                           const Matrix<S>& grad_archetypes,
+                           const Vector<double>& feature_weight = Vector<double>()) {
+  ReconstructionWorkspace ws;
+  return reconstruction_pass(space, X, A, Z, scale, grad_weights, grad_archetypes, feature_weight,
+                             ws);
+}
+
 template <class S>
-Vector<double> column_sums(const Matrix<S>& X, double divisor) {
+double reconstruction_pass(const Matrix<S>& X, const Matrix<S>& A, const Matrix<S>& Z, double scale,
+                           const Matrix<S>& grad_weights, const Matrix<S>& grad_archetypes,
+                           const Vector<double>& feature_weight = Vector<double>()) {
+  return reconstruction_pass(ExecSpace(), X, A, Z, scale, grad_weights, grad_archetypes,
+                             feature_weight);
+}
+
+/// Per feature sum_i x_if / divisor (the mean when divisor = n).
+template <class Space, class S>
+Vector<double> column_sums(const Space& space, const Matrix<S>& X, double divisor) {
   const std::size_t n = X.extent(0), d = X.extent(1);
   Vector<double> mean("kaa::tss.mean", d);
   Kokkos::parallel_for(
-      "kaa::tss.mean", Kokkos::RangePolicy<ExecSpace>(0, d), KOKKOS_LAMBDA(const std::size_t f) {
+      "kaa::tss.mean", Kokkos::RangePolicy<Space>(space, 0, d), KOKKOS_LAMBDA(const std::size_t f) {
         double s = 0;
         for (std::size_t i = 0; i < n; ++i) s += X(i, f);
         mean(f) = s / divisor;
@@ -169,16 +219,21 @@ Vector<double> column_sums(const Matrix<S>& X, double divisor) {
 
 /// sum_i sum_f c_f (x_if - mean_f)^2: the total sum of squares that explained variance divides by
 /// (mean: the column means of X unless given, e.g. those of all ranks' rows).
-template <class S>
-double total_sum_of_squares(const Matrix<S>& X, const Vector<double>& feature_weight,
+template <class Space, class S>
+double total_sum_of_squares(const Space& space, const Matrix<S>& X,
+                            const Vector<double>& feature_weight,
                             Vector<double> mean = Vector<double>()) {
   const std::size_t n = X.extent(0), d = X.extent(1);
-  if (mean.data() == nullptr) mean = column_sums(X, static_cast<double>(n));
+  const char* entry = "kaa::kernels::total_sum_of_squares";
+  if (feature_weight.data() != nullptr)
+    require_extent(feature_weight, 0, d, entry, "feature_weight");
+  if (mean.data() == nullptr) mean = column_sums(space, X, static_cast<double>(n));
+  require_extent(mean, 0, d, entry, "mean");
   const bool weighted = feature_weight.data() != nullptr;
   const Vector<double> fw = feature_weight;
   double total = 0;
   Kokkos::parallel_reduce(
-      "kaa::tss", Kokkos::RangePolicy<ExecSpace>(0, n),
+      "kaa::tss", Kokkos::RangePolicy<Space>(space, 0, n),
       KOKKOS_LAMBDA(const std::size_t i, double& acc) {
         for (std::size_t f = 0; f < d; ++f) {
           const double c = static_cast<double>(X(i, f)) - mean(f);
@@ -187,6 +242,17 @@ double total_sum_of_squares(const Matrix<S>& X, const Vector<double>& feature_we
       },
       total);
   return total;
+}
+
+template <class S>
+Vector<double> column_sums(const Matrix<S>& X, double divisor) {
+  return column_sums(ExecSpace(), X, divisor);
+}
+
+template <class S>
+double total_sum_of_squares(const Matrix<S>& X, const Vector<double>& feature_weight,
+                            Vector<double> mean = Vector<double>()) {
+  return total_sum_of_squares(ExecSpace(), X, feature_weight, mean);
 }
 
 }  // namespace kaa::kernels

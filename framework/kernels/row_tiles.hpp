@@ -4,6 +4,7 @@
 
 #include <Kokkos_Core.hpp>
 
+#include "framework/kernels/workspace.hpp"
 #include "framework/types.hpp"
 
 // Building blocks of the streaming passes over X. Rows are split into fixed chunks; each chunk
@@ -37,24 +38,53 @@ struct RowChunks {
   }
 };
 
-/// Chunks for a pass whose per-chunk partial holds `partial` doubles: at least 1024 rows a chunk
-/// and at most 1024 chunks or ~8 MB of partials, so the partials stay a few percent of the bytes
-/// of X while two to a few dozen threads still get balanced shares.
-inline RowChunks row_chunks(std::size_t n, std::size_t partial) {
-  const std::size_t budget = std::size_t{1} << 20;  // doubles
+/// How a streaming pass splits rows on an execution space. Host spaces run a few threads, each
+/// walking long chunks (few partials to add, each thread's rows contiguous); a GPU needs tens of
+/// thousands of work items in flight, so its chunks are short and many, bounded by the memory the
+/// partials take. Only sizes and these constants decide the split, never the thread count.
+struct ChunkShape {
+  std::size_t min_rows;        // rows per chunk at least
+  std::size_t max_chunks;      // chunks at most
+  std::size_t budget_doubles;  // partials of all chunks at most (doubles)
+};
+
+/// Host spaces: at least 1024 rows a chunk and at most 1024 chunks or ~8 MB of partials, so the
+/// partials stay a few percent of the bytes of X while two to a few dozen threads still get
+/// balanced shares.
+inline constexpr ChunkShape kHostChunks{1024, 1024, std::size_t{1} << 20};
+/// Device spaces: 64 rows a chunk and up to 16384 chunks within ~128 MB of partials.
+inline constexpr ChunkShape kDeviceChunks{64, 16384, std::size_t{1} << 24};
+
+template <class Space>
+inline constexpr bool runs_on_host =
+    Kokkos::SpaceAccessibility<Kokkos::HostSpace, typename Space::memory_space>::accessible;
+
+template <class Space>
+inline constexpr ChunkShape chunk_shape_of = runs_on_host<Space> ? kHostChunks : kDeviceChunks;
+
+/// Chunks of n rows for a pass whose per-chunk partial holds `partial` doubles.
+inline RowChunks row_chunks(std::size_t n, std::size_t partial, const ChunkShape& shape) {
   const std::size_t max_chunks = std::max<std::size_t>(
-      1, std::min<std::size_t>(1024, budget / std::max<std::size_t>(1, partial)));
+      1, std::min<std::size_t>(shape.max_chunks,
+                               shape.budget_doubles / std::max<std::size_t>(1, partial)));
   RowChunks c;
-  c.rows = std::max<std::size_t>(1024, (n + max_chunks - 1) / max_chunks);
+  c.rows = std::max<std::size_t>(shape.min_rows, (n + max_chunks - 1) / max_chunks);
   c.count = (n + c.rows - 1) / c.rows;
   return c;
 }
 
+/// The split `Space` uses.
+template <class Space = ExecSpace>
+RowChunks row_chunks(std::size_t n, std::size_t partial) {
+  return row_chunks(n, partial, chunk_shape_of<Space>);
+}
+
 /// Sums the rows of `partials` (chunks x m) in chunk order into out(0, :).
-inline void sum_partials(const Work& partials, const Work& out) {
+template <class Space>
+void sum_partials(const Space& space, const Work& partials, const Work& out) {
   const std::size_t chunks = partials.extent(0);
   Kokkos::parallel_for(
-      "kaa::sum_partials", Kokkos::RangePolicy<ExecSpace>(0, partials.extent(1)),
+      "kaa::sum_partials", Kokkos::RangePolicy<Space>(space, 0, partials.extent(1)),
       KOKKOS_LAMBDA(const std::size_t e) {
         double s = 0;
         for (std::size_t c = 0; c < chunks; ++c) s += partials(c, e);
@@ -62,20 +92,36 @@ inline void sum_partials(const Work& partials, const Work& out) {
       });
 }
 
-/// Z (k x d) as double, rows padded with zeros to padded(d), feature f multiplied by weight(f)
-/// when `weight` is non-empty.
-template <class S>
-Work padded_rows(const Matrix<S>& Z, const Vector<double>& weight = Vector<double>()) {
+/// Z (k x d) as double into `out` (k x padded(d), sized here), rows padded with zeros, feature f
+/// multiplied by weight(f) when `weight` is non-empty.
+template <class Space, class S>
+void padded_rows(const Space& space, const Matrix<S>& Z, Work& out,
+                 const Vector<double>& weight = Vector<double>()) {
   const std::size_t k = Z.extent(0), d = Z.extent(1);
-  Work out("kaa::padded_rows", k, padded(d));
+  fit_extents(out, "kaa::padded_rows", k, padded(d));
   const bool weighted = weight.data() != nullptr;
   const Vector<double> w = weight;
+  const Work o = out;
   Kokkos::parallel_for(
-      "kaa::padded_rows", Kokkos::RangePolicy<ExecSpace>(0, k), KOKKOS_LAMBDA(const std::size_t j) {
+      "kaa::padded_rows", Kokkos::RangePolicy<Space>(space, 0, k),
+      KOKKOS_LAMBDA(const std::size_t j) {
         for (std::size_t f = 0; f < d; ++f)
-          out(j, f) = static_cast<double>(Z(j, f)) * (weighted ? w(f) : 1.0);
+          o(j, f) = static_cast<double>(Z(j, f)) * (weighted ? w(f) : 1.0);
       });
+}
+
+/// A new padded double copy of Z (for one-off callers; passes in a loop keep theirs).
+template <class Space, class S>
+Work padded_rows(const Space& space, const Matrix<S>& Z,
+                 const Vector<double>& weight = Vector<double>()) {
+  Work out;
+  padded_rows(space, Z, out, weight);
   return out;
+}
+
+template <class S>
+Work padded_rows(const Matrix<S>& Z, const Vector<double>& weight = Vector<double>()) {
+  return padded_rows(ExecSpace(), Z, weight);
 }
 
 /// Rows i0 .. i0 + count - 1 of X (count <= kTileRows) into xd (kTileRows rows of length dp) as

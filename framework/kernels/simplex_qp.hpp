@@ -9,6 +9,7 @@
 #include "framework/error.hpp"
 #include "framework/kernels/argmin.hpp"
 #include "framework/kernels/block_products.hpp"
+#include "framework/kernels/check.hpp"
 #include "framework/kernels/math.hpp"
 #include "framework/types.hpp"
 
@@ -233,14 +234,14 @@ KOKKOS_INLINE_FUNCTION void solve_small(const Gram& gram, int k, const double* c
   for (int p = 0; p < m; ++p) w[support[p]] = ws[p] / total;
 }
 
-template <int K, class S>
-void solve_rows(const Matrix<S>& A, const Matrix<double>& G, const Matrix<double>& C,
-                double gram_max) {
+template <int K, class Space, class S>
+void solve_rows(const Space& space, const Matrix<S>& A, const Matrix<double>& G,
+                const Matrix<double>& C, double gram_max) {
   const std::size_t n = A.extent(0);
   const int k = static_cast<int>(A.extent(1));
   const ViewGram gram{G};
   Kokkos::parallel_for(
-      "kaa::simplex_qp.rows", Kokkos::RangePolicy<ExecSpace>(0, n),
+      "kaa::simplex_qp.rows", Kokkos::RangePolicy<Space>(space, 0, n),
       KOKKOS_LAMBDA(const std::size_t i) {
         double w[K] = {}, c[K] = {};  // initialised: GCC cannot see k <= K
         double c_max = 0;
@@ -272,12 +273,12 @@ inline double shift_gram(const Matrix<double>& G) {
 }
 
 /// score(i) = (x_i - m) . r: the pricing pass of the B-step.
-template <class S>
-void score_rows(const Matrix<S>& X, const Vector<double>& m, const Vector<double>& r,
-                const Vector<double>& score) {
+template <class Space, class S>
+void score_rows(const Space& space, const Matrix<S>& X, const Vector<double>& m,
+                const Vector<double>& r, const Vector<double>& score) {
   const std::size_t d = X.extent(1);
   Kokkos::parallel_for(
-      "kaa::hull_ls.score", Kokkos::RangePolicy<ExecSpace>(0, X.extent(0)),
+      "kaa::hull_ls.score", Kokkos::RangePolicy<Space>(space, 0, X.extent(0)),
       KOKKOS_LAMBDA(const std::size_t i) {
         double s = 0;
         for (std::size_t f = 0; f < d; ++f) s += (static_cast<double>(X(i, f)) - m(f)) * r(f);
@@ -286,12 +287,12 @@ void score_rows(const Matrix<S>& X, const Vector<double>& m, const Vector<double
 }
 
 /// The row of X nearest to `target` (first on ties); `score` is scratch of n entries.
-template <class S>
-std::size_t nearest_row(const Matrix<S>& X, const Vector<double>& target,
+template <class Space, class S>
+std::size_t nearest_row(const Space& space, const Matrix<S>& X, const Vector<double>& target,
                         const Vector<double>& score) {
   const std::size_t d = X.extent(1);
   Kokkos::parallel_for(
-      "kaa::hull_ls.nearest", Kokkos::RangePolicy<ExecSpace>(0, X.extent(0)),
+      "kaa::hull_ls.nearest", Kokkos::RangePolicy<Space>(space, 0, X.extent(0)),
       KOKKOS_LAMBDA(const std::size_t i) {
         double s = 0;
         for (std::size_t f = 0; f < d; ++f) {
@@ -300,36 +301,53 @@ std::size_t nearest_row(const Matrix<S>& X, const Vector<double>& target,
         }
         score(i) = s;
       });
-  const Extremum best = first_min(score);
+  const Extremum best = first_min(space, score);
   return best.index < X.extent(0) ? best.index : 0;
 }
 
 }  // namespace simplex_qp
 
+/// Scratch of simplex_least_squares_rows, kept by a solver for the whole fit.
+struct SimplexLeastSquaresWorkspace {
+  Matrix<double> gram, products;
+};
+
 /// A-step: A(i, :) <- argmin_{a on the simplex} ||x_i - a Z||^2 for every row, exactly,
 /// warm-started from A(i, :). One row per work item; k <= kMaxSimplexAtoms. `center` = column means
 /// of X.
-template <class S>
-void simplex_least_squares_rows(const Matrix<S>& X, const Matrix<S>& Z, const Matrix<S>& A,
-                                const Vector<double>& center) {
+template <class Space, class S>
+void simplex_least_squares_rows(const Space& space, const Matrix<S>& X, const Matrix<S>& Z,
+                                const Matrix<S>& A, const Vector<double>& center,
+                                SimplexLeastSquaresWorkspace& ws) {
   const std::size_t k = Z.extent(0);
+  const char* entry = "kaa::kernels::simplex_least_squares_rows";
+  require_extent(A, 0, X.extent(0), entry, "A");
+  require_extent(A, 1, k, entry, "A");
   if (k > static_cast<std::size_t>(kMaxSimplexAtoms))
     throw Error("simplex least squares: " + std::to_string(k) + " archetypes, at most " +
                 std::to_string(kMaxSimplexAtoms) + " supported");
-  const Matrix<double> G = centered_gram(Z, center);
-  const Matrix<double> C = centered_products(X, Z, center);
+  centered_gram(space, Z, center, ws.gram);
+  centered_products(space, X, Z, center, ws.products);
+  const Matrix<double> G = ws.gram, C = ws.products;
   const double gram_max = simplex_qp::shift_gram(G);
   if (k <= 4) {
-    simplex_qp::solve_rows<4>(A, G, C, gram_max);
+    simplex_qp::solve_rows<4>(space, A, G, C, gram_max);
   } else if (k <= 8) {
-    simplex_qp::solve_rows<8>(A, G, C, gram_max);
+    simplex_qp::solve_rows<8>(space, A, G, C, gram_max);
   } else if (k <= 16) {
-    simplex_qp::solve_rows<16>(A, G, C, gram_max);
+    simplex_qp::solve_rows<16>(space, A, G, C, gram_max);
   } else if (k <= 32) {
-    simplex_qp::solve_rows<32>(A, G, C, gram_max);
+    simplex_qp::solve_rows<32>(space, A, G, C, gram_max);
   } else {
-    simplex_qp::solve_rows<kMaxSimplexAtoms>(A, G, C, gram_max);
+    simplex_qp::solve_rows<kMaxSimplexAtoms>(space, A, G, C, gram_max);
   }
+}
+
+template <class S>
+void simplex_least_squares_rows(const Matrix<S>& X, const Matrix<S>& Z, const Matrix<S>& A,
+                                const Vector<double>& center) {
+  SimplexLeastSquaresWorkspace ws;
+  simplex_least_squares_rows(ExecSpace(), X, Z, A, center, ws);
 }
 
 /// B-step sub-problem: min_{b on the simplex over the n rows of X} ||v - b X||^2, the same
@@ -388,7 +406,7 @@ class HullLeastSquares {
     if (!usable || !(sum > 0)) {
       for (std::size_t f = 0; f < d; ++f) r_host_(f) = v[f];
       Kokkos::deep_copy(r_, r_host_);
-      support.assign(1, simplex_qp::nearest_row(X_, r_, score_));
+      support.assign(1, simplex_qp::nearest_row(ExecSpace(), X_, r_, score_));
       weights.assign(1, 1.0);
       sum = 1.0;
     }
@@ -421,8 +439,8 @@ class HullLeastSquares {
         nu += weights[p] * h;
       }
       Kokkos::deep_copy(r_, r_host_);
-      simplex_qp::score_rows(X_, center_, r_, score_);
-      const Extremum best = first_min(score_);
+      simplex_qp::score_rows(ExecSpace(), X_, center_, r_, score_);
+      const Extremum best = first_min(ExecSpace(), score_);
       if (best.index >= X_.extent(0) || !(best.value - nu < -tol)) break;
       bool present = false;
       for (int p = 0; p < size; ++p) present = present || support[p] == best.index;
