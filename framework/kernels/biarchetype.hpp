@@ -7,6 +7,7 @@
 #include "framework/kernels/check.hpp"
 #include "framework/kernels/counter_rng.hpp"
 #include "framework/kernels/math.hpp"
+#include "framework/kernels/row_tiles.hpp"
 #include "framework/kernels/workspace.hpp"
 #include "framework/types.hpp"
 
@@ -14,9 +15,6 @@
 // project_col_archetypes): directions from a centre, projections of the candidates on them, and a
 // pull of each coefficient vector toward softmax-weighted extreme candidates.
 namespace kaa::kernels {
-
-using DoubleMatrix = Kokkos::View<double**, Kokkos::LayoutRight, MemSpace>;
-using IndexMatrix = Kokkos::View<std::size_t**, Kokkos::LayoutRight, MemSpace>;
 
 /// Most candidates softmax_top_pull mixes per coefficient vector (its selection lives on the
 /// stack).
@@ -39,8 +37,8 @@ struct DirectionWorkspace {
 
 /// Scratch of softmax_top_pull: per coefficient vector its kp candidates and their weights.
 struct TopPullWorkspace {
-  IndexMatrix top;
-  DoubleMatrix weight;
+  Kokkos::View<std::size_t**, Kokkos::LayoutRight, MemSpace> top;
+  Work weight;
 
   void fit(std::size_t r, std::size_t kp) {
     fit_extents(top, "kaa::biarchetype_projection.top", r, kp);
@@ -65,7 +63,7 @@ void centre_of_rows(const Space& space, const Matrix<S>& X, const Vector<double>
 /// D(j, f) = Z(j, f) - centre(f).
 template <class Space, class S>
 void directions_from_centre(const Space& space, const Matrix<S>& Z, const Vector<double>& centre,
-                            const DoubleMatrix& D) {
+                            const Work& D) {
   const std::size_t k = Z.extent(0), d = Z.extent(1);
   const char* entry = "directions_from_centre";
   require_extent(centre, 0, d, entry, "centre");
@@ -82,7 +80,7 @@ void directions_from_centre(const Space& space, const Matrix<S>& Z, const Vector
 /// P(i, j) = (X(i, :) - centre) . D(j, :): each row of X, centred, projected on each direction.
 template <class Space, class S>
 void centred_projections(const Space& space, const Matrix<S>& X, const Vector<double>& centre,
-                         const DoubleMatrix& D, const DoubleMatrix& P) {
+                         const Work& D, const Work& P) {
   const std::size_t n = X.extent(0), d = X.extent(1), k = D.extent(0);
   const char* entry = "centred_projections";
   require_extent(centre, 0, d, entry, "centre");
@@ -104,7 +102,7 @@ void centred_projections(const Space& space, const Matrix<S>& X, const Vector<do
 /// row shifted by its mean over the features.
 template <class Space, class S>
 void column_directions(const Space& space, const Matrix<S>& X, const Matrix<S>& theta,
-                       const DoubleMatrix& V) {
+                       const Work& V) {
   const std::size_t n = X.extent(0), d = X.extent(1), kc = theta.extent(1);
   const char* entry = "column_directions";
   require_extent(theta, 0, d, entry, "theta");
@@ -126,8 +124,7 @@ void column_directions(const Space& space, const Matrix<S>& X, const Matrix<S>& 
 
 /// Q(f, t) = X(:, f) . V(t, :): each feature (uncentred) projected on each sample-space direction.
 template <class Space, class S>
-void feature_projections(const Space& space, const Matrix<S>& X, const DoubleMatrix& V,
-                         const DoubleMatrix& Q) {
+void feature_projections(const Space& space, const Matrix<S>& X, const Work& V, const Work& Q) {
   const std::size_t n = X.extent(0), d = X.extent(1), kc = V.extent(0);
   const char* entry = "feature_projections";
   require_extent(V, 1, n, entry, "V");
@@ -147,8 +144,7 @@ void feature_projections(const Space& space, const Matrix<S>& X, const DoubleMat
 /// g / sqrt(m), g standard normal (Box-Muller on counter stream 7, seed 0), the same for every
 /// row as in archetypax.
 template <class Space>
-void normalize_directions(const Space& space, const DoubleMatrix& D, double eps,
-                          DirectionWorkspace& ws) {
+void normalize_directions(const Space& space, const Work& D, double eps, DirectionWorkspace& ws) {
   const std::size_t r = D.extent(0), m = D.extent(1);
   ws.fit(r, m);
   const Vector<double> scale = ws.scale, fallback = ws.fallback;
@@ -191,9 +187,8 @@ void normalize_directions(const Space& space, const DoubleMatrix& D, double eps,
 /// weights of their values, then vector j of C (C(j, :); C(:, j) when `transposed`)
 /// <- max(eps, mix * multihot + (1 - mix) * C), renormalised (uniform when the sum <= eps).
 template <class Space, class S>
-void softmax_top_pull(const Space& space, const DoubleMatrix& P, const Matrix<S>& C,
-                      bool transposed, std::size_t kp, double mix, double eps,
-                      TopPullWorkspace& ws) {
+void softmax_top_pull(const Space& space, const Work& P, const Matrix<S>& C, bool transposed,
+                      std::size_t kp, double mix, double eps, TopPullWorkspace& ws) {
   const std::size_t m = P.extent(0), r = P.extent(1);
   const char* entry = "softmax_top_pull";
   require(kp >= 1 && kp <= kMaxTopCandidates && kp <= m, entry,
@@ -201,8 +196,8 @@ void softmax_top_pull(const Space& space, const DoubleMatrix& P, const Matrix<S>
   require_extent(C, transposed ? 0 : 1, m, entry, "C");
   require_extent(C, transposed ? 1 : 0, r, entry, "C");
   ws.fit(r, kp);
-  const IndexMatrix top = ws.top;
-  const DoubleMatrix weight = ws.weight;
+  const auto top = ws.top;
+  const Work weight = ws.weight;
   Kokkos::parallel_for(
       "kaa::biarchetype_projection.select", Kokkos::RangePolicy<Space>(space, 0, r),
       KOKKOS_LAMBDA(const std::size_t j) {
@@ -268,7 +263,7 @@ void softmax_top_pull(const Space& space, const DoubleMatrix& P, const Matrix<S>
 /// n x k) and the column pull (directions kc x n, projections d x kc).
 struct BiarchetypeWorkspace {
   Vector<double> centre;
-  DoubleMatrix row_dirs, row_proj, col_dirs, col_proj;
+  Work row_dirs, row_proj, col_dirs, col_proj;
   DirectionWorkspace row_norms, col_norms;
   TopPullWorkspace row_top, col_top;
 

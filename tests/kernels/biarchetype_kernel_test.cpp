@@ -15,11 +15,9 @@
 
 namespace {
 
-using kaa::kernels::DoubleMatrix;
+using kaa::kernels::Work;
 
-DoubleMatrix biarchetype_to_device(const kaa::HostMatrix& m) {
-  return kaa::to_device<double>(m, "m");
-}
+Work biarchetype_to_device(const kaa::HostMatrix& m) { return kaa::to_device<double>(m, "m"); }
 
 /// Coefficient vector j of C (row, or column when transposed) after the pull, in a plain host
 /// loop: top kp by a stable descending sort (ties: higher index first), softmax, blend, floor,
@@ -73,7 +71,7 @@ TEST(BiarchetypeKernel, NormalizeDirectionsScalesRowsAndReplacesDegenerateOnes) 
   const std::size_t r = 3, m = 9;
   kaa::HostMatrix D = kaa_test::random_matrix(r, m, 23);
   for (std::size_t i = 0; i < m; ++i) D(1, i) = 0;  // degenerate
-  const DoubleMatrix Dd = biarchetype_to_device(D);
+  const Work Dd = biarchetype_to_device(D);
   kaa::kernels::DirectionWorkspace ws;
   kaa::kernels::normalize_directions(kaa::ExecSpace(), Dd, 1e-10, ws);
   const kaa::HostMatrix got = kaa::to_host(Dd);
@@ -98,7 +96,7 @@ TEST(BiarchetypeKernel, CentredProjectionsMatchTheHostLoop) {
   const auto Xd = kaa::to_device<double>(X, "X");
   kaa::Vector<double> centre("centre", d);
   kaa::kernels::centre_of_rows(kaa::ExecSpace(), Xd, centre);
-  DoubleMatrix P("P", n, k);
+  Work P("P", n, k);
   kaa::kernels::centred_projections(kaa::ExecSpace(), Xd, centre, biarchetype_to_device(D), P);
   std::vector<double> mean(d, 0.0);
   for (std::size_t i = 0; i < n; ++i)
@@ -113,7 +111,7 @@ TEST(BiarchetypeKernel, CentredProjectionsMatchTheHostLoop) {
 }
 
 TEST(BiarchetypeKernel, WrongExtentThrows) {
-  const DoubleMatrix P("P", 10, 2);
+  const Work P("P", 10, 2);
   const kaa::Matrix<double> C("C", 3, 10);  // 3 coefficient vectors, P has 2 columns
   kaa::kernels::TopPullWorkspace ws;
   EXPECT_THROW(kaa::kernels::softmax_top_pull(kaa::ExecSpace(), P, C, false, 2, 0.5, 1e-10, ws),
