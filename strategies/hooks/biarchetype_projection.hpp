@@ -3,6 +3,7 @@
 
 #include "framework/config/schema.hpp"
 #include "framework/interfaces/hook.hpp"
+#include "framework/kernels/biarchetype.hpp"
 
 namespace kaa::strategies {
 
@@ -29,16 +30,18 @@ class BiarchetypeProjection final : public Hook<S> {
                            std::vector<std::string>& issues);
   explicit BiarchetypeProjection(const nlohmann::json& params);
 
+  void prepare(const Matrix<S>& X, const Parameters<S>& params) override;
   void after_update(HookContext<S>& ctx) override;
   void on_finish(HookContext<S>& ctx) override;
 
   /// One projection of the mixing rows and/or column mixing columns (as configured).
-  void apply(const Matrix<S>& X, Parameters<S>& params) const;
+  void apply(const Matrix<S>& X, Parameters<S>& params);
 
  private:
   long long every_, top_k_, top_k_divisor_, top_k_offset_;
   double mix_, eps_;
   bool rows_, columns_, final_;
+  kernels::BiarchetypeWorkspace workspace_;
 };
 
 }  // namespace kaa::strategies

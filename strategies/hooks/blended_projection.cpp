@@ -3,6 +3,8 @@
 #include <limits>
 
 #include "framework/error.hpp"
+#include "framework/kernels/blend.hpp"
+#include "framework/kernels/workspace.hpp"
 #include "strategies/projectors/cbap.hpp"
 #include "strategies/projectors/convex_hull.hpp"
 #include "strategies/projectors/knn_hull.hpp"
@@ -93,11 +95,17 @@ double BlendedProjection<S>::blend_for(double ratio) const {
 }
 
 template <class S>
+void BlendedProjection<S>::prepare(const Matrix<S>& X, const Parameters<S>& params) {
+  kernels::fit_extents(projected_, "kaa::blended_projection", params.archetypes.extent(0),
+                       params.archetypes.extent(1));
+  projector_->prepare(X, params);
+}
+
+template <class S>
 void BlendedProjection<S>::after_update(HookContext<S>& ctx) {
   if (!schedule_.fires(ctx.updates)) return;
   const Matrix<S> Z = ctx.params.archetypes;
-  if (projected_.extent(0) != Z.extent(0) || projected_.extent(1) != Z.extent(1))
-    projected_ = Matrix<S>("kaa::blended_projection", Z.extent(0), Z.extent(1));
+  kernels::fit_extents(projected_, "kaa::blended_projection", Z.extent(0), Z.extent(1));
   const double before = ctx.objective(ctx.params);
   Kokkos::deep_copy(projected_, Z);
   projector_->project(projected_, ctx.X);
@@ -107,14 +115,7 @@ void BlendedProjection<S>::after_update(HookContext<S>& ctx) {
   last_ratio_ = after / (before + ratio_eps_);
   last_blend_ = blend_for(last_ratio_);
   const S b = static_cast<S>(last_blend_);
-  const Matrix<S> P = projected_;
-  const std::size_t d = Z.extent(1);
-  Kokkos::parallel_for(
-      "kaa::blended_projection.blend", Kokkos::RangePolicy<ExecSpace>(0, Z.extent(0) * d),
-      KOKKOS_LAMBDA(const std::size_t e) {
-        const std::size_t j = e / d, f = e % d;
-        Z(j, f) = b * P(j, f) + (S(1) - b) * Z(j, f);
-      });
+  kernels::blend_toward(ExecSpace(), Z, projected_, b);
 }
 
 template class BlendedProjection<float>;

@@ -27,6 +27,7 @@ class BlendedProjection final : public Hook<S> {
   static void check_config(const nlohmann::json& config, const std::string& path,
                            std::vector<std::string>& issues);
 
+  void prepare(const Matrix<S>& X, const Parameters<S>& params) override;
   void after_update(HookContext<S>& ctx) override;
 
   /// The loss ratio and blend factor of the last projection (NaN before the first).

@@ -4,39 +4,14 @@
 #include <cmath>
 
 #include "framework/error.hpp"
-#include "framework/host_transfer.hpp"
 #include "framework/io/matrix_io.hpp"
 #include "framework/kernels/counter_rng.hpp"
+#include "framework/kernels/normal_equations.hpp"
+#include "framework/kernels/workspace.hpp"
 
 namespace kaa::strategies {
 
 namespace {
-
-/// W^T W (k x k) and W^T X (k x d) in double, one sequential sum per entry (same bits for any
-/// number of threads).
-template <class S>
-void normal_equations(const Matrix<S>& W, const Matrix<S>& X, HostMatrix& WtW, HostMatrix& WtX) {
-  const std::size_t n = W.extent(0), k = W.extent(1), d = X.extent(1);
-  Kokkos::View<double*, MemSpace> out("kaa::direct_update.normal", k * k + k * d);
-  Kokkos::parallel_for(
-      "kaa::direct_update.normal", Kokkos::RangePolicy<ExecSpace>(0, k * k + k * d),
-      KOKKOS_LAMBDA(const std::size_t e) {
-        double s = 0;
-        if (e < k * k) {
-          const std::size_t a = e / k, b = e % k;
-          for (std::size_t i = 0; i < n; ++i) s += static_cast<double>(W(i, a)) * W(i, b);
-        } else {
-          const std::size_t j = (e - k * k) / d, f = (e - k * k) % d;
-          for (std::size_t i = 0; i < n; ++i) s += static_cast<double>(W(i, j)) * X(i, f);
-        }
-        out(e) = s;
-      });
-  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), out);
-  WtW = HostMatrix(k, k);
-  WtX = HostMatrix(k, d);
-  for (std::size_t e = 0; e < k * k; ++e) WtW.values[e] = host(e);
-  for (std::size_t e = 0; e < k * d; ++e) WtX.values[e] = host(k * k + e);
-}
 
 /// Solves A Y = B in place of B by Gaussian elimination with partial pivoting (A is k x k).
 /// Returns false when a pivot vanishes.
@@ -173,9 +148,13 @@ HostMatrix DirectUpdate<S>::noise(std::size_t k, std::size_t d) {
 template <class S>
 HostMatrix DirectUpdate<S>::direct_archetypes(const Matrix<S>& X, const Matrix<S>& weights) {
   support_.bind(X);
-  HostMatrix WtW, Z;
-  normal_equations(weights, X, WtW, Z);
-  const std::size_t k = Z.rows, d = Z.cols;
+  const std::size_t k = weights.extent(1), d = X.extent(1);
+  fit_workspace(k, d);
+  kernels::normal_equations(ExecSpace(), weights, X, normal_);
+  Kokkos::deep_copy(normal_host_, normal_);
+  HostMatrix WtW(k, k), Z(k, d);
+  for (std::size_t e = 0; e < k * k; ++e) WtW.values[e] = normal_host_(e);
+  for (std::size_t e = 0; e < k * d; ++e) Z.values[e] = normal_host_(k * k + e);
   for (std::size_t j = 0; j < k; ++j) WtW(j, j) += ridge_;
   if (!solve_in_place(WtW, Z)) {
     throw Error("direct_update: W^T W + ridge I is singular (ridge " + std::to_string(ridge_) +
@@ -213,10 +192,29 @@ void DirectUpdate<S>::after_update(HookContext<S>& ctx) {
   if (!schedule_.fires(ctx.updates)) return;
   const HostMatrix direct = direct_archetypes(ctx.X, ctx.params.weights);
   ++calls_;
-  HostMatrix Z = to_host(ctx.params.archetypes);
-  for (std::size_t e = 0; e < Z.values.size(); ++e)
-    Z.values[e] = blend_ * direct.values[e] + (1.0 - blend_) * Z.values[e];
-  Kokkos::deep_copy(ctx.params.archetypes, to_device<S>(Z, "kaa::direct_update"));
+  // Blended on the host through a kept mirror: no allocation per call.
+  const Matrix<S> Z = ctx.params.archetypes;
+  fit_workspace(Z.extent(0), Z.extent(1));
+  Kokkos::deep_copy(archetypes_host_, Z);
+  for (std::size_t e = 0; e < direct.values.size(); ++e) {
+    const std::size_t j = e / Z.extent(1), f = e % Z.extent(1);
+    archetypes_host_(j, f) = static_cast<S>(
+        blend_ * direct.values[e] + (1.0 - blend_) * static_cast<double>(archetypes_host_(j, f)));
+  }
+  Kokkos::deep_copy(Z, archetypes_host_);
+}
+
+template <class S>
+void DirectUpdate<S>::prepare(const Matrix<S>&, const Parameters<S>& params) {
+  fit_workspace(params.archetypes.extent(0), params.archetypes.extent(1));
+}
+
+template <class S>
+void DirectUpdate<S>::fit_workspace(std::size_t k, std::size_t d) {
+  if (kernels::fit_extents(normal_, "kaa::direct_update.normal", k * k + k * d))
+    normal_host_ = Kokkos::create_mirror_view(normal_);
+  if (archetypes_host_.extent(0) != k || archetypes_host_.extent(1) != d)
+    archetypes_host_ = typename Matrix<S>::HostMirror("kaa::direct_update.archetypes_host", k, d);
 }
 
 template <class S>

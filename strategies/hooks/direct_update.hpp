@@ -34,6 +34,7 @@ class DirectUpdate final : public Hook<S> {
   static void check_config(const nlohmann::json& config, const std::string& path,
                            std::vector<std::string>& issues);
 
+  void prepare(const Matrix<S>& X, const Parameters<S>& params) override;
   void after_update(HookContext<S>& ctx) override;
   void save_state(SavedState& state, const std::string& prefix) const override;
   void load_state(const SavedState& state, const std::string& prefix) override;
@@ -43,6 +44,8 @@ class DirectUpdate final : public Hook<S> {
 
  private:
   HostMatrix noise(std::size_t k, std::size_t d);
+  /// Sizes the normal-equation buffer and the archetypes' host copy for k x d archetypes.
+  void fit_workspace(std::size_t k, std::size_t d);
 
   detail::Schedule schedule_;
   double ridge_, blend_, margin_, eps_;
@@ -53,6 +56,9 @@ class DirectUpdate final : public Hook<S> {
   std::size_t calls_ = 0;
   HostMatrix recorded_noise_;
   detail::Support<S> support_;
+  Vector<double> normal_;
+  Vector<double>::HostMirror normal_host_;
+  typename Matrix<S>::HostMirror archetypes_host_;
 };
 
 }  // namespace kaa::strategies

@@ -3,8 +3,9 @@
 #include <limits>
 
 #include "framework/error.hpp"
+#include "framework/kernels/column_variance_cosine.hpp"
 #include "framework/kernels/counter_rng.hpp"
-#include "framework/kernels/math.hpp"
+#include "framework/kernels/weight_init.hpp"
 
 namespace kaa::strategies {
 
@@ -34,7 +35,7 @@ void ColumnVarianceCosine<S>::initialize(const Matrix<S>& X, Parameters<S>& para
         "column_variance_cosine: the model has no column_mixing block (it needs a "
         "biarchetypal loss term)");
   }
-  const std::size_t n = X.extent(0), d = X.extent(1), kc = params.column_mixing.extent(1);
+  const std::size_t d = X.extent(1), kc = params.column_mixing.extent(1);
   if (kc > d) {
     throw Error("column_variance_cosine: " + std::to_string(kc) +
                 " column archetypes requested but the data have only " + std::to_string(d) +
@@ -43,23 +44,7 @@ void ColumnVarianceCosine<S>::initialize(const Matrix<S>& X, Parameters<S>& para
   // Per feature: population variance (two passes, as numpy's var) and squared norm.
   Vector<double> variance("kaa::column_variance_cosine.var", d);
   Vector<double> norm2("kaa::column_variance_cosine.norm2", d);
-  Kokkos::parallel_for(
-      "kaa::column_variance_cosine.stats", Kokkos::RangePolicy<ExecSpace>(0, d),
-      KOKKOS_LAMBDA(const std::size_t f) {
-        double mean = 0, sq = 0;
-        for (std::size_t i = 0; i < n; ++i) {
-          mean += X(i, f);
-          sq += static_cast<double>(X(i, f)) * X(i, f);
-        }
-        mean /= static_cast<double>(n);
-        double var = 0;
-        for (std::size_t i = 0; i < n; ++i) {
-          const double c = static_cast<double>(X(i, f)) - mean;
-          var += c * c;
-        }
-        variance(f) = var / static_cast<double>(n);
-        norm2(f) = sq;
-      });
+  kernels::column_variance_and_norm2(ExecSpace(), X, variance, norm2);
   auto variance_host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), variance);
 
   // First feature: D^2-style draw proportional to variance, sequential on the host.
@@ -90,17 +75,8 @@ void ColumnVarianceCosine<S>::initialize(const Matrix<S>& X, Parameters<S>& para
   Vector<double> min_dist("kaa::column_variance_cosine.min_dist", d);
   Kokkos::deep_copy(min_dist, std::numeric_limits<double>::infinity());
   auto min_dist_host = Kokkos::create_mirror_view(min_dist);
-  const double eps = eps_;
   while (chosen_.size() < kc) {
-    const std::size_t s = chosen_.back();
-    Kokkos::parallel_for(
-        "kaa::column_variance_cosine.cos", Kokkos::RangePolicy<ExecSpace>(0, d),
-        KOKKOS_LAMBDA(const std::size_t f) {
-          double dot = 0;
-          for (std::size_t i = 0; i < n; ++i) dot += static_cast<double>(X(i, f)) * X(i, s);
-          const double dist = 1.0 - kernels::fabs(dot) / kernels::sqrt(norm2(f) * norm2(s) + eps);
-          if (dist < min_dist(f)) min_dist(f) = dist;
-        });
+    kernels::shrink_cosine_distances(ExecSpace(), X, chosen_.back(), norm2, eps_, min_dist);
     Kokkos::deep_copy(min_dist_host, min_dist);
     for (std::size_t c : chosen_) min_dist_host(c) = 0.0;
     std::size_t best = 0;
@@ -113,20 +89,7 @@ void ColumnVarianceCosine<S>::initialize(const Matrix<S>& X, Parameters<S>& para
   auto pick_host = Kokkos::create_mirror_view(pick);
   for (std::size_t t = 0; t < kc; ++t) pick_host(t) = chosen_[t];
   Kokkos::deep_copy(pick, pick_host);
-  const Matrix<S> theta = params.column_mixing;
-  const double noise = noise_;
-  Kokkos::parallel_for(
-      "kaa::column_variance_cosine.theta", Kokkos::RangePolicy<ExecSpace>(0, kc),
-      KOKKOS_LAMBDA(const std::size_t t) {
-        double sum = 0;
-        for (std::size_t f = 0; f < d; ++f)
-          sum += (f == pick(t) ? 1.0 : 0.0) + noise * kernels::uniform01(seed, 4, t * d + f);
-        for (std::size_t f = 0; f < d; ++f) {
-          const double v =
-              (f == pick(t) ? 1.0 : 0.0) + noise * kernels::uniform01(seed, 4, t * d + f);
-          theta(f, t) = static_cast<S>(v / sum);
-        }
-      });
+  kernels::noisy_one_hot_columns(ExecSpace(), params.column_mixing, pick, noise_, seed, 4);
 }
 
 template class ColumnVarianceCosine<float>;

@@ -5,30 +5,11 @@
 
 #include "framework/error.hpp"
 #include "framework/kernels/counter_rng.hpp"
-#include "framework/kernels/math.hpp"
+#include "framework/kernels/furthest_sum.hpp"
 #include "framework/kernels/mixing.hpp"
+#include "framework/kernels/row_copy.hpp"
 
 namespace kaa::strategies {
-
-namespace {
-
-/// sum(i) += sign * ||x_i - x_row||.
-template <class S>
-void add_distances(const Matrix<S>& X, std::size_t row, double sign, const Vector<double>& sum) {
-  const std::size_t d = X.extent(1);
-  Kokkos::parallel_for(
-      "kaa::furthest_sum.distances", Kokkos::RangePolicy<ExecSpace>(0, X.extent(0)),
-      KOKKOS_LAMBDA(const std::size_t i) {
-        double s = 0;
-        for (std::size_t f = 0; f < d; ++f) {
-          const double diff = static_cast<double>(X(i, f)) - static_cast<double>(X(row, f));
-          s += diff * diff;
-        }
-        sum(i) += sign * kernels::sqrt(s);
-      });
-}
-
-}  // namespace
 
 template <class S>
 Schema FurthestSum<S>::schema() {
@@ -47,7 +28,7 @@ FurthestSum<S>::FurthestSum(const nlohmann::json& p)
 
 template <class S>
 void FurthestSum<S>::initialize(const Matrix<S>& X, Parameters<S>& params, std::uint64_t seed) {
-  const std::size_t n = X.extent(0), d = X.extent(1), k = params.archetypes.extent(0);
+  const std::size_t n = X.extent(0), k = params.archetypes.extent(0);
   if (k > n) {
     throw Error("furthest_sum: " + std::to_string(k) +
                 " archetypes requested but the data have only " + std::to_string(n) + " rows");
@@ -63,11 +44,11 @@ void FurthestSum<S>::initialize(const Matrix<S>& X, Parameters<S>& params, std::
   const std::size_t passes = k > 1 ? k - 1 + static_cast<std::size_t>(replacements_) : 0;
   for (std::size_t pass = 1; pass <= passes; ++pass) {
     if (pass >= k) {  // the set is full: the oldest choice makes room
-      add_distances(X, set.front(), -1.0, sum);
+      kernels::add_row_distances(ExecSpace(), X, set.front(), -1.0, sum);
       available[set.front()] = 1;
       set.pop_front();
     }
-    add_distances(X, last, 1.0, sum);
+    kernels::add_row_distances(ExecSpace(), X, last, 1.0, sum);
     // The search runs on the host, so the index does not depend on the thread count.
     Kokkos::deep_copy(sum_host, sum);
     std::size_t best = n;
@@ -79,13 +60,8 @@ void FurthestSum<S>::initialize(const Matrix<S>& X, Parameters<S>& params, std::
   }
   chosen_.assign(set.begin(), set.end());
 
-  const Matrix<S> Z = params.archetypes;
-  for (std::size_t c = 0; c < k; ++c) {
-    const std::size_t row = chosen_[c];
-    Kokkos::parallel_for(
-        "kaa::furthest_sum.copy", Kokkos::RangePolicy<ExecSpace>(0, d),
-        KOKKOS_LAMBDA(const std::size_t f) { Z(c, f) = X(row, f); });
-  }
+  for (std::size_t c = 0; c < k; ++c)
+    kernels::copy_row(ExecSpace(), X, chosen_[c], params.archetypes, c, "kaa::furthest_sum.copy");
   if (params.has(Block::mixing)) kernels::set_mixing_one_hot(params.mixing, chosen_);
 }
 

@@ -4,7 +4,9 @@
 
 #include "framework/error.hpp"
 #include "framework/kernels/counter_rng.hpp"
+#include "framework/kernels/kmeans_pp.hpp"
 #include "framework/kernels/mixing.hpp"
+#include "framework/kernels/row_copy.hpp"
 #include "framework/kernels/row_tiles.hpp"
 #include "framework/parallel/communicator.hpp"
 #include "framework/parallel/row_block.hpp"
@@ -19,13 +21,8 @@ template <class S>
 double shrink_distances(const Matrix<S>& X, const kernels::Work& center,
                         const Vector<double>& min_dist,
                         const typename Vector<double>::HostMirror& min_dist_host) {
-  const std::size_t n = X.extent(0), d = X.extent(1);
-  Kokkos::parallel_for(
-      "kaa::kmeans_pp.update", Kokkos::RangePolicy<ExecSpace>(0, n),
-      KOKKOS_LAMBDA(const std::size_t i) {
-        const double s = kernels::squared_distance(&X(i, 0), &center(0, 0), d);
-        if (s < min_dist(i)) min_dist(i) = s;
-      });
+  const std::size_t n = X.extent(0);
+  kernels::shrink_min_distances(ExecSpace(), X, center, min_dist);
   Kokkos::deep_copy(min_dist_host, min_dist);
   double total = 0;
   for (std::size_t i = 0; i < n; ++i) total += min_dist_host(i);
@@ -63,15 +60,10 @@ void KmeansPP<S>::initialize(const Matrix<S>& X, Parameters<S>& params, std::uin
   std::size_t next = static_cast<std::size_t>(kernels::uniform01(seed, 1, 0) * n);
   for (std::size_t c = 0;; ++c) {
     chosen_.push_back(next);
-    const std::size_t row = next;
-    Kokkos::parallel_for(
-        "kaa::kmeans_pp.copy", Kokkos::RangePolicy<ExecSpace>(0, d),
-        KOKKOS_LAMBDA(const std::size_t f) { Z(c, f) = X(row, f); });
+    kernels::copy_row(ExecSpace(), X, next, Z, c, "kaa::kmeans_pp.copy");
     if (c + 1 == k) break;
     // One pass over X per pick (O(n k d) in all); the pick as a padded double row.
-    Kokkos::parallel_for(
-        "kaa::kmeans_pp.center", Kokkos::RangePolicy<ExecSpace>(0, d),
-        KOKKOS_LAMBDA(const std::size_t f) { center(0, f) = static_cast<double>(X(row, f)); });
+    kernels::copy_row_to_double(ExecSpace(), X, next, center, "kaa::kmeans_pp.center");
     // Sequential sum and search on the host: the same index for any thread count.
     const double total = shrink_distances(X, center, min_dist, min_dist_host);
     if (!(total > 0)) {

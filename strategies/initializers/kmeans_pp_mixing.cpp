@@ -1,7 +1,7 @@
 #include "strategies/initializers/kmeans_pp_mixing.hpp"
 
 #include "framework/error.hpp"
-#include "framework/kernels/counter_rng.hpp"
+#include "framework/kernels/weight_init.hpp"
 #include "strategies/initializers/kmeans_pp.hpp"
 
 namespace kaa::strategies {
@@ -31,33 +31,13 @@ void KmeansPPMixing<S>::initialize(const Matrix<S>& X, Parameters<S>& params, st
   rows.initialize(X, params, seed);
   chosen_ = rows.chosen();
 
-  const std::size_t k = params.mixing.extent(0), n = params.mixing.extent(1);
+  const std::size_t k = params.mixing.extent(0);
   Vector<std::size_t> pick("kaa::kmeans_pp_mixing.pick", k);
   auto pick_host = Kokkos::create_mirror_view(pick);
   for (std::size_t j = 0; j < k; ++j) pick_host(j) = chosen_[j];
   Kokkos::deep_copy(pick, pick_host);
-  const Matrix<S> B = params.mixing;
-  const double noise = noise_;
-  // One team per row: the entries are drawn twice from the counter stream (sum, then write),
-  // so the stored row is exactly v / sum in double before rounding to S.
-  using Team = Kokkos::TeamPolicy<ExecSpace>::member_type;
-  Kokkos::parallel_for(
-      "kaa::kmeans_pp_mixing", Kokkos::TeamPolicy<ExecSpace>(k, Kokkos::AUTO),
-      KOKKOS_LAMBDA(const Team& team) {
-        const std::size_t j = team.league_rank();
-        double sum = 0;
-        Kokkos::parallel_reduce(
-            Kokkos::TeamThreadRange(team, n),
-            [&](const std::size_t i, double& acc) {
-              acc += (i == pick(j) ? 1.0 : 0.0) + noise * kernels::uniform01(seed, 2, j * n + i);
-            },
-            sum);
-        Kokkos::parallel_for(Kokkos::TeamThreadRange(team, n), [&](const std::size_t i) {
-          const double v =
-              (i == pick(j) ? 1.0 : 0.0) + noise * kernels::uniform01(seed, 2, j * n + i);
-          B(j, i) = static_cast<S>(v / sum);
-        });
-      });
+  // Stream 2: its own draws, apart from the row picks' stream 1.
+  kernels::noisy_one_hot_rows(ExecSpace(), params.mixing, pick, noise_, seed, 2);
 }
 
 template class KmeansPPMixing<float>;

@@ -1,7 +1,7 @@
 #include "strategies/initializers/uniform_column_weights.hpp"
 
 #include "framework/error.hpp"
-#include "framework/kernels/counter_rng.hpp"
+#include "framework/kernels/weight_init.hpp"
 #include "strategies/projectors/column_simplex_clamp.hpp"
 
 namespace kaa::strategies {
@@ -35,14 +35,7 @@ void UniformColumnWeights<S>::initialize(const Matrix<S>& X, Parameters<S>& para
         "biarchetypal loss term)");
   }
   Matrix<S> G = params.column_weights;
-  const std::size_t kc = G.extent(0), d = G.extent(1);
-  const double low = low_, width = high_ - low_;
-  Kokkos::parallel_for(
-      "kaa::uniform_column_weights",
-      Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<2>>({0, 0}, {kc, d}),
-      KOKKOS_LAMBDA(const std::size_t t, const std::size_t f) {
-        G(t, f) = static_cast<S>(low + width * kernels::uniform01(seed, 5, t * d + f));
-      });
+  kernels::uniform_fill(ExecSpace(), G, low_, high_ - low_, seed, 5);
   ColumnSimplexClamp<S>(nlohmann::json{{"eps", eps_}}).project(G, X);
 }
 

@@ -1,8 +1,7 @@
 #include "strategies/initializers/uniform_weights.hpp"
 
 #include "framework/error.hpp"
-#include "framework/kernels/counter_rng.hpp"
-#include "framework/kernels/simplex.hpp"
+#include "framework/kernels/weight_init.hpp"
 #include "framework/parallel/row_block.hpp"
 
 namespace kaa::strategies {
@@ -29,19 +28,9 @@ UniformWeights<S>::UniformWeights(const nlohmann::json& p)
 
 template <class S>
 void UniformWeights<S>::initialize(const Matrix<S>&, Parameters<S>& params, std::uint64_t seed) {
-  const Matrix<S> W = params.weights;
-  const std::size_t k = W.extent(1);
-  const double low = low_, width = high_ - low_;
-  const S eps = static_cast<S>(eps_);
   // Drawn by global row index, so the weights do not depend on how rows are split over ranks.
-  const std::size_t offset = parallel::row_offset();
-  Kokkos::parallel_for(
-      "kaa::uniform_weights", Kokkos::RangePolicy<ExecSpace>(0, W.extent(0)),
-      KOKKOS_LAMBDA(const std::size_t i) {
-        for (std::size_t j = 0; j < k; ++j)
-          W(i, j) = static_cast<S>(low + width * kernels::uniform01(seed, 0, (offset + i) * k + j));
-        kernels::clamp_renormalize_row(W, i, eps);
-      });
+  kernels::uniform_simplex_rows(ExecSpace(), params.weights, low_, high_ - low_,
+                                static_cast<S>(eps_), seed, 0, parallel::row_offset());
 }
 
 template class UniformWeights<float>;

@@ -1,9 +1,5 @@
 #include "strategies/losses/archetype_sparsity.hpp"
 
-#include <Kokkos_Core.hpp>
-
-#include "framework/kernels/math.hpp"
-
 namespace kaa::strategies {
 
 template <class S>
@@ -25,7 +21,10 @@ Schema ArchetypeSparsity<S>::schema() {
 
 template <class S>
 ArchetypeSparsity<S>::ArchetypeSparsity(const nlohmann::json& p)
-    : method_(p.at("method") == "l1" ? 0 : (p.at("method") == "l0_approx" ? 1 : 2)),
+    : measure_(p.at("method") == "l1"
+                   ? kernels::SparsityMeasure::l1
+                   : (p.at("method") == "l0_approx" ? kernels::SparsityMeasure::l0_approx
+                                                    : kernels::SparsityMeasure::feature_selection)),
       nan_on_negative_(p.at("negative_entries") == "nan"),
       weight_(p.at("weight").get<double>()),
       width_(p.at("width").get<double>()),
@@ -33,43 +32,9 @@ ArchetypeSparsity<S>::ArchetypeSparsity(const nlohmann::json& p)
 
 template <class S>
 double ArchetypeSparsity<S>::pass(const Matrix<S>& Z, const Matrix<S>& grad) const {
-  const std::size_t k = Z.extent(0), d = Z.extent(1);
-  const bool want_grad = grad.data() != nullptr;
-  const int method = method_;
-  const bool raw_log = nan_on_negative_;
-  const double width = width_, eps = eps_;
-  const double c = weight_ / static_cast<double>(k);
-  double total = 0;
-  Kokkos::parallel_reduce(
-      "kaa::archetype_sparsity", Kokkos::RangePolicy<ExecSpace>(0, k * d),
-      KOKKOS_LAMBDA(const std::size_t e, double& acc) {
-        const double z = static_cast<double>(Z(e / d, e % d));
-        const double sign = z > 0 ? 1.0 : (z < 0 ? -1.0 : 0.0);
-        double g = 0, dg = 0;
-        if (method == 0) {
-          g = sign * z;
-          dg = sign;
-        } else if (method == 1) {
-          const double t = kernels::exp(-z * z / width);
-          g = 1.0 - t;
-          dg = 2.0 * z / width * t;
-        } else if (raw_log) {
-          const double l = kernels::log(z + eps);
-          g = -z * l;
-          dg = -(l + z / (z + eps));
-        } else {
-          const double a = sign * z;
-          const double l = kernels::log(a + eps);
-          g = -a * l;
-          // At z = 0 the one-sided slopes differ in sign; 0 is the subgradient autodiff of |z|
-          // gives.
-          dg = -sign * (l + a / (a + eps));
-        }
-        acc += g;
-        if (want_grad) grad(e / d, e % d) += static_cast<S>(c * dg);
-      },
-      total);
-  return c * total;
+  const double c = weight_ / static_cast<double>(Z.extent(0));
+  return c * kernels::sparsity_penalty(ExecSpace(), Z, measure_, nan_on_negative_, width_, eps_, c,
+                                       grad);
 }
 
 template <class S>

@@ -3,6 +3,7 @@
 
 #include "framework/config/schema.hpp"
 #include "framework/interfaces/loss_term.hpp"
+#include "framework/kernels/archetype_sparsity.hpp"
 
 namespace kaa::strategies {
 
@@ -29,7 +30,7 @@ class ArchetypeSparsity final : public LossTerm<S> {
 
  private:
   double pass(const Matrix<S>& Z, const Matrix<S>& grad) const;
-  int method_;  // 0 l1, 1 l0_approx, 2 feature_selection
+  kernels::SparsityMeasure measure_;
   bool nan_on_negative_;
   double weight_, width_, eps_;
 };

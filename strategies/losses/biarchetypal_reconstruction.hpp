@@ -28,6 +28,7 @@ class BiarchetypalReconstruction final : public LossTerm<S> {
                            std::vector<std::string>& issues);
   explicit BiarchetypalReconstruction(const nlohmann::json& params);
 
+  void prepare(const Matrix<S>& X, const Parameters<S>& params) override;
   double value_and_grad(const Matrix<S>& X, const Parameters<S>& params,
                         Parameters<S>& grad) override;
   double value(const Matrix<S>& X, const Parameters<S>& params) override;

@@ -2,7 +2,9 @@
 
 #include <cmath>
 
+#include "framework/kernels/cosine_diversity.hpp"
 #include "framework/kernels/gram.hpp"
+#include "framework/kernels/workspace.hpp"
 
 namespace kaa::strategies {
 
@@ -19,8 +21,8 @@ CosineDiversity<S>::CosineDiversity(const nlohmann::json& p)
     : weight_(p.at("weight").get<double>()), eps_(p.at("eps").get<double>()) {}
 
 template <class S>
-double CosineDiversity<S>::evaluate(const Matrix<S>& Z, const Matrix<S>& grad) const {
-  const std::size_t k = Z.extent(0), d = Z.extent(1);
+double CosineDiversity<S>::evaluate(const Matrix<S>& Z, const Matrix<S>& grad) {
+  const std::size_t k = Z.extent(0);
   if (k < 2) return 0.0;
   const auto G = kernels::archetype_gram(Z);
   auto g = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), G);
@@ -32,8 +34,9 @@ double CosineDiversity<S>::evaluate(const Matrix<S>& Z, const Matrix<S>& grad) c
   const double c = weight_ / static_cast<double>(k * k);
   // grad z_i = 2c sum_{j != i, cos_ij > 0} (z_j / (s_i s_j) - [|z_i| > eps] cos_ij z_i / |z_i|^2):
   // a k x k mixing of the rows of Z.
-  Kokkos::View<double**, Kokkos::LayoutRight, MemSpace> M("kaa::cosine_diversity.M", k, k);
-  auto hm = Kokkos::create_mirror_view(M);
+  if (kernels::fit_extents(M_, "kaa::cosine_diversity.M", k, k))
+    M_host_ = Kokkos::create_mirror_view(M_);
+  const auto hm = M_host_;
   Kokkos::deep_copy(hm, 0.0);
   double total = 0;
   for (std::size_t i = 0; i < k; ++i) {
@@ -47,17 +50,17 @@ double CosineDiversity<S>::evaluate(const Matrix<S>& Z, const Matrix<S>& grad) c
     }
   }
   if (grad.data() != nullptr) {
-    Kokkos::deep_copy(M, hm);
-    Kokkos::parallel_for(
-        "kaa::cosine_diversity.grad", Kokkos::RangePolicy<ExecSpace>(0, k * d),
-        KOKKOS_LAMBDA(const std::size_t e) {
-          const std::size_t i = e / d, f = e % d;
-          double s = 0;
-          for (std::size_t j = 0; j < k; ++j) s += M(i, j) * static_cast<double>(Z(j, f));
-          grad(i, f) += static_cast<S>(s);
-        });
+    Kokkos::deep_copy(M_, hm);
+    kernels::add_mixed_rows(ExecSpace(), M_, Z, grad);
   }
   return c * total;
+}
+
+template <class S>
+void CosineDiversity<S>::prepare(const Matrix<S>&, const Parameters<S>& params) {
+  const std::size_t k = params.archetypes.extent(0);
+  if (kernels::fit_extents(M_, "kaa::cosine_diversity.M", k, k))
+    M_host_ = Kokkos::create_mirror_view(M_);
 }
 
 template <class S>

@@ -19,13 +19,17 @@ class CosineDiversity final : public LossTerm<S> {
   static Schema schema();
   explicit CosineDiversity(const nlohmann::json& params);
 
+  void prepare(const Matrix<S>& X, const Parameters<S>& params) override;
   double value_and_grad(const Matrix<S>& X, const Parameters<S>& params,
                         Parameters<S>& grad) override;
   double value(const Matrix<S>& X, const Parameters<S>& params) override;
 
  private:
-  double evaluate(const Matrix<S>& Z, const Matrix<S>& grad) const;
+  double evaluate(const Matrix<S>& Z, const Matrix<S>& grad);
   double weight_, eps_;
+  // The k x k mixing of the gradient and its host copy, reused across updates.
+  Kokkos::View<double**, Kokkos::LayoutRight, MemSpace> M_;
+  typename Kokkos::View<double**, Kokkos::LayoutRight, MemSpace>::HostMirror M_host_;
 };
 
 }  // namespace kaa::strategies

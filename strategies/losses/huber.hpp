@@ -3,6 +3,7 @@
 
 #include "framework/config/schema.hpp"
 #include "framework/interfaces/loss_term.hpp"
+#include "framework/kernels/huber.hpp"
 
 namespace kaa::strategies {
 
@@ -20,6 +21,7 @@ class Huber final : public LossTerm<S> {
   static Schema schema();
   explicit Huber(const nlohmann::json& params);
 
+  void prepare(const Matrix<S>& X, const Parameters<S>& params) override;
   double value_and_grad(const Matrix<S>& X, const Parameters<S>& params,
                         Parameters<S>& grad) override;
   double value(const Matrix<S>& X, const Parameters<S>& params) override;
@@ -28,6 +30,7 @@ class Huber final : public LossTerm<S> {
   double scale(std::size_t n) const;
   double weight_, delta_;
   bool mean_;
+  kernels::HuberWorkspace<S> workspace_;
 };
 
 }  // namespace kaa::strategies

@@ -1,10 +1,9 @@
 #include "strategies/metrics/weight_entropy.hpp"
 
-#include <cmath>
 #include <string>
 
 #include "framework/analysis/row_summary.hpp"
-#include "framework/kernels/math.hpp"
+#include "framework/kernels/weight_metrics.hpp"
 #include "framework/logging.hpp"
 
 namespace kaa::strategies {
@@ -23,27 +22,7 @@ void WeightEntropy<S>::compute(const MetricInputs<S>& in, nlohmann::json& out) {
   const std::size_t n = A.extent(0), k = A.extent(1);
   Vector<double> row_value("kaa::weight_entropy.rows", n);
   if (k > 1) {
-    const double log_k = std::log(static_cast<double>(k));
-    Kokkos::parallel_for(
-        "kaa::weight_entropy", Kokkos::RangePolicy<ExecSpace>(0, n),
-        KOKKOS_LAMBDA(const std::size_t i) {
-          double mass = 0;
-          for (std::size_t j = 0; j < k; ++j)
-            mass += A(i, j) > 0 ? static_cast<double>(A(i, j)) : 0;
-          if (!(mass > 0)) {
-            row_value(i) = -1.0;  // no distribution to measure
-            return;
-          }
-          double h = 0;
-          for (std::size_t j = 0; j < k; ++j) {
-            if (A(i, j) > 0) {
-              const double p = static_cast<double>(A(i, j)) / mass;
-              h -= p * kernels::log(p);
-            }
-          }
-          const double normalized = h / log_k;
-          row_value(i) = normalized < 0 ? 0.0 : (normalized > 1 ? 1.0 : normalized);
-        });
+    kernels::row_normalized_entropy(ExecSpace(), A, row_value);
   } else {
     Kokkos::deep_copy(row_value, -1.0);  // one archetype: ln k = 0, nothing to normalise by
   }
