@@ -27,7 +27,7 @@ TEST(SupportKernel, CentroidExtremesAlongAndRowsMatchHostLoops) {
   const std::size_t n = 203, d = 5, m = 3;
   const long chunk_size = 20;  // 11 chunks, the last one short
   HostMatrix X = random_matrix(n, d, 31);
-  for (std::size_t f = 0; f < d; ++f) X(150, f) = X(40, f);  // a tie across chunks
+  for (std::size_t f = 0; f < d; ++f) X(40, f) = X(150, f) = 5.0;  // extreme, tied across chunks
   const auto X_d = kaa::to_device<double>(X, "X");
 
   std::vector<double> c(d, 0.0);
@@ -40,9 +40,9 @@ TEST(SupportKernel, CentroidExtremesAlongAndRowsMatchHostLoops) {
   const auto c_h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), c_d);
   for (std::size_t f = 0; f < d; ++f) EXPECT_NEAR(c_h(f), c[f], 1e-15) << f;
 
-  // Direction 0 points at row 40 (and so at its copy, row 150): the first index must win.
+  // Along direction 0 = (1, ..., 1) rows 40 and 150 are the extremes: the first index must win.
   HostMatrix U = random_matrix(m, d, 32);
-  for (std::size_t f = 0; f < d; ++f) U(0, f) = X(40, f) - c[f];
+  for (std::size_t f = 0; f < d; ++f) U(0, f) = 1.0;
   const kaa::kernels::SupportMatrix U_d = kaa::to_device<double>(U, "U");
   const long chunks = (static_cast<long>(n) + chunk_size - 1) / chunk_size;
   kaa::kernels::SupportMatrix best("best", m, chunks);
