@@ -2,28 +2,13 @@
 
 #include <cmath>
 
+#include "framework/kernels/active_set.hpp"
 #include "framework/kernels/argmin.hpp"
 #include "framework/kernels/block_products.hpp"
-#include "framework/kernels/math.hpp"
+#include "framework/kernels/workspace.hpp"
 #include "strategies/solver_checks.hpp"
 
 namespace kaa::strategies {
-
-namespace {
-
-/// IRLS weights of the Huber loss on row residual norms: 1 / max(||r_i||, delta).
-Vector<double> irls_weights(const Vector<double>& norms2, double delta) {
-  Vector<double> w("kaa::active_set.irls", norms2.extent(0));
-  Kokkos::parallel_for(
-      "kaa::active_set.irls", Kokkos::RangePolicy<ExecSpace>(0, w.extent(0)),
-      KOKKOS_LAMBDA(const std::size_t i) {
-        const double t = kernels::sqrt(norms2(i));
-        w(i) = 1.0 / (t > delta ? t : delta);
-      });
-  return w;
-}
-
-}  // namespace
 
 template <class S>
 Schema ActiveSet<S>::schema() {
@@ -84,19 +69,30 @@ void ActiveSet<S>::init(const Matrix<S>& X, const Parameters<S>&) {
 }
 
 template <class S>
+void ActiveSet<S>::prepare(const Matrix<S>& X, const Parameters<S>& params) {
+  if (huber_delta_ > 0) kernels::fit_extents(irls_, "kaa::active_set.irls", X.extent(0));
+  kernels::fit_extents(Z_device_, "kaa::active_set.Z", params.archetypes.extent(0), X.extent(1));
+}
+
+template <class S>
 void ActiveSet<S>::step(const Matrix<S>& X, Parameters<S>& params, Parameters<S>&) {
   const std::size_t k = params.archetypes.extent(0), d = X.extent(1);
   kernels::simplex_least_squares_rows(X, params.archetypes, params.weights, hull_->center());
 
   Vector<double> irls;
-  if (huber_delta_ > 0)
-    irls =
-        irls_weights(kernels::residual_norms2(X, params.weights, params.archetypes), huber_delta_);
+  if (huber_delta_ > 0) {
+    kernels::fit_extents(irls_, "kaa::active_set.irls", X.extent(0));
+    irls = irls_;
+    kernels::active_set_irls_weights(ExecSpace(),
+                                     kernels::residual_norms2(X, params.weights, params.archetypes),
+                                     huber_delta_, irls);
+  }
   const auto H = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(),
                                                      kernels::weights_gram(params.weights, irls));
   const auto Q = Kokkos::create_mirror_view_and_copy(
       Kokkos::HostSpace(), kernels::weights_times_data(params.weights, X, irls));
-  Matrix<double> Z_device("kaa::active_set.Z", k, d);
+  kernels::fit_extents(Z_device_, "kaa::active_set.Z", k, d);
+  const Matrix<double> Z_device = Z_device_;
   kernels::convert(params.archetypes, Z_device);
   auto Z = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), Z_device);
   auto B = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), params.mixing);

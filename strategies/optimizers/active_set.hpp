@@ -36,6 +36,7 @@ class ActiveSet final : public Optimizer<S> {
                            std::vector<std::string>& issues);
   explicit ActiveSet(const nlohmann::json& params);
 
+  void prepare(const Matrix<S>& X, const Parameters<S>& params) override;
   void init(const Matrix<S>& X, const Parameters<S>& params) override;
   void step(const Matrix<S>& X, Parameters<S>& params, Parameters<S>& grad) override;
   // Each step is a closed-form function of the parameters: nothing to checkpoint.
@@ -50,6 +51,8 @@ class ActiveSet final : public Optimizer<S> {
   double huber_delta_, reset_threshold_;
   std::unique_ptr<kernels::HullLeastSquares<S>> hull_;
   std::size_t resets_ = 0;
+  Vector<double> irls_;      // n: IRLS weights of the robust variant
+  Matrix<double> Z_device_;  // k x d: the archetypes in double
 };
 
 }  // namespace kaa::strategies

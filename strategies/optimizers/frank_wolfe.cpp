@@ -4,104 +4,11 @@
 
 #include "framework/kernels/argmin.hpp"
 #include "framework/kernels/block_products.hpp"
+#include "framework/kernels/frank_wolfe.hpp"
+#include "framework/kernels/workspace.hpp"
 #include "strategies/solver_checks.hpp"
 
 namespace kaa::strategies {
-
-namespace {
-
-/// Exact FW steps on each row of A (double work copy) for fixed archetypes: P = (X - m)(Z - m)^T,
-/// G = (Z - m)(Z - m)^T. With h = a G - p (half gradient) and vertex j = argmin h, the objective
-/// along w + gamma (e_j - w) changes by 2 gamma (h_j - a.h) + gamma^2 ||e_j - a||_G^2.
-void weights_steps(const Matrix<double>& A, const Matrix<double>& P, const Matrix<double>& G,
-                   int iterations) {
-  const std::size_t k = A.extent(1);
-  Kokkos::parallel_for(
-      "kaa::frank_wolfe.weights", Kokkos::RangePolicy<ExecSpace>(0, A.extent(0)),
-      KOKKOS_LAMBDA(const std::size_t i) {
-        for (int t = 0; t < iterations; ++t) {
-          std::size_t vertex = 0;
-          double h_min = 0, a_h = 0, a_g_a = 0;
-          for (std::size_t j = 0; j < k; ++j) {
-            double ag = 0;
-            for (std::size_t l = 0; l < k; ++l) ag += A(i, l) * G(l, j);
-            const double h = ag - P(i, j);
-            if (j == 0 || h < h_min) {
-              h_min = h;
-              vertex = j;
-            }
-            a_h += A(i, j) * h;
-            a_g_a += A(i, j) * ag;
-          }
-          const double gap = a_h - h_min;  // the FW duality gap (halved)
-          if (!(gap > 0)) break;
-          const double ag_vertex = h_min + P(i, vertex);
-          const double curvature = G(vertex, vertex) - 2 * ag_vertex + a_g_a;
-          const double gamma = curvature > gap ? gap / curvature : 1.0;
-          for (std::size_t j = 0; j < k; ++j) A(i, j) *= 1 - gamma;
-          A(i, vertex) += gamma;
-        }
-      });
-}
-
-/// W <- (1 - gamma) W + gamma E, E(r, vertex(r)) = 1.
-template <class V>
-void move_rows_to_vertices(const V& W, const Kokkos::View<long*, MemSpace>& vertex, double gamma) {
-  const std::size_t cols = W.extent(1);
-  using T = typename V::non_const_value_type;
-  Kokkos::parallel_for(
-      "kaa::frank_wolfe.move", Kokkos::RangePolicy<ExecSpace>(0, W.extent(0)),
-      KOKKOS_LAMBDA(const std::size_t r) {
-        for (std::size_t c = 0; c < cols; ++c) W(r, c) = static_cast<T>((1 - gamma) * W(r, c));
-        W(r, vertex(r)) += static_cast<T>(gamma);
-      });
-}
-
-/// Index of the smallest entry of every row (first on ties, so independent of the thread count).
-template <class V>
-Kokkos::View<long*, MemSpace> row_argmins(const V& scores) {
-  using Team = Kokkos::TeamPolicy<ExecSpace>::member_type;
-  const std::size_t rows = scores.extent(0), cols = scores.extent(1);
-  Kokkos::View<long*, MemSpace> out("kaa::frank_wolfe.vertex", rows);
-  if (cols <= 64) {  // short rows (weights): one work item each
-    Kokkos::parallel_for(
-        "kaa::frank_wolfe.row_argmin", Kokkos::RangePolicy<ExecSpace>(0, rows),
-        KOKKOS_LAMBDA(const std::size_t r) {
-          long best = 0;
-          for (std::size_t c = 1; c < cols; ++c)
-            if (scores(r, c) < scores(r, best)) best = static_cast<long>(c);
-          out(r) = best;
-        });
-    return out;
-  }
-  // Long rows (mixing): a team per row, the minimum first, then its first index.
-  Kokkos::parallel_for(
-      "kaa::frank_wolfe.row_argmin_team", Kokkos::TeamPolicy<ExecSpace>(rows, Kokkos::AUTO),
-      KOKKOS_LAMBDA(const Team& team) {
-        const std::size_t r = team.league_rank();
-        double best = 0;
-        Kokkos::parallel_reduce(
-            Kokkos::TeamThreadRange(team, cols),
-            [&](const std::size_t c, double& acc) {
-              const double v = scores(r, c);
-              if (v < acc) acc = v;
-            },
-            Kokkos::Min<double>(best));
-        long index = 0;
-        Kokkos::parallel_reduce(
-            Kokkos::TeamThreadRange(team, cols),
-            [&](const std::size_t c, long& acc) {
-              if (static_cast<double>(scores(r, c)) == best && static_cast<long>(c) < acc)
-                acc = static_cast<long>(c);
-            },
-            Kokkos::Min<long>(index));
-        Kokkos::single(Kokkos::PerTeam(team),
-                       [&]() { out(r) = index < static_cast<long>(cols) ? index : 0; });
-      });
-  return out;
-}
-
-}  // namespace
 
 template <class S>
 Schema FrankWolfe<S>::schema() {
@@ -139,6 +46,28 @@ void FrankWolfe<S>::init(const Matrix<S>& X, const Parameters<S>&) {
 }
 
 template <class S>
+void FrankWolfe<S>::prepare(const Matrix<S>& X, const Parameters<S>& params) {
+  fit_workspace(X.extent(0), params.weights.extent(1), X.extent(1), exact_);
+}
+
+template <class S>
+void FrankWolfe<S>::fit_workspace(std::size_t n, std::size_t k, std::size_t d, bool exact) {
+  kernels::FrankWolfeWorkspace& w = work_;
+  kernels::fit_extents(w.row_vertex, "kaa::frank_wolfe.vertex", n);
+  if (kernels::fit_extents(w.mixing_vertex, "kaa::frank_wolfe.vertex", k))
+    vertex_host_ = Kokkos::create_mirror_view(w.mixing_vertex);
+  if (!exact) return;  // the schedule needs the vertices only
+  kernels::fit_extents(w.weights, "kaa::frank_wolfe.A", n, k);
+  kernels::fit_extents(w.mixing, "kaa::frank_wolfe.B", k, n);
+  if (kernels::fit_extents(w.Z, "kaa::frank_wolfe.Z", k, d))
+    Z_host_ = Kokkos::create_mirror_view(w.Z);
+  if (kernels::fit_extents(w.M, "kaa::frank_wolfe.M", k, d))
+    M_host_ = Kokkos::create_mirror_view(w.M);
+  kernels::fit_extents(w.score, "kaa::frank_wolfe.score", k, n);
+  direction_.resize(k * d);
+}
+
+template <class S>
 void FrankWolfe<S>::step(const Matrix<S>& X, Parameters<S>& params, Parameters<S>& grad) {
   if (exact_) {
     update_weights(X, params, inner_);
@@ -148,8 +77,11 @@ void FrankWolfe<S>::step(const Matrix<S>& X, Parameters<S>& params, Parameters<S
   // The standard open-loop step; the rows of both blocks move along the same gradient.
   const double gamma = 2.0 / (static_cast<double>(t_) + 2.0);
   ++t_;
-  move_rows_to_vertices(params.weights, row_argmins(grad.weights), gamma);
-  move_rows_to_vertices(params.mixing, row_argmins(grad.mixing), gamma);
+  fit_workspace(X.extent(0), params.weights.extent(1), X.extent(1), false);
+  kernels::frank_wolfe_row_argmins(ExecSpace(), grad.weights, work_.row_vertex);
+  kernels::frank_wolfe_move_to_vertices(ExecSpace(), params.weights, work_.row_vertex, gamma);
+  kernels::frank_wolfe_row_argmins(ExecSpace(), grad.mixing, work_.mixing_vertex);
+  kernels::frank_wolfe_move_to_vertices(ExecSpace(), params.mixing, work_.mixing_vertex, gamma);
 }
 
 template <class S>
@@ -157,9 +89,10 @@ void FrankWolfe<S>::update_weights(const Matrix<S>& X, Parameters<S>& params, in
   if (center_.extent(0) != X.extent(1)) init(X, params);
   const Matrix<double> P = kernels::centered_products(X, params.archetypes, center_);
   const Matrix<double> G = kernels::centered_gram(params.archetypes, center_);
-  Matrix<double> A("kaa::frank_wolfe.A", params.weights.extent(0), params.weights.extent(1));
+  fit_workspace(X.extent(0), params.weights.extent(1), X.extent(1), true);
+  const Matrix<double> A = work_.weights;
   kernels::convert(params.weights, A);
-  weights_steps(A, P, G, iterations);
+  kernels::frank_wolfe_weight_steps(ExecSpace(), A, P, G, iterations);
   kernels::convert(A, params.weights);
 }
 
@@ -171,14 +104,15 @@ void FrankWolfe<S>::update_mixing(const Matrix<S>& X, Parameters<S>& params, int
                                                      kernels::weights_gram(params.weights));
   const auto Q = Kokkos::create_mirror_view_and_copy(
       Kokkos::HostSpace(), kernels::weights_times_data(params.weights, X));
-  Matrix<double> B("kaa::frank_wolfe.B", k, n), Z_dev("kaa::frank_wolfe.Z", k, d),
-      M_dev("kaa::frank_wolfe.M", k, d), score("kaa::frank_wolfe.score", k, n);
+  fit_workspace(n, k, d, true);
+  const Matrix<double> B = work_.mixing, Z_dev = work_.Z, M_dev = work_.M, score = work_.score;
   kernels::convert(params.mixing, B);
   kernels::rows_times_data(B, X, Z_dev);
-  auto Z = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), Z_dev);
-  auto M = Kokkos::create_mirror_view(M_dev);
-  const Vector<double> m = center_;
-  std::vector<double> D(k * d);
+  const auto Z = Z_host_, M = M_host_;
+  Kokkos::deep_copy(Z, Z_dev);
+  const auto vertex = work_.mixing_vertex;
+  const auto vertex_host = vertex_host_;
+  std::vector<double>& D = direction_;
 
   for (int t = 0; t < iterations; ++t) {
     // Half gradient (H Z - Q) X^T; the vertex of row j minimises (x_i - m) . M_j.
@@ -189,20 +123,9 @@ void FrankWolfe<S>::update_mixing(const Matrix<S>& X, Parameters<S>& params, int
         M(j, f) = s;
       }
     Kokkos::deep_copy(M_dev, M);
-    const Matrix<double> M_in = M_dev, scores = score;
-    const Matrix<S> X_in = X;
-    Kokkos::parallel_for(
-        "kaa::frank_wolfe.mixing_scores", Kokkos::RangePolicy<ExecSpace>(0, n),
-        KOKKOS_LAMBDA(const std::size_t i) {
-          for (std::size_t j = 0; j < k; ++j) {
-            double s = 0;
-            for (std::size_t f = 0; f < d; ++f)
-              s += (static_cast<double>(X_in(i, f)) - m(f)) * M_in(j, f);
-            scores(j, i) = s;
-          }
-        });
-    const auto vertex = row_argmins(score);
-    const auto vertex_host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), vertex);
+    kernels::frank_wolfe_mixing_scores(ExecSpace(), X, center_, M_dev, score);
+    kernels::frank_wolfe_row_argmins(ExecSpace(), score, vertex);
+    Kokkos::deep_copy(vertex_host, vertex);
     double slope = 0, curvature = 0;
     for (std::size_t j = 0; j < k; ++j)
       for (std::size_t f = 0; f < d; ++f) {
@@ -217,7 +140,7 @@ void FrankWolfe<S>::update_mixing(const Matrix<S>& X, Parameters<S>& params, int
         curvature += H(j, l) * dd;
       }
     const double gamma = curvature > -slope ? -slope / curvature : 1.0;
-    move_rows_to_vertices(B, vertex, gamma);
+    kernels::frank_wolfe_move_to_vertices(ExecSpace(), B, vertex, gamma);
     for (std::size_t j = 0; j < k; ++j)
       for (std::size_t f = 0; f < d; ++f) Z(j, f) += gamma * D[j * d + f];
   }

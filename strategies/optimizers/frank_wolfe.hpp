@@ -6,6 +6,7 @@
 
 #include "framework/config/schema.hpp"
 #include "framework/interfaces/optimizer.hpp"
+#include "framework/kernels/frank_wolfe.hpp"
 
 namespace kaa::strategies {
 
@@ -31,6 +32,7 @@ class FrankWolfe final : public Optimizer<S> {
                            std::vector<std::string>& issues);
   explicit FrankWolfe(const nlohmann::json& params);
 
+  void prepare(const Matrix<S>& X, const Parameters<S>& params) override;
   void init(const Matrix<S>& X, const Parameters<S>& params) override;
   void step(const Matrix<S>& X, Parameters<S>& params, Parameters<S>& grad) override;
   void save_state(SavedState& s, const std::string& prefix) const override {
@@ -53,6 +55,13 @@ class FrankWolfe final : public Optimizer<S> {
   long long t_ = 0;
   Vector<double> center_;
   typename Matrix<S>::HostMirror X_host_;
+  /// Sizes the workspace for n rows, k archetypes, d features (allocates only on a change); the
+  /// exact steps' scratch only when `exact`.
+  void fit_workspace(std::size_t n, std::size_t k, std::size_t d, bool exact);
+  kernels::FrankWolfeWorkspace work_;
+  typename Matrix<double>::HostMirror Z_host_, M_host_;
+  typename kernels::VertexIndex::HostMirror vertex_host_;
+  std::vector<double> direction_;  // k x d: vertex rows minus archetypes
 };
 
 }  // namespace kaa::strategies

@@ -2,61 +2,9 @@
 
 #include <cmath>
 
-#include "framework/kernels/math.hpp"
+#include "framework/kernels/optax_chain.hpp"
 
 namespace kaa::strategies {
-
-namespace {
-
-/// Element-wise clip of g in place (clip = 0: none); returns the sum of squares after clipping.
-template <class S>
-double clip_and_square(const Matrix<S>& g, S clip) {
-  const std::size_t cols = g.extent(1);
-  double total = 0;
-  Kokkos::parallel_reduce(
-      "kaa::optax_chain.clip", Kokkos::RangePolicy<ExecSpace>(0, g.extent(0) * cols),
-      KOKKOS_LAMBDA(const std::size_t e, double& acc) {
-        const std::size_t i = e / cols, j = e % cols;
-        S v = g(i, j);
-        if (clip > 0) v = v > clip ? clip : (v < -clip ? -clip : v);
-        g(i, j) = v;
-        acc += static_cast<double>(v) * v;
-      },
-      total);
-  return total;
-}
-
-struct ChainScalars {
-  bool rescale;  // global norm at or above max_norm
-  double norm, max_norm, b1, b2, eps, eps_root, weight_decay, step;  // step = -s(t) or +s(t)
-};
-
-template <class S>
-void chain_update(const Matrix<S>& p, const Matrix<S>& g, const Matrix<S>& mu, const Matrix<S>& nu,
-                  const ChainScalars& c, S bias1, S bias2) {
-  const std::size_t cols = p.extent(1);
-  const bool rescale = c.rescale;
-  const S norm = static_cast<S>(c.norm), max_norm = static_cast<S>(c.max_norm);
-  const S b1 = static_cast<S>(c.b1), b2 = static_cast<S>(c.b2), eps = static_cast<S>(c.eps);
-  const S eps_root = static_cast<S>(c.eps_root), wd = static_cast<S>(c.weight_decay);
-  const S step = static_cast<S>(c.step);
-  Kokkos::parallel_for(
-      "kaa::optax_chain", Kokkos::RangePolicy<ExecSpace>(0, p.extent(0) * cols),
-      KOKKOS_LAMBDA(const std::size_t e) {
-        const std::size_t i = e / cols, j = e % cols;
-        S gij = g(i, j);
-        if (rescale) gij = (gij / norm) * max_norm;
-        const S m = (1 - b1) * gij + b1 * mu(i, j);
-        const S v = (1 - b2) * gij * gij + b2 * nu(i, j);
-        mu(i, j) = m;
-        nu(i, j) = v;
-        S u = (m / bias1) / (kernels::sqrt(v / bias2 + eps_root) + eps);
-        u = u + wd * p(i, j);
-        p(i, j) = p(i, j) + step * u;
-      });
-}
-
-}  // namespace
 
 template <class S>
 Schema OptaxChain<S>::schema() {
@@ -148,8 +96,9 @@ void OptaxChain<S>::step(const Matrix<S>&, Parameters<S>& params, Parameters<S>&
   };
   double squares = 0;
   for (Block b : kBlocks)
-    if (updated(b)) squares += clip_and_square(grad.block(b), static_cast<S>(clip_));
-  ChainScalars c{};
+    if (updated(b))
+      squares += kernels::optax_clip_and_square(ExecSpace(), grad.block(b), static_cast<S>(clip_));
+  kernels::OptaxChainStep c{};
   c.norm = std::sqrt(squares);
   c.max_norm = max_global_norm_;
   c.rescale = max_global_norm_ > 0 && !(c.norm < max_global_norm_);
@@ -163,8 +112,8 @@ void OptaxChain<S>::step(const Matrix<S>&, Parameters<S>& params, Parameters<S>&
   const S bias1 = moments_.bias_correction(b1_), bias2 = moments_.bias_correction(b2_);
   for (Block b : kBlocks)
     if (updated(b))
-      chain_update(params.block(b), grad.block(b), moments_.mu.block(b), moments_.nu.block(b), c,
-                   bias1, bias2);
+      kernels::optax_chain_update(ExecSpace(), params.block(b), grad.block(b), moments_.mu.block(b),
+                                  moments_.nu.block(b), c, bias1, bias2);
 }
 
 template <class S>

@@ -4,110 +4,20 @@
 #include <cmath>
 
 #include "framework/kernels/block_products.hpp"
+#include "framework/kernels/pcha.hpp"
+#include "framework/kernels/workspace.hpp"
 #include "strategies/solver_checks.hpp"
 
 namespace kaa::strategies {
 
 namespace {
 
-using Team = Kokkos::TeamPolicy<ExecSpace>::member_type;
-
 /// After this many halvings without a decrease the block is taken to be stationary.
 constexpr int kMaxHalvings = 60;
 
-/// g_r <- g_r - (g_r . W_r) 1 for every row r: the gradient direction of PCHA's normalisation-
-/// invariant parameterisation.
-void subtract_row_inner_products(const Matrix<double>& g, const Matrix<double>& W) {
-  const std::size_t cols = W.extent(1);
-  Kokkos::parallel_for(
-      "kaa::pcha.adjust", Kokkos::TeamPolicy<ExecSpace>(W.extent(0), Kokkos::AUTO),
-      KOKKOS_LAMBDA(const Team& team) {
-        const std::size_t r = team.league_rank();
-        double dot = 0;
-        Kokkos::parallel_reduce(
-            Kokkos::TeamThreadRange(team, cols),
-            [&](const std::size_t c, double& acc) { acc += g(r, c) * W(r, c); }, dot);
-        Kokkos::parallel_for(Kokkos::TeamThreadRange(team, cols),
-                             [&](const std::size_t c) { g(r, c) -= dot; });
-      });
-}
-
-/// W_r <- max(W_old_r - mu g_r, 0) / its sum, row by row (W_old_r where that sum is not > 0,
-/// which cannot happen in exact arithmetic: some entry of the support has g <= 0).
-void trial_rows(const Matrix<double>& W_old, const Matrix<double>& g, double mu,
-                const Matrix<double>& W) {
-  const std::size_t cols = W.extent(1);
-  Kokkos::parallel_for(
-      "kaa::pcha.trial", Kokkos::TeamPolicy<ExecSpace>(W.extent(0), Kokkos::AUTO),
-      KOKKOS_LAMBDA(const Team& team) {
-        const std::size_t r = team.league_rank();
-        double sum = 0;
-        Kokkos::parallel_reduce(
-            Kokkos::TeamThreadRange(team, cols),
-            [&](const std::size_t c, double& acc) {
-              const double v = W_old(r, c) - mu * g(r, c);
-              acc += v > 0 ? v : 0.0;
-            },
-            sum);
-        Kokkos::parallel_for(Kokkos::TeamThreadRange(team, cols), [&](const std::size_t c) {
-          const double v = W_old(r, c) - mu * g(r, c);
-          W(r, c) = sum > 0 ? (v > 0 ? v : 0.0) / sum : W_old(r, c);
-        });
-      });
-}
-
-/// sum_i (a_i G a_i^T - 2 a_i . p_i): the SSE minus SST for weights A, P = X Z^T, G = Z Z^T.
-double weights_sse_part(const Matrix<double>& A, const Matrix<double>& P, const Matrix<double>& G) {
-  const std::size_t k = A.extent(1);
-  double total = 0;
-  Kokkos::parallel_reduce(
-      "kaa::pcha.sse_a", Kokkos::RangePolicy<ExecSpace>(0, A.extent(0)),
-      KOKKOS_LAMBDA(const std::size_t i, double& acc) {
-        for (std::size_t a = 0; a < k; ++a) {
-          double ga = -2 * P(i, a);
-          for (std::size_t b = 0; b < k; ++b) ga += G(a, b) * A(i, b);
-          acc += A(i, a) * ga;
-        }
-      },
-      total);
-  return total;
-}
-
-/// g(i, :) = (a_i G - p_i) * scale.
-void weights_gradient(const Matrix<double>& A, const Matrix<double>& P, const Matrix<double>& G,
-                      double scale, const Matrix<double>& g) {
-  const std::size_t k = A.extent(1);
-  Kokkos::parallel_for(
-      "kaa::pcha.grad_a", Kokkos::RangePolicy<ExecSpace>(0, A.extent(0)),
-      KOKKOS_LAMBDA(const std::size_t i) {
-        for (std::size_t a = 0; a < k; ++a) {
-          double s = -P(i, a);
-          for (std::size_t b = 0; b < k; ++b) s += A(i, b) * G(b, a);
-          g(i, a) = s * scale;
-        }
-      });
-}
-
-/// g(j, i) = (x_i . M_j - XQ(i, j)) * scale_j: the B gradient (H Z - Q) X^T, M = H Z.
-template <class S>
-void mixing_gradient(const Matrix<S>& X, const Matrix<double>& M, const Matrix<double>& XQ,
-                     const Vector<double>& scale, const Matrix<double>& g) {
-  const std::size_t k = M.extent(0), d = X.extent(1);
-  Kokkos::parallel_for(
-      "kaa::pcha.grad_b", Kokkos::RangePolicy<ExecSpace>(0, X.extent(0)),
-      KOKKOS_LAMBDA(const std::size_t i) {
-        for (std::size_t j = 0; j < k; ++j) {
-          double s = -XQ(i, j);
-          for (std::size_t f = 0; f < d; ++f) s += static_cast<double>(X(i, f)) * M(j, f);
-          g(j, i) = s * scale(j);
-        }
-      });
-}
-
-using HostMatrixView = Kokkos::View<double**, Kokkos::LayoutRight, Kokkos::HostSpace>;
-
 /// SSE - SST = -2 <Q, Z> + <H, Z Z^T> for archetypes Z (host, k x d).
-double mixing_sse_part(const HostMatrixView& H, const HostMatrixView& Q, const HostMatrixView& Z) {
+template <class HM, class HQ, class HZ>
+double mixing_sse_part(const HM& H, const HQ& Q, const HZ& Z) {
   const std::size_t k = Z.extent(0), d = Z.extent(1);
   double total = 0;
   for (std::size_t j = 0; j < k; ++j) {
@@ -184,6 +94,30 @@ void Pcha<S>::init(const Matrix<S>& X, const Parameters<S>&) {
 }
 
 template <class S>
+void Pcha<S>::prepare(const Matrix<S>& X, const Parameters<S>& params) {
+  fit_workspace(X.extent(0), params.weights.extent(1), X.extent(1));
+}
+
+template <class S>
+void Pcha<S>::fit_workspace(std::size_t n, std::size_t k, std::size_t d) {
+  kernels::PchaWorkspace& w = work_;
+  kernels::fit_extents(w.origin, "kaa::pcha.origin", d);
+  kernels::fit_extents(w.weights, "kaa::pcha.A", n, k);
+  kernels::fit_extents(w.weights_old, "kaa::pcha.A_old", n, k);
+  kernels::fit_extents(w.weights_grad, "kaa::pcha.gA", n, k);
+  if (kernels::fit_extents(w.mixing, "kaa::pcha.B", k, n))
+    mixing_host_ = Kokkos::create_mirror_view(w.mixing);
+  kernels::fit_extents(w.mixing_old, "kaa::pcha.B_old", k, n);
+  kernels::fit_extents(w.mixing_grad, "kaa::pcha.gB", k, n);
+  if (kernels::fit_extents(w.scale, "kaa::pcha.scale", k))
+    scale_host_ = Kokkos::create_mirror_view(w.scale);
+  kernels::fit_extents(w.Z, "kaa::pcha.Z", k, d);
+  if (kernels::fit_extents(w.M, "kaa::pcha.M", k, d)) M_host_ = Kokkos::create_mirror_view(w.M);
+  kernels::fit_extents(Z_host_, "kaa::pcha.Z_host", k, d);
+  kernels::fit_extents(trial_Z_host_, "kaa::pcha.trial_Z", k, d);
+}
+
+template <class S>
 void Pcha<S>::step(const Matrix<S>& X, Parameters<S>& params, Parameters<S>&) {
   if (first_step_ && warmup_ > 0) update_weights(X, params, warmup_);
   first_step_ = false;
@@ -195,23 +129,25 @@ template <class S>
 double Pcha<S>::update_weights(const Matrix<S>& X, Parameters<S>& params, int iterations) {
   if (sst_ == 0) sst_ = kernels::sum_of_squares(X);
   const std::size_t n = X.extent(0), k = params.weights.extent(1), d = X.extent(1);
-  const Vector<double> origin("kaa::pcha.origin", d);
+  fit_workspace(n, k, d);
+  const ExecSpace space;
+  const Vector<double> origin = work_.origin;
   const Matrix<double> P = kernels::centered_products(X, params.archetypes, origin);
   const Matrix<double> G = kernels::centered_gram(params.archetypes, origin);
-  Matrix<double> A("kaa::pcha.A", n, k), A_old("kaa::pcha.A_old", n, k), g("kaa::pcha.gA", n, k);
+  const Matrix<double> A = work_.weights, A_old = work_.weights_old, g = work_.weights_grad;
   kernels::convert(params.weights, A);
 
-  double sse = sst_ + weights_sse_part(A, P, G);
+  double sse = sst_ + kernels::pcha_weights_sse_part(space, A, P, G);
   const double scale = sst_ > 0 ? static_cast<double>(n) / sst_ : 1.0;
   for (int it = 0; it < iterations; ++it) {
-    weights_gradient(A, P, G, scale, g);
-    subtract_row_inner_products(g, A);
+    kernels::pcha_weights_gradient(space, A, P, G, scale, g);
+    kernels::pcha_subtract_row_inner_products(space, g, A);
     Kokkos::deep_copy(A_old, A);
     const double mu_before = mu_weights_;
     bool accepted = false;
     for (int halving = 0; halving < kMaxHalvings; ++halving) {
-      trial_rows(A_old, g, mu_weights_, A);
-      const double trial = sst_ + weights_sse_part(A, P, G);
+      kernels::pcha_trial_rows(space, A_old, g, mu_weights_, A);
+      const double trial = sst_ + kernels::pcha_weights_sse_part(space, A, P, G);
       if (trial <= sse * (1 + accept_rtol_)) {
         sse = trial;
         mu_weights_ *= grow_;
@@ -234,8 +170,10 @@ template <class S>
 double Pcha<S>::update_mixing(const Matrix<S>& X, Parameters<S>& params, int iterations) {
   if (sst_ == 0) sst_ = kernels::sum_of_squares(X);
   const std::size_t n = X.extent(0), k = params.mixing.extent(0), d = X.extent(1);
-  const Vector<double> origin("kaa::pcha.origin", d);
-  Matrix<double> A("kaa::pcha.A", n, k);
+  fit_workspace(n, k, d);
+  const ExecSpace space;
+  const Vector<double> origin = work_.origin;
+  const Matrix<double> A = work_.weights;
   kernels::convert(params.weights, A);
   const Matrix<double> H_dev = kernels::weights_gram(A);
   const Matrix<double> Q_dev = kernels::weights_times_data(A, X);
@@ -243,9 +181,9 @@ double Pcha<S>::update_mixing(const Matrix<S>& X, Parameters<S>& params, int ite
   const auto Q = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), Q_dev);
   const Matrix<double> XQ = kernels::centered_products(X, Q_dev, origin);  // n x k: x_i . Q_j
 
-  Matrix<double> B("kaa::pcha.B", k, n), B_old("kaa::pcha.B_old", k, n), g("kaa::pcha.gB", k, n);
+  const Matrix<double> B = work_.mixing, B_old = work_.mixing_old, g = work_.mixing_grad;
   kernels::convert(params.mixing, B);
-  auto B_host = Kokkos::create_mirror_view(B);
+  const auto B_host = mixing_host_;
   std::vector<double> alpha(k, 1.0);
   if (delta_ > 0) {  // mixing rows hold alpha_j b_j
     Kokkos::deep_copy(B_host, B);
@@ -257,17 +195,17 @@ double Pcha<S>::update_mixing(const Matrix<S>& X, Parameters<S>& params, int ite
     }
     Kokkos::deep_copy(B, B_host);
   }
-  Vector<double> scale("kaa::pcha.scale", k);
-  auto scale_host = Kokkos::create_mirror_view(scale);
+  const Vector<double> scale = work_.scale;
+  const auto scale_host = scale_host_;
   for (std::size_t j = 0; j < k; ++j) scale_host(j) = alpha[j] / (sst_ > 0 ? sst_ : 1.0);
   Kokkos::deep_copy(scale, scale_host);
 
-  Matrix<double> Z_dev("kaa::pcha.Z", k, d), M_dev("kaa::pcha.M", k, d);
-  HostMatrixView Z("kaa::pcha.Z_host", k, d), trial_Z("kaa::pcha.trial_Z", k, d);
-  auto M = Kokkos::create_mirror_view(M_dev);
+  const Matrix<double> Z_dev = work_.Z, M_dev = work_.M;
+  const HostMatrixView Z = Z_host_, trial_Z = trial_Z_host_;
+  const auto M = M_host_;
   auto archetypes_of = [&](const HostMatrixView& out) {  // diag(alpha) B X
     kernels::rows_times_data(B, X, Z_dev);
-    Kokkos::deep_copy(out, Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), Z_dev));
+    Kokkos::deep_copy(out, Z_dev);
     for (std::size_t j = 0; j < k; ++j)
       for (std::size_t f = 0; f < d; ++f) out(j, f) *= alpha[j];
   };
@@ -282,13 +220,13 @@ double Pcha<S>::update_mixing(const Matrix<S>& X, Parameters<S>& params, int ite
         M(j, f) = s;
       }
     Kokkos::deep_copy(M_dev, M);
-    mixing_gradient(X, M_dev, XQ, scale, g);
-    subtract_row_inner_products(g, B);
+    kernels::pcha_mixing_gradient(space, X, M_dev, XQ, scale, g);
+    kernels::pcha_subtract_row_inner_products(space, g, B);
     Kokkos::deep_copy(B_old, B);
     const double mu_before = mu_mixing_;
     bool accepted = false;
     for (int halving = 0; halving < kMaxHalvings; ++halving) {
-      trial_rows(B_old, g, mu_mixing_, B);
+      kernels::pcha_trial_rows(space, B_old, g, mu_mixing_, B);
       archetypes_of(trial_Z);
       const double trial = sst_ + mixing_sse_part(H, Q, trial_Z);
       if (trial <= sse * (1 + accept_rtol_)) {

@@ -6,6 +6,7 @@
 
 #include "framework/config/schema.hpp"
 #include "framework/interfaces/optimizer.hpp"
+#include "framework/kernels/pcha.hpp"
 
 namespace kaa::strategies {
 
@@ -34,6 +35,7 @@ class Pcha final : public Optimizer<S> {
                            std::vector<std::string>& issues);
   explicit Pcha(const nlohmann::json& params);
 
+  void prepare(const Matrix<S>& X, const Parameters<S>& params) override;
   void init(const Matrix<S>& X, const Parameters<S>& params) override;
   void step(const Matrix<S>& X, Parameters<S>& params, Parameters<S>& grad) override;
   void save_state(SavedState& s, const std::string& prefix) const override {
@@ -64,6 +66,14 @@ class Pcha final : public Optimizer<S> {
   double mu_weights_ = 1, mu_mixing_ = 1, mu_alpha_ = 1;
   double sst_ = 0;
   bool first_step_ = true;
+
+  using HostMatrixView = Kokkos::View<double**, Kokkos::LayoutRight, Kokkos::HostSpace>;
+  /// Sizes the workspace for n rows, k archetypes, d features (allocates only on a change).
+  void fit_workspace(std::size_t n, std::size_t k, std::size_t d);
+  kernels::PchaWorkspace work_;
+  typename Matrix<double>::HostMirror mixing_host_, M_host_;
+  typename Vector<double>::HostMirror scale_host_;
+  HostMatrixView Z_host_, trial_Z_host_;  // k x d: archetypes and trial archetypes on the host
 };
 
 }  // namespace kaa::strategies

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "framework/host_transfer.hpp"
+#include "framework/host_matrix.hpp"
 
 namespace kaa::strategies {
 
@@ -31,7 +31,7 @@ Cbap<S>::Cbap(const nlohmann::json& p)
 template <class S>
 void Cbap<S>::project(Matrix<S>& block, const Matrix<S>& X) {
   support_.bind(X);
-  HostMatrix Z = to_host(block);
+  HostMatrix Z = staging_.download(block);
   const std::size_t k = Z.rows, d = Z.cols;
   const auto& c = support_.centroid();
   std::vector<double> fallback = detail::normal_draws(seed_, 5, d);
@@ -47,7 +47,7 @@ void Cbap<S>::project(Matrix<S>& block, const Matrix<S>& X) {
     for (std::size_t f = 0; f < d; ++f)
       Z(j, f) = to_extreme * E(j, f) + (1.0 - to_extreme) * Z(j, f);
   }
-  Kokkos::deep_copy(block, to_device<S>(Z, "kaa::cbap"));
+  staging_.upload(Z, block);
 }
 
 template class Cbap<float>;

@@ -3,6 +3,7 @@
 
 #include "framework/config/schema.hpp"
 #include "framework/interfaces/projector.hpp"
+#include "strategies/detail/geometry/block_staging.hpp"
 #include "strategies/detail/geometry/support.hpp"
 
 namespace kaa::strategies {
@@ -28,6 +29,7 @@ class Cbap final : public Projector<S> {
   double alpha_, eps_;
   std::uint64_t seed_;
   detail::Support<S> support_;
+  detail::BlockStaging<S> staging_{"kaa::cbap"};
 };
 
 }  // namespace kaa::strategies

@@ -1,6 +1,6 @@
 #include "strategies/projectors/column_simplex_clamp.hpp"
 
-#include "framework/kernels/simplex.hpp"
+#include "framework/kernels/simplex_clamp.hpp"
 
 namespace kaa::strategies {
 
@@ -19,11 +19,7 @@ ColumnSimplexClamp<S>::ColumnSimplexClamp(const nlohmann::json& p)
 
 template <class S>
 void ColumnSimplexClamp<S>::project(Matrix<S>& block, const Matrix<S>&) {
-  const Matrix<S> W = block;
-  const S eps = static_cast<S>(eps_);
-  Kokkos::parallel_for(
-      "kaa::column_simplex_clamp", Kokkos::RangePolicy<ExecSpace>(0, W.extent(1)),
-      KOKKOS_LAMBDA(const std::size_t c) { kernels::clamp_renormalize_column(W, c, eps); });
+  kernels::simplex_clamp_columns(ExecSpace(), block, static_cast<S>(eps_));
 }
 
 template class ColumnSimplexClamp<float>;

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "framework/host_transfer.hpp"
+#include "framework/host_matrix.hpp"
 
 namespace kaa::strategies {
 
@@ -36,7 +36,7 @@ ConvexHullProjection<S>::ConvexHullProjection(const nlohmann::json& p)
 template <class S>
 void ConvexHullProjection<S>::project(Matrix<S>& block, const Matrix<S>& X) {
   support_.bind(X);
-  HostMatrix Z = to_host(block);
+  HostMatrix Z = staging_.download(block);
   const std::size_t k = Z.rows, d = Z.cols, per = 1 + static_cast<std::size_t>(perturbations_);
   const auto& c = support_.centroid();
   std::vector<double> fallback = detail::normal_draws(seed_, 5, d);
@@ -76,7 +76,7 @@ void ConvexHullProjection<S>::project(Matrix<S>& block, const Matrix<S>& X) {
       Z(j, f) = v / total;
     }
   }
-  Kokkos::deep_copy(block, to_device<S>(Z, "kaa::convex_hull"));
+  staging_.upload(Z, block);
 }
 
 template class ConvexHullProjection<float>;

@@ -3,6 +3,7 @@
 
 #include "framework/config/schema.hpp"
 #include "framework/interfaces/projector.hpp"
+#include "strategies/detail/geometry/block_staging.hpp"
 #include "strategies/detail/geometry/support.hpp"
 
 namespace kaa::strategies {
@@ -31,6 +32,7 @@ class ConvexHullProjection final : public Projector<S> {
   bool shared_;
   std::uint64_t seed_;
   detail::Support<S> support_;
+  detail::BlockStaging<S> staging_{"kaa::convex_hull"};
 };
 
 }  // namespace kaa::strategies

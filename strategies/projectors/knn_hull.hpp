@@ -3,6 +3,7 @@
 
 #include "framework/config/schema.hpp"
 #include "framework/interfaces/projector.hpp"
+#include "framework/kernels/knn_hull.hpp"
 
 namespace kaa::strategies {
 
@@ -36,6 +37,7 @@ class KnnHull final : public Projector<S> {
   int neighbours_;
   double eps_;
   Kokkos::View<long**, Kokkos::LayoutRight, MemSpace> last_;
+  kernels::KnnHullWorkspace<S> work_;
 };
 
 }  // namespace kaa::strategies

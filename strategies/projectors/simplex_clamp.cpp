@@ -1,6 +1,6 @@
 #include "strategies/projectors/simplex_clamp.hpp"
 
-#include "framework/kernels/simplex.hpp"
+#include "framework/kernels/simplex_clamp.hpp"
 
 namespace kaa::strategies {
 
@@ -18,11 +18,7 @@ SimplexClamp<S>::SimplexClamp(const nlohmann::json& p) : eps_(p.at("eps").get<do
 
 template <class S>
 void SimplexClamp<S>::project(Matrix<S>& block, const Matrix<S>&) {
-  const Matrix<S> W = block;
-  const S eps = static_cast<S>(eps_);
-  Kokkos::parallel_for(
-      "kaa::simplex_clamp", Kokkos::RangePolicy<ExecSpace>(0, W.extent(0)),
-      KOKKOS_LAMBDA(const std::size_t i) { kernels::clamp_renormalize_row(W, i, eps); });
+  kernels::simplex_clamp_rows(ExecSpace(), block, static_cast<S>(eps_));
 }
 
 template class SimplexClamp<float>;

@@ -1,6 +1,6 @@
 #include "strategies/projectors/simplex_euclidean.hpp"
 
-#include "framework/kernels/simplex.hpp"
+#include "framework/kernels/simplex_euclidean.hpp"
 
 namespace kaa::strategies {
 
@@ -14,10 +14,7 @@ SimplexEuclidean<S>::SimplexEuclidean(const nlohmann::json&) {}
 
 template <class S>
 void SimplexEuclidean<S>::project(Matrix<S>& block, const Matrix<S>&) {
-  const Matrix<S> W = block;
-  Kokkos::parallel_for(
-      "kaa::simplex_euclidean", Kokkos::RangePolicy<ExecSpace>(0, W.extent(0)),
-      KOKKOS_LAMBDA(const std::size_t i) { kernels::euclidean_simplex_row(W, i); });
+  kernels::simplex_euclidean_rows(ExecSpace(), block);
 }
 
 template class SimplexEuclidean<float>;

@@ -50,6 +50,7 @@ class Support {
   mutable IMatrix best_index_;
   mutable Kokkos::View<long*, MemSpace> row_index_;
   mutable DMatrix rows_;
+  mutable Kokkos::View<double*, MemSpace> along_;
 };
 
 /// Unit rows (a - c)/|a - c| of Z; rows with |a - c| <= eps become `fallback` (or 0 when empty).
