@@ -21,6 +21,7 @@ case "$KAA_BACKEND" in
     exit 2
     ;;
 esac
+export KAA_BUILD_DIR
 
 # kaa_configure KOKKOS_PREFIX: configures $KAA_BUILD_DIR against that Kokkos install.
 kaa_configure() {
