@@ -39,6 +39,10 @@ bundle() {
   for b in "${bins[@]}"; do
     strip --strip-unneeded -o "$dest/build/${b#"$KAA_BUILD_DIR"/}" "$b"
   done
+  if ldd "${bins[@]}" | grep 'not found'; then
+    echo "gpu_check: a shared library of the binaries is missing here" >&2
+    exit 1
+  fi
   # Every shared library they load except the C library family and the GPU driver, which the
   # device machine has in the versions its kernel and GPU need.
   ldd "${bins[@]}" | awk '/=> \// {print $3}' | sort -u | while read -r lib; do
