@@ -8,19 +8,26 @@
 # Benchmark packages, and nothing can be installed there: so the binaries are built HERE and
 # carried, with the shared libraries they load, in a bundle (git-ignored gpu-bundle/, at most
 # 64 MiB with the working tree, which travels too).
-#   KAA_BACKEND=cuda scripts/gpu_check.sh bundle   here: build build-cuda/ (Release, sm_80), fill
-#                                                  gpu-bundle/ (stripped binaries, libraries, the
-#                                                  sources the tests read, this script)
-#   bash gpu-bundle/gpu_check.sh run               there, from the repository root:
-#       run(command="bash gpu-bundle/gpu_check.sh run", carry=["gpu-bundle"], timeout_s=540)
+#   KAA_BACKEND=cuda scripts/gpu_check.sh bundle   here: build build-cuda/ (Release, sm_80); write
+#                                                  gpu-bundle/ = this script + payload.tar.gz
+#                                                  (stripped binaries, their libraries, the tracked
+#                                                  sources the tests read)
+#   bash gpu-bundle/gpu_check.sh run               there, from the repository root; with the device
+#                                                  tool, in the checkout it sends (gpu-bundle/ is
+#                                                  git-ignored, so it must be carried):
+#       run(command="bash gpu-bundle/gpu_check.sh run", carry=["gpu-bundle"], timeout_s=420)
+#                                                  then copy $OUT's gpu_check.md into
+#                                                  benchmarks/RESULTS.md with the date and GPU
 #   KAA_BACKEND=openmp scripts/gpu_check.sh        bundle and run here, the same steps end to end
 #                                                  on the CPU with the OpenMP build (build/)
 # Settings (environment):
 #   KAA_CHECK_N        sizes n of the benchmarks ("1000000 10000000"; the CPU run of the CI
 #                      machine uses e.g. "10000 100000": 1e7 needs 8 GB and minutes per benchmark)
 #   KAA_CHECK_FILTER   regex of benchmark families (default: all of them, the read bandwidth too)
-#   KAA_CHECK_BUDGET   seconds for the whole run (420: the device check has 8 minutes); steps
-#                      that would start after it are recorded as skipped
+#   KAA_CHECK_BUDGET   seconds for the whole run (360: the device check has 8 minutes, the
+#                      machine's start included); steps that would start after it are recorded
+#                      as skipped, a step that outlasts it is killed and its partial results kept
+#   KAA_CHECK_TEST_SECONDS  the test suite's share of the budget (45%)
 #   KAA_BANDWIDTH_BPS  the bandwidth yardstick in bytes/s (cuda: 4.3e12, an H200's measured
 #                      device-to-device copy; openmp: the benchmark's own 1 GiB read)
 #   OUT                where the results go (set by the device tool; else gpu-check-out/)
@@ -89,7 +96,7 @@ run() {
   source <(sed 's/^\([a-z_]*\)=\(.*\)$/\1="\2"/' "$dir/bundle.env")
   local out="${OUT:-$PWD/gpu-check-out}"
   mkdir -p "$out"
-  local budget="${KAA_CHECK_BUDGET:-420}" start=$SECONDS
+  local budget="${KAA_CHECK_BUDGET:-360}" start=$SECONDS
   export LD_LIBRARY_PATH="$dir/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
   export OMP_PROC_BIND=false OMP_WAIT_POLICY=passive
   # The binaries name the source and build directories they were built in (test data, the kaa
@@ -115,9 +122,8 @@ run() {
 
   # 1. The CTest suite's GoogleTest cases (ctest runs them one by one with the same arguments).
   local t0=$SECONDS rc=0
-  # The benchmarks keep at least a minute of the budget.
-  local test_limit=$(($(remaining) - 60))
-  [ "$test_limit" -gt 30 ] || test_limit=30
+  # The benchmarks keep the rest of the budget.
+  local test_limit="${KAA_CHECK_TEST_SECONDS:-$((budget * 45 / 100))}"
   timeout --signal=KILL "$test_limit" "$dir/build/tests/kaa_tests" --threads=2 \
     --gtest_output="json:$out/tests.json" >>"$log" 2>&1 || rc=$?
   echo "## Tests" >>"$md"
