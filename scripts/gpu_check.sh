@@ -163,8 +163,13 @@ EOF
       --benchmark_out="$out/bench_read.json" --benchmark_out_format=json >>"$log" 2>&1 &&
       jsons+=("$out/bench_read.json")
   fi
+  local left
+  left=$(wc -w <<<"$sizes")
   for n in $sizes; do
-    if [ "$(remaining)" -le 20 ]; then
+    # Each size gets an equal share of what is left, so a slow benchmark at 1e6 cannot starve 1e7.
+    local share=$(($(remaining) / left))
+    left=$((left - 1))
+    if [ "$share" -le 20 ]; then
       echo "- n = $n: skipped, time budget spent" >>"$md"
       continue
     fi
@@ -172,7 +177,7 @@ EOF
     rc=0
     local extra=""
     [ "$n" = 1000000 ] || extra="$n"
-    KAA_BENCH_EXTRA_N="$extra" timeout --signal=KILL "$(remaining)" "$dir/build/benchmarks/kaa_bench" \
+    KAA_BENCH_EXTRA_N="$extra" timeout --signal=KILL "$share" "$dir/build/benchmarks/kaa_bench" \
       --threads=2 --benchmark_filter="($filter).*/n:$n/d:100/k:10/" --benchmark_min_time=0.05 \
       --benchmark_out="$out/bench_n$n.json" --benchmark_out_format=json >>"$log" 2>&1 || rc=$?
     echo "- n = $n: exit $rc in $((SECONDS - t0)) s$([ "$rc" -eq 137 ] && echo ' (killed: time budget; results cut short)')" >>"$md"
