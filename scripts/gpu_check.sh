@@ -129,7 +129,7 @@ run() {
   echo "## Tests" >>"$md"
   echo >>"$md"
   echo "kaa_tests --threads=2: exit $rc in $((SECONDS - t0)) s$([ "$rc" -eq 137 ] && echo ' (killed: time budget)')" >>"$md"
-  python3 - "$out/tests.json" >>"$md" <<'EOF' || echo "(no gtest JSON report)" >>"$md"
+  python3 - "$out/tests.json" >>"$md" 2>/dev/null <<'EOF' || echo "(no gtest JSON report)" >>"$md"
 import json, sys
 r = json.load(open(sys.argv[1]))
 failed = [f"{s['name']}.{t['name']}" for s in r["testsuites"] for t in s["testsuite"] if t.get("failures")]
