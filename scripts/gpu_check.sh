@@ -28,6 +28,7 @@
 #                      machine's start included); steps that would start after it are recorded
 #                      as skipped, a step that outlasts it is killed and its partial results kept
 #   KAA_CHECK_TEST_SECONDS  the test suite's share of the budget (45%)
+#   KAA_CHECK_NO_BUILD=1    bundle what $KAA_BUILD_DIR holds without building first
 #   KAA_BANDWIDTH_BPS  the bandwidth yardstick in bytes/s (cuda: 4.3e12, an H200's measured
 #                      device-to-device copy; openmp: the benchmark's own 1 GiB read)
 #   OUT                where the results go (set by the device tool; else gpu-check-out/)
@@ -38,7 +39,7 @@ bundle() {
   cd "$(dirname "$0")/.."
   source scripts/backend.sh
   local dest="${1:-gpu-bundle}"
-  scripts/test.sh --build-only
+  [ "${KAA_CHECK_NO_BUILD:-0}" = 1 ] || scripts/test.sh --build-only
   local stage
   stage=$(mktemp -d)
   mkdir -p "$stage/build/tests" "$stage/build/benchmarks" "$stage/lib" "$stage/src"
