@@ -67,7 +67,7 @@ bundle() {
     echo "source_dir=$(pwd)"
     echo "build_dir=$KAA_BUILD_DIR"
     echo "commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo +changes)"
-    echo "built=$(date -u +%Y-%m-%dT%H:%MZ) on $(hostname)"
+    echo "built=$(date -u +%Y-%m-%dT%H:%MZ) on $(uname -n)"
   } >"$stage/bundle.env"
   # Compressed: ICU's data alone (Boost.Log -> Boost.Regex) is 30 MB, 12 MB gzipped.
   rm -rf "$dest"
@@ -114,7 +114,7 @@ run() {
   {
     echo "# kaa GPU check"
     echo
-    echo "- date: $(date -u +%Y-%m-%dT%H:%MZ); host: $(hostname); GPU: $gpu; CPU cores: $(nproc)"
+    echo "- date: $(date -u +%Y-%m-%dT%H:%MZ); host: $(uname -n); GPU: $gpu; CPU cores: $(nproc)"
     echo "- bundle: backend $backend, commit $commit, built $built"
     echo
   } >"$md"
