@@ -5,6 +5,7 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <ctime>
 #include <memory>
 #include <string>
@@ -107,11 +108,15 @@ inline void set_rates(benchmark::State& state, double bytes, double flops) {
 /// The size grid every family registers (n in 1e3..1e6, d in {10, 100}, k in {5, 20}) plus the
 /// sizes the performance targets name (d = 50, k = 10 at n = 1e4..1e6 for the scaling in n; n =
 /// 1e6, d = 100, k = 10); filter with e.g. --benchmark_filter='n:1000/d:10/k:5/'.
+/// KAA_BENCH_EXTRA_N=N adds n = N at d = 100, k = 10 (scripts/gpu_check.sh: n = 1e7, too large for
+/// a CPU run).
 inline void sizes(benchmark::internal::Benchmark* b) {
   b->ArgNames({"n", "d", "k"});
   b->ArgsProduct({{1000, 10000, 100000, 1000000}, {10, 100}, {5, 20}});
   b->ArgsProduct({{10000, 100000, 1000000}, {50}, {10}});
   b->Args({1000000, 100, 10});
+  if (const char* extra = std::getenv("KAA_BENCH_EXTRA_N"))
+    if (const long long n = std::atoll(extra); n > 0) b->Args({n, 100, 10});
   b->UseRealTime();
   b->Unit(benchmark::kMillisecond);
 }
