@@ -315,7 +315,8 @@ def loss_curves(folder, rows, out):
             # Runs that stopped early keep their last loss, so the band is over all seeds.
             m = np.array([np.pad(c, (0, length - len(c)), mode="edge") for c in curves])
             x = np.arange(1, length + 1)
-            line, = ax.plot(x, np.median(m, axis=0), label=f"{g[:45]} ({len(m)} seeds)")
+            seeds = f"{len(m)} seed" + ("s" if len(m) > 1 else "")
+            line, = ax.plot(x, np.median(m, axis=0), label=f"{g[:45]} ({seeds})")
             if len(m) > 1:
                 ax.fill_between(x, m.min(axis=0), m.max(axis=0), color=line.get_color(),
                                 alpha=0.2)
@@ -860,7 +861,7 @@ def header_facts(folder, plan, rows, single):
     return facts, command
 
 
-def summary_tables(analysis, rows, plan):
+def summary_tables(analysis, rows, plan, single):
     """The compact comparison (headline metrics, best per column marked, ranked by the fit in
     the space that was minimised) and the collapsible table of every other metric."""
     groups = analysis.get("groups", {})
@@ -916,19 +917,25 @@ def summary_tables(analysis, rows, plan):
             f'<td class="num">{html.escape(cell(*group_value(groups[g], m)))}</td>' for g in order)
         rows_html.append(f'<tr><th class="metric">{html.escape(m)}</th>{tds}</tr>')
     cols = "".join(f'<th class="num">{html.escape(g)}</th>' for g in order)
-    detail = (f'<details><summary>All {len(others)} other metrics (mean ± std over seeds)'
+    detail = (f'<details><summary>All {len(others)} other metrics'
+              f'{"" if single else " (mean ± std over seeds)"}'
               f'</summary><div class="scroll"><table class="detail"><thead><tr><th>metric</th>'
               f'{cols}</tr></thead><tbody>{"".join(rows_html)}</tbody></table></div></details>')
-    note = ("Mean ± sample standard deviation over seeds, 4 significant digits "
-            "(<a href=\"summary.csv\">summary.csv</a> keeps full precision). "
-            "<span class=\"best\">Green</span>: the best value of its column. ")
+    if single:
+        note = ("One run, 4 significant digits (<a href=\"metrics.json\">metrics.json</a> keeps "
+                "full precision). ")
+    else:
+        note = ("Mean ± sample standard deviation over seeds, 4 significant digits "
+                "(<a href=\"summary.csv\">summary.csv</a> keeps full precision). "
+                "<span class=\"best\">Green</span>: the best value of its column. ")
     if rank_by == "rss_fitted":
         note += ("Ranked (#) by the RSS in the space the fit minimised: the data were "
                  "standardised, and in original units large-scale features dominate the RSS "
                  "(there it is in the table below as <code>rss</code>). ")
-    elif rank_by:
+    elif rank_by and not single:
         note += "Ranked (#) by RSS. "
-    note += "Click a column title to sort."
+    if not single:
+        note += "Click a column title to sort."
     return main, detail, note
 
 
@@ -1001,7 +1008,7 @@ def figure_html(name, caption, wide=False):
 
 def write_index(folder, plan, rows, analysis, overview, sections, single):
     facts, command = header_facts(folder, plan, rows, single)
-    main, detail, note = summary_tables(analysis, rows, plan)
+    main, detail, note = summary_tables(analysis, rows, plan, single)
     gains = ""
     for it in analysis.get("information_gain", []):
         if "elbow_k" in it:
@@ -1030,9 +1037,9 @@ def write_index(folder, plan, rows, analysis, overview, sections, single):
 <p class="facts">{" ".join(f"<span>{f}</span>" for f in facts)}</p>
 <p class="facts">Reproduce it (from the repository root):</p><code class="cmd">{html.escape(command)}</code>
 <h2>Summary</h2><p class="note">{note}</p>{main}{detail}{gains}{failures}<p class="note">{links}</p>
-<h2>Comparison</h2>{figs or '<p class="note">No comparison figures (one configuration, no axes).</p>'}
+<h2>{"Convergence" if single else "Comparison"}</h2>{figs or '<p class="note">No comparison figures (one configuration, no axes).</p>'}
 <h2>Archetypes per configuration</h2>
-<p class="note">For each configuration, its first successful run (lowest seed).</p>{per}
+{"" if single else '<p class="note">For each configuration, its first successful run (lowest seed).</p>'}{per}
 <script>{SORT_AND_CHECK_JS}</script></body></html>
 """
     tmp = os.path.join(folder, ".index.html.tmp")
