@@ -249,6 +249,15 @@ def read_labels(path):
 
 
 
+def short_names(names):
+    """Labels by what differs: the start all names share (configuration, data set) is cut at its
+    last space."""
+    names = list(names)
+    common = os.path.commonprefix(names) if len(names) > 1 else ""
+    common = common[:common.rfind(" ") + 1]
+    return {n: (n[len(common):] or n) for n in names}
+
+
 def headline_metrics(rows):
     """The headline metrics that are present: the fitted-space pair replaces rss and explained
     variance when any run was standardised."""
@@ -308,7 +317,8 @@ def loss_curves(folder, rows, out):
     for ax, key in zip(grid.flat, keys):
         groups = families[key]
         lengths = []
-        for g in sorted(groups):
+        short = short_names(groups)
+        for g in groups:
             curves = groups[g]
             length = max(len(c) for c in curves)
             lengths.append(length)
@@ -316,7 +326,7 @@ def loss_curves(folder, rows, out):
             m = np.array([np.pad(c, (0, length - len(c)), mode="edge") for c in curves])
             x = np.arange(1, length + 1)
             seeds = f"{len(m)} seed" + ("s" if len(m) > 1 else "")
-            line, = ax.plot(x, np.median(m, axis=0), label=f"{g[:45]} ({seeds})")
+            line, = ax.plot(x, np.median(m, axis=0), label=f"{short[g][-45:]} ({seeds})")
             if len(m) > 1:
                 ax.fill_between(x, m.min(axis=0), m.max(axis=0), color=line.get_color(),
                                 alpha=0.2)
@@ -474,7 +484,8 @@ def metrics_by_group(analysis, rows, out):
         std = [0.0 if s[1] is None else s[1] for s in stats]
         ax.barh(y, mean, xerr=std, color="tab:blue", alpha=0.7, capsize=3)
         ax.set_yticks(y)
-        ax.set_yticklabels([n[:32] for n in names] if ax is axs[0][0] else [], fontsize=7)
+        short = short_names(names)
+        ax.set_yticklabels([short[n][-36:] for n in names] if ax is axs[0][0] else [], fontsize=7)
         ax.invert_yaxis()
         ax.set_title(headline_title(m), fontsize=8)
         ax.tick_params(axis="x", labelsize=7)
@@ -788,9 +799,11 @@ def per_configuration(folder, plan, rows, out, limit=24):
                                                     if d > 2 else ""),
                                      out, f"scatter_{safe}.png", rng),
                          "The data (grey) on their first two principal components with the "
-                         "archetypes (stars) and their hull; the hull should wrap the data"
-                         + (", and the stars sit on the true archetypes (circles)." if T is not None
-                            else ".")))
+                         "archetypes (stars) and their hull (shaded): points inside it are mixtures "
+                         "of the archetypes; a point outside it here may still be inside in all "
+                         f"{d} dimensions"
+                         + (". Circles: the true archetypes, which the stars should sit on."
+                            if T is not None else ".")))
         if image and labels is not None:
             figs.append((class_mass(W, labels, g, out, f"class_mass_{safe}.png"),
                          "How each archetype's weight mass splits over the classes: a bar of one "
@@ -1058,6 +1071,8 @@ def main():
     else:
         plan = load_plan(folder)
         rows = read_rows(folder, plan)
+        index = {r["id"]: i for i, r in enumerate(plan.get("runs", []))}
+        rows.sort(key=lambda r: index[r["id"]])  # plan order (along the axes), not finish order
         analysis = {}
         if os.path.exists(os.path.join(folder, "analysis.json")):
             analysis = load_json(os.path.join(folder, "analysis.json"))
