@@ -464,12 +464,18 @@ def time_vs_size(rows, out):
                                 "a slope of 1 means the time grows linearly with the data.")
 
 
-def metrics_by_group(analysis, rows, out):
+def plan_order(plan, groups):
+    """Group names in plan order (along the axes); analysis.json lists them sorted by name."""
+    names = [g for g in dict.fromkeys(r.get("group") for r in plan.get("runs", [])) if g in groups]
+    return names + [g for g in groups if g not in names]
+
+
+def metrics_by_group(analysis, rows, out, plan):
     """Mean and std over seeds of the headline metrics, one bar per configuration."""
     groups = analysis.get("groups", {})
     if len(groups) < 2:
         return None
-    names = list(groups)
+    names = plan_order(plan, groups)
     metrics = [m for m in headline_metrics(rows)
                if any(group_value(groups[g], m)[0] is not None for g in names)]
     if not metrics:
@@ -849,8 +855,9 @@ def header_facts(folder, plan, rows, single):
     if not single:
         facts.append(f"{len(configs)} configuration(s), {len(seeds)} seed(s), "
                      f"{len(plan.get('runs', []))} runs ({len(oks)} ok)")
-    versions = sorted({f"{r['metrics'].get('kaa_version', '?')} (commit "
-                       f"{r['metrics'].get('git_commit', '?')})" for r in oks})
+    versions = sorted({f"{r['metrics']['kaa_version']} (commit "
+                       f"{r['metrics'].get('git_commit', '?')})" for r in oks
+                       if "kaa_version" in r.get("metrics", {})})
     if versions:
         facts.append("kaa " + ", ".join(versions))
     finished = sorted(r.get("finished_at", "") for r in oks if r.get("finished_at"))
@@ -878,8 +885,7 @@ def summary_tables(analysis, rows, plan, single):
     """The compact comparison (headline metrics, best per column marked, ranked by the fit in
     the space that was minimised) and the collapsible table of every other metric."""
     groups = analysis.get("groups", {})
-    order = list(dict.fromkeys(r.get("group") for r in plan.get("runs", []))) or list(groups)
-    order = [g for g in order if g in groups]
+    order = plan_order(plan, groups)
     metrics = [m for m in headline_metrics(rows)
                if any(group_value(groups[g], m)[0] is not None for g in order)]
     rank_by = metrics[0] if metrics and metrics[0] in ("rss_fitted", "rss") else None
@@ -921,9 +927,7 @@ def summary_tables(analysis, rows, plan, single):
     main = (f'<table class="summary sortable" id="summary"><thead><tr>{"".join(head)}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table>')
     # Every other metric: metrics down, configurations across, in a box that scrolls by itself.
-    shown = set(metrics) | {FALLBACK.get(m) for m in metrics if m in FALLBACK and
-                            any(f in flatten(r.get("metrics", {})) for r in rows for f in [m])}
-    others = sorted({m for g in order for m in groups[g].get("metrics", {})} - shown)
+    others = sorted({m for g in order for m in groups[g].get("metrics", {})} - set(metrics))
     rows_html = []
     for m in others:
         tds = "".join(
@@ -1082,7 +1086,7 @@ def main():
         if old.endswith(".png"):
             os.remove(os.path.join(out, old))
     overview = []
-    for made in (metrics_by_group(analysis, rows, out), loss_curves(folder, rows, out),
+    for made in (metrics_by_group(analysis, rows, out, plan), loss_curves(folder, rows, out),
                  metric_vs_axes(rows, plan.get("axes", []), out), choose_k(analysis, out),
                  time_vs_size(rows, out)):
         if isinstance(made, list):
