@@ -805,7 +805,8 @@ def per_configuration(folder, plan, rows, out, limit=24):
                                                     if d > 2 else ""),
                                      out, f"scatter_{safe}.png", rng),
                          "The data (grey) on their first two principal components with the "
-                         "archetypes (stars) and their hull (shaded): points inside it are mixtures "
+                         "archetypes (stars) and their hull (shaded): points inside it are "
+                         "mixtures "
                          "of the archetypes; a point outside it here may still be inside in all "
                          f"{d} dimensions"
                          + (". Circles: the true archetypes, which the stars should sit on."
@@ -1047,16 +1048,22 @@ def write_index(folder, plan, rows, analysis, overview, sections, single):
     links = ("" if single else
              '<a href="summary.csv">summary.csv</a> · <a href="analysis.json">analysis.json</a> · '
              '<a href="results.jsonl">results.jsonl</a>')
+    facts_html = " ".join(f"<span>{f}</span>" for f in facts)
+    comparison = "Convergence" if single else "Comparison"
+    figs = figs or '<p class="note">No comparison figures (one configuration, no axes).</p>'
+    which = "" if single else (
+        '<p class="note">For each configuration, its first successful run (lowest seed).</p>')
     page = f"""<!doctype html><html><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width">
 <title>kaa {kind} {name}</title><style>{STYLE}</style></head><body>
 <h1>kaa {kind}: {name}</h1>
-<p class="facts">{" ".join(f"<span>{f}</span>" for f in facts)}</p>
-<p class="facts">Reproduce it (from the repository root):</p><code class="cmd">{html.escape(command)}</code>
-<h2>Summary</h2><p class="note">{note}</p>{main}{detail}{gains}{failures}<p class="note">{links}</p>
-<h2>{"Convergence" if single else "Comparison"}</h2>{figs or '<p class="note">No comparison figures (one configuration, no axes).</p>'}
-<h2>Archetypes per configuration</h2>
-{"" if single else '<p class="note">For each configuration, its first successful run (lowest seed).</p>'}{per}
+<p class="facts">{facts_html}</p>
+<p class="facts">Reproduce it (from the repository root):</p>
+<code class="cmd">{html.escape(command)}</code>
+<h2>Summary</h2><p class="note">{note}</p>{main}{detail}{gains}{failures}
+<p class="note">{links}</p>
+<h2>{comparison}</h2>{figs}
+<h2>Archetypes per configuration</h2>{which}{per}
 <script>{SORT_AND_CHECK_JS}</script></body></html>
 """
     tmp = os.path.join(folder, ".index.html.tmp")

@@ -21,9 +21,16 @@ if [ -z "$browser" ]; then
 fi
 if [ -z "$browser" ]; then
   echo "report_browser_test: FAILED: no Chromium found (looked for chromium, chromium-browser," \
-    "google-chrome on PATH and \$KAA_CHROMIUM); install Debian's package: apt-get install chromium" >&2
+    "google-chrome on PATH and \$KAA_CHROMIUM);" \
+    "install Debian's package: apt-get install chromium" >&2
   exit 1
 fi
+
+die() {  # die LOG WHAT
+  cat "$1" >&2
+  echo "report_browser_test: FAILED: $2" >&2
+  exit 1
+}
 
 rm -rf "$out"
 mkdir -p "$out"
@@ -44,11 +51,11 @@ JSON
 
 export OMP_PROC_BIND=false OMP_WAIT_POLICY=passive
 "$kaa" sweep "$out/browser_check.json" --out "$out/sweep" --threads 2 --plots --quiet \
-  >"$out/sweep.log" 2>&1 || { cat "$out/sweep.log" >&2; echo "report_browser_test: FAILED: kaa sweep" >&2; exit 1; }
+  >"$out/sweep.log" 2>&1 || die "$out/sweep.log" "kaa sweep"
 "$kaa" fit "$src/configs/als.json" --set /model/normalize=true --out "$out/run" --save-data \
-  --threads 2 >"$out/fit.log" 2>&1 || { cat "$out/fit.log" >&2; echo "report_browser_test: FAILED: kaa fit" >&2; exit 1; }
+  --threads 2 >"$out/fit.log" 2>&1 || die "$out/fit.log" "kaa fit"
 "$kaa" report "$out/run" --plots >"$out/run_report.log" 2>&1 ||
-  { cat "$out/run_report.log" >&2; echo "report_browser_test: FAILED: kaa report on a run folder" >&2; exit 1; }
+  die "$out/run_report.log" "kaa report on a run folder"
 
 python=/usr/bin/python3
 [ -x "$python" ] || python=python3
@@ -77,7 +84,8 @@ if not m:
 r = json.loads(html.unescape(m.group(1)))
 problems = []
 if r["scroll_width"] > r["width"]:
-    problems.append(f"horizontal overflow: the page is {r['scroll_width']} px wide at {r['width']} px")
+    problems.append(f"horizontal overflow: the page is {r['scroll_width']} px wide "
+                    f"at {r['width']} px")
 if r["images"] == 0:
     problems.append("no figures on the page")
 if r["broken"]:
@@ -96,6 +104,7 @@ check_page run "$out/run"
 grep -q "rss_fitted" "$out/sweep/summary.csv" ||
   { echo "report_browser_test: FAILED: summary.csv has no rss_fitted column" >&2; failed=1; }
 grep -q "RSS (fitted space)" "$out/sweep/index.html" ||
-  { echo "report_browser_test: FAILED: the summary does not lead with the fitted-space RSS" >&2; failed=1; }
+  { echo "report_browser_test: FAILED: the summary does not lead with RSS (fitted space)" >&2
+    failed=1; }
 echo "report_browser_test: screenshots in $out (sweep.png, run.png)"
 exit "$failed"
