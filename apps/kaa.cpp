@@ -48,7 +48,8 @@ const char* kUsage =
     "  fit CONFIG        fit a model described by a JSON config and write a run folder\n"
     "  transform         weights of new points for the archetypes of a finished run\n"
     "  sweep EXPERIMENT  run every configuration of a sweep (resumable) and summarise it\n"
-    "  report FOLDER     summary table, summary.csv and (--plots) figures of a sweep folder\n"
+    "  report FOLDER     summary table, summary.csv and (--plots) figures of a sweep or run "
+    "folder\n"
     "  validate CONFIG   check a config and print it with every default filled\n"
     "  list              every strategy and its parameters\n"
     "  version           print the version and git commit\n"
@@ -270,7 +271,7 @@ void plots_of(const fs::path& folder) {
 int cmd_report(const std::vector<std::string>& args) {
   po::options_description opts("kaa report FOLDER [options]");
   opts.add_options()("help,h", "show this help")("folder", po::value<std::string>(),
-                                                 "sweep folder")(
+                                                 "sweep folder or run folder")(
       "plots", "also write figures (PNG) and index.html (needs python3-matplotlib)")(
       "threads", po::value<int>()->default_value(0), "accepted for uniformity; runs no kernels");
   po::positional_options_description pos;
@@ -279,9 +280,12 @@ int cmd_report(const std::vector<std::string>& args) {
   if (!parsed) return 0;
   const po::variables_map& vm = *parsed;
   if (!vm.count("folder"))
-    throw po::error("missing FOLDER (a sweep folder, e.g. results/choose_k)");
+    throw po::error("missing FOLDER (a sweep folder, e.g. results/choose_k, or a run folder)");
   const fs::path folder = vm["folder"].as<std::string>();
-  kaa::sweep::write_report(folder, std::cout);
+  if (kaa::sweep::is_run_folder(folder))
+    kaa::sweep::print_run_report(folder, std::cout);
+  else
+    kaa::sweep::write_report(folder, std::cout);
   if (vm.count("plots")) plots_of(folder);
   return 0;
 }

@@ -90,10 +90,38 @@ json finite_or_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr
 
 }  // namespace
 
+bool is_run_folder(const fs::path& folder) {
+  std::error_code ec;
+  return fs::is_regular_file(folder / "metrics.json", ec) &&
+         !fs::is_regular_file(folder / "sweep.json", ec);
+}
+
+void print_run_report(const fs::path& folder, std::ostream& out) {
+  const json metrics = read_json_file(folder / "metrics.json");
+  if (!metrics.is_object())
+    throw InputError((folder / "metrics.json").string() + ": not a metrics object");
+  std::map<std::string, double> m;
+  flatten(metrics, "", m);
+  out << "run " << folder.string() << ": " << metrics.value("status", std::string("?"));
+  if (metrics.contains("stop_reason") && metrics["stop_reason"].is_string())
+    out << " (" << metrics["stop_reason"].get<std::string>() << ")";
+  for (const char* meta : {"n_archetypes", "n", "d", "seed"})
+    if (metrics.contains(meta) && metrics[meta].is_number())
+      out << ", " << meta << " " << metrics[meta];
+  out << "\n";
+  for (const char* name : {"rss_fitted", "explained_variance_fitted", "rss", "explained_variance",
+                           "recovery_error_mean", "hull_distance_max", "iterations", "seconds"})
+    if (m.count(name))
+      out << "  " << std::left << std::setw(26) << name << brief(m.at(name)) << "\n";
+  out << "(every metric: " << (folder / "metrics.json").string() << ")\n";
+}
+
 json write_report(const fs::path& folder, std::ostream& out) {
   std::error_code ec;
   if (!fs::is_regular_file(folder / "sweep.json", ec))
-    throw InputError(folder.string() + ": not a sweep folder (no sweep.json; run kaa sweep first)");
+    throw InputError(folder.string() +
+                     ": not a sweep folder (no sweep.json; run kaa sweep first) nor a run folder "
+                     "(no metrics.json)");
   const json plan = read_json_file(folder / "sweep.json");
   if (!plan.is_object() || !plan.contains("runs") || !plan["runs"].is_array())
     throw InputError((folder / "sweep.json").string() + ": not a sweep plan (no runs list)");
@@ -220,10 +248,21 @@ json write_report(const fs::path& folder, std::ostream& out) {
                         [&](std::ostream& os) { os << analysis.dump(2) << "\n"; });
 
   // The printed table: the headline metrics present, mean ± std over seeds.
+  // With standardised data the fit in the space that was minimised leads (fitted_space_fit in
+  // framework/run.cpp); groups fitted on raw data stand in with rss and explained_variance.
+  const bool fitted = metric_names.count("rss_fitted") > 0;
+  const std::map<std::string, std::string> stand_in{
+      {"rss_fitted", "rss"}, {"explained_variance_fitted", "explained_variance"}};
   std::vector<std::string> shown;
-  for (const char* m : {"rss", "explained_variance", "recovery_error_mean", "hull_distance_max",
-                        "stability_distance", "seconds"})
-    if (metric_names.count(m)) shown.push_back(m);
+  for (const char* m :
+       {"rss_fitted", "explained_variance_fitted", "rss", "explained_variance",
+        "recovery_error_mean", "hull_distance_max", "stability_distance", "seconds"}) {
+    const std::string name = m;
+    if (stand_in.count(name) ? !fitted
+                             : (fitted && (name == "rss" || name == "explained_variance")))
+      continue;
+    if (metric_names.count(name)) shown.push_back(name);
+  }
   std::size_t width = 5;
   for (const auto& name : order) width = std::max(width, name.size());
   width = std::min<std::size_t>(width, 60);
@@ -238,7 +277,8 @@ json write_report(const fs::path& folder, std::ostream& out) {
     out << std::left << std::setw(static_cast<int>(width)) << label << "  " << std::setw(9)
         << (std::to_string(g.ok) + "/" + std::to_string(g.failed));
     for (const auto& m : shown) {
-      const auto it = g.metrics.find(m);
+      auto it = g.metrics.find(m);
+      if (it == g.metrics.end() && stand_in.count(m)) it = g.metrics.find(stand_in.at(m));
       std::string text = "-";
       if (it != g.metrics.end()) {
         text = brief(it->second.mean());
@@ -250,6 +290,10 @@ json write_report(const fs::path& folder, std::ostream& out) {
   }
   out << "(mean ± sample std over seeds; stability_distance over pairs of seeds; all metrics in "
       << (folder / "summary.csv").string() << ")\n";
+  if (fitted)
+    out << "(*_fitted: in the standardised space the fits minimised, or the original space for "
+           "runs without model.normalize; rss and explained_variance in original units are in "
+           "summary.csv)\n";
   for (const auto& item : analysis["information_gain"]) {
     out << "information gain over k, " << item["family"].get<std::string>() << ":";
     for (std::size_t i = 1; i < item["k"].size(); ++i)

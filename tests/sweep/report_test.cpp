@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <map>
+#include <set>
 
 #include <boost/iostreams/filter/gzip.hpp>
 
@@ -228,10 +229,114 @@ TEST_F(Report, SummaryStabilityGainAndFiguresMatchTheHandComputation) {
       ADD_FAILURE() << name << ": not a valid PNG: " << ex.what();
     }
   }
-  for (const char* expected : {"metrics_by_configuration.png", "loss_curves.png", "choose_k.png",
-                               "scatter", "ternary", "images", "class_mass"})
+  for (const char* expected :
+       {"metrics_by_configuration.png", "loss_curves.png", "choose_k.png", "scatter", "ternary",
+        "simplex", "images", "class_mass", "metric_vs_model_n_archetypes.png"})
     EXPECT_TRUE(names.count(expected)) << expected << " missing";
-  EXPECT_NE(page.find("<td>60</td>"), std::string::npos) << "the summary table is on the page";
+  // The compact summary: mean ± std at 4 (std 2) significant digits, the lowest RSS (k = 4:
+  // 30 ± sqrt(2)) marked best and ranked first; the k = 3 row is 60 ± sqrt(50).
+  EXPECT_NE(page.find(">60 ± 7.1</td>"), std::string::npos) << "the summary table is on the page";
+  EXPECT_NE(page.find("<td class=\"num best\" data-v=\"30.0\">30 ± 1.4</td>"), std::string::npos)
+      << "the best RSS is not marked";
+  EXPECT_NE(page.find("<td class=\"num\" data-v=\"1\">1</td><td class=\"name\">c@img "
+                      "/model/n_archetypes=4</td>"),
+            std::string::npos)
+      << "k = 4 (lowest RSS) is not ranked first";
+  for (const char* caption : {"Convergence: loss against updates", "regular 4-gon",
+                              "Each archetype drawn as an image", "Reproduce it"})
+    EXPECT_NE(page.find(caption), std::string::npos) << caption;
+}
+
+TEST_F(Report, ASingleRunFolderGetsItsSummaryProfilesAndPage) {
+  // A run folder as kaa fit writes it, with 3 features named by the data's CSV header and
+  // 4 archetypes; the data file is the one its config names.
+  const fs::path run_dir = dir_ / "run";
+  fs::create_directories(run_dir);
+  constexpr int n = 40, d = 3, k = 4;
+  kaa::HostMatrix X(n, d), W(n, k), Z(k, d);
+  for (int i = 0; i < n; ++i)
+    for (int f = 0; f < d; ++f) X(i, f) = std::sin(1.0 + i * (f + 1)) * (10.0 * f + 1);
+  for (int j = 0; j < k; ++j)
+    for (int f = 0; f < d; ++f) Z(j, f) = X(j * 7, f);
+  for (int i = 0; i < n; ++i) W(i, i % k) = 1.0;
+  kaa::write_csv(dir_ / "data.csv", X, {"alcohol", "ash", "hue"});
+  kaa::write_csv(run_dir / "archetypes.csv", Z, {"f0", "f1", "f2"});
+  kaa::write_npy(run_dir / "weights.npy", W, kaa::NpyType::float64);
+  std::ofstream(run_dir / "loss_history.csv") << "update,loss\n0,3\n1,2\n2,1.5\n";
+  std::ofstream(run_dir / "config.json") << json{
+      {"data", {{"type", "file"}, {"path", (dir_ / "data.csv").string()}}},
+      {"model", {{"n_archetypes", k}, {"normalize", true}}},
+      {"loss", {{{"type", "reconstruction"}}}}}.dump();
+  std::ofstream(run_dir / "metrics.json") << json{
+      {"status", "ok"},
+      {"stop_reason", "loss_delta"},
+      {"rss", 12.5},
+      {"rss_fitted", 0.75},
+      {"explained_variance_fitted", 0.5},
+      {"seconds", 0.25},
+      {"n", n},
+      {"d", d},
+      {"n_archetypes", k},
+      {"kaa_version", "9.9"},
+      {"git_commit", "abc"}}.dump();
+
+  const Result r = run("report " + run_dir.string() + " --plots");
+
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_NE(r.out.find("rss_fitted"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("0.75"), std::string::npos) << r.out;
+  const std::string page = slurp(run_dir / "index.html");
+  EXPECT_NE(page.find("RSS (fitted space)"), std::string::npos) << "fitted space leads";
+  EXPECT_NE(page.find(">0.75</td>"), std::string::npos);
+  EXPECT_NE(page.find("kaa 9.9 (commit abc)"), std::string::npos);
+  std::set<std::string> kinds;
+  for (const auto& e : fs::directory_iterator(run_dir / "figures")) {
+    const std::string name = e.path().filename().string();
+    kinds.insert(name.substr(0, name.find('_')));
+    EXPECT_NE(page.find("figures/" + name), std::string::npos) << name;
+    EXPECT_NO_THROW(kaa_test::probe_png(e.path())) << name;
+  }
+  for (const char* kind : {"profiles", "simplex", "scatter", "loss"})
+    EXPECT_TRUE(kinds.count(kind)) << kind << " missing";
+}
+
+TEST_F(Report, FittedSpaceFitMatchesAnIndependentComputation) {
+  // With model.normalize the run records the RSS and explained variance in the z-scores the fit
+  // minimised; recomputed here from the saved data, its standardisation and the archetypes.
+  const fs::path out = dir_ / "fit";
+  const Result r =
+      run("fit " + std::string(KAA_SOURCE_DIR) +
+          "/configs/als.json --set /model/normalize=true --set /data/n=300 --set /data/d=4 "
+          "--set /data/n_archetypes=3 --set /model/n_archetypes=3 --save-data --out " +
+          out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json metrics = json::parse(slurp(out / "metrics.json"));
+  const json prep = json::parse(slurp(out / "preprocessing.json"));
+  const kaa::HostMatrix X = kaa::read_npy(out / "data.npy");
+  const kaa::HostMatrix W = kaa::read_npy(out / "weights.npy");
+  const kaa::HostMatrix Z = kaa::read_csv(out / "archetypes.csv");  // original units
+  const auto mean = prep["mean"].get<std::vector<double>>();
+  const auto sd = prep["std"].get<std::vector<double>>();
+  double rss = 0, tss = 0;
+  for (std::size_t i = 0; i < X.rows; ++i)
+    for (std::size_t f = 0; f < X.cols; ++f) {
+      double fit = 0;  // weights sum to 1, so the z-score of w Z is w z(Z)
+      for (std::size_t j = 0; j < Z.rows; ++j) fit += W(i, j) * (Z(j, f) - mean[f]) / sd[f];
+      const double z = (X(i, f) - mean[f]) / sd[f];
+      rss += (z - fit) * (z - fit);
+      tss += z * z;  // z-scores have mean 0
+    }
+  ASSERT_TRUE(metrics.contains("rss_fitted")) << metrics.dump();
+  EXPECT_NEAR(metrics["rss_fitted"].get<double>(), rss, 1e-8 * rss);
+  EXPECT_NEAR(metrics["explained_variance_fitted"].get<double>(), 1 - rss / tss, 1e-8);
+  EXPECT_GT(std::abs(metrics["rss"].get<double>() - rss), 1e-3 * rss)
+      << "original units and z-scores should differ on this data";
+
+  const Result raw = run("fit " + std::string(KAA_SOURCE_DIR) +
+                         "/configs/als.json --set /data/n=300 --out " + (dir_ / "raw").string());
+  ASSERT_EQ(raw.exit_code, 0) << raw.err;
+  EXPECT_FALSE(json::parse(slurp(dir_ / "raw" / "metrics.json")).contains("rss_fitted"))
+      << "without normalize the fitted space is the original one: no duplicate";
 }
 
 TEST_F(Report, NotASweepFolderIsAClearError) {
