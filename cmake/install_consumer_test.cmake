@@ -14,8 +14,10 @@ endfunction()
 
 run("cmake --install" ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
 # Only the install prefix and the dependencies' prefixes: nothing from the build tree.
+string(REPLACE ";" ":" dependencies "${PREFIX_PATH}")
+set(ENV{CMAKE_PREFIX_PATH} "${prefix}:${dependencies}")
 run("configuring the consumer" ${CMAKE_COMMAND} -S ${SOURCE_DIR}/examples/embed -B ${consumer}
-    -G ${GENERATOR} -DCMAKE_BUILD_TYPE=Release "-DCMAKE_PREFIX_PATH=${prefix};${PREFIX_PATH}")
+    -G ${GENERATOR} -DCMAKE_BUILD_TYPE=Release)
 run("building the consumer" ${CMAKE_COMMAND} --build ${consumer})
 set(ENV{OMP_PROC_BIND} false)
 run("running the consumer" ${consumer}/embed ${SOURCE_DIR}/configs/base.json)
