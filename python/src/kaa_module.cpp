@@ -3,6 +3,7 @@
 // KeyboardInterrupt and hands results back as numpy arrays owned by Python. Inputs arrive as
 // C-contiguous float32/float64 arrays (kaa/__init__.py converts anything else once).
 #include <Python.h>
+#include <omp.h>
 #include <nanobind/nanobind.h>
 #include <nanobind/ndarray.h>
 #include <nanobind/stl/optional.h>
@@ -219,11 +220,14 @@ void shutdown() {
   r.shut_down = true;
 }
 
-/// Before fork: stop Kokkos (and so its OpenMP pool) if no fit runs; both processes restart it.
+/// Before fork, when no fit runs: stop Kokkos and release libgomp's thread pool, whose threads a
+/// child would not have (its first parallel region would wait for them forever). Parent and child
+/// restart both on their next fit.
 void before_fork() {
   Runtime& r = runtime();
   if (!r.fit_mutex.try_lock()) return;
   r.session.reset();
+  omp_pause_resource_all(omp_pause_hard);
   r.fit_mutex.unlock();
 }
 
