@@ -3,12 +3,12 @@
 // KeyboardInterrupt and hands results back as numpy arrays owned by Python. Inputs arrive as
 // C-contiguous float32/float64 arrays (kaa/__init__.py converts anything else once).
 #include <Python.h>
-#include <omp.h>
 #include <nanobind/nanobind.h>
 #include <nanobind/ndarray.h>
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
+#include <omp.h>
 
 #include <chrono>
 #include <mutex>
@@ -105,8 +105,8 @@ struct Interrupted {};
 /// Polls Python's signal handlers at most every 50 ms of the fit.
 kaa::FitControl interruptible() {
   kaa::FitControl control;
-  auto last = std::make_shared<std::chrono::steady_clock::time_point>(
-      std::chrono::steady_clock::now());
+  auto last =
+      std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now());
   control.check_interrupt = [last] {
     const auto now = std::chrono::steady_clock::now();
     if (now - *last < std::chrono::milliseconds(50)) return;
@@ -139,7 +139,8 @@ nb::dict result_dict(kaa::Result&& r) {
   out["loss_history"] = to_numpy(std::move(r.loss_history));
   out["archetypes"] = to_numpy(std::move(r.archetypes));
   out["weights"] = to_numpy(std::move(r.weights));
-  if (r.effective_archetypes) out["effective_archetypes"] = to_numpy(std::move(*r.effective_archetypes));
+  if (r.effective_archetypes)
+    out["effective_archetypes"] = to_numpy(std::move(*r.effective_archetypes));
   nb::dict blocks;
   for (auto& [name, m] : r.blocks) blocks[name.c_str()] = to_numpy(std::move(m));
   out["blocks"] = blocks;
@@ -159,9 +160,8 @@ nb::dict fit(const std::string& config_json, std::optional<Input> X, const std::
   control.config_source = source;
   std::optional<kaa::MatrixRef> ref;
   if (X) ref = matrix_ref(*X, "X");
-  kaa::Result result = without_gil([&] {
-    return ref ? kaa::fit(config, *ref, control) : kaa::fit(config, control);
-  });
+  kaa::Result result = without_gil(
+      [&] { return ref ? kaa::fit(config, *ref, control) : kaa::fit(config, control); });
   return result_dict(std::move(result));
 }
 

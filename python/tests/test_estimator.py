@@ -5,14 +5,13 @@ import pickle
 import numpy as np
 import pytest
 from sklearn.base import clone
-from sklearn.utils.estimator_checks import check_estimator
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import kaa
 
-# check_estimator's checks that do not apply, with the reason.
-SKIPPED_CHECKS = {
-    # None at present; list "check_name": "reason" here.
-}
+# check_estimator's checks expected to fail, with the reason: none. (scikit-learn itself skips
+# check_array_api_input unless SCIPY_ARRAY_API=1 is set.)
+EXPECTED_FAILED_CHECKS = {}
 
 
 def blobs(n=120, d=4, seed=0):
@@ -22,18 +21,11 @@ def blobs(n=120, d=4, seed=0):
     return w @ corners + 0.05 * rng.normal(size=(n, d))
 
 
-def test_check_estimator():
-    failures = []
-    for estimator, check in check_estimator(kaa.ArchetypalAnalysis(n_archetypes=3, max_iter=50),
-                                            generate_only=True):
-        name = getattr(check, "func", check).__name__
-        if name in SKIPPED_CHECKS:
-            continue
-        try:
-            check(estimator)
-        except Exception as e:  # collect all, report together
-            failures.append(f"{name}: {type(e).__name__}: {e}")
-    assert not failures, "\n".join(failures)
+# Every check of sklearn.utils.estimator_checks.check_estimator, one test each.
+@parametrize_with_checks([kaa.ArchetypalAnalysis(n_archetypes=3, max_iter=50)],
+                         expected_failed_checks=lambda estimator: EXPECTED_FAILED_CHECKS)
+def test_check_estimator(estimator, check):
+    check(estimator)
 
 
 def test_archetypax_attributes_and_methods():
