@@ -14,6 +14,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "framework/api.hpp"
 #include "framework/checkpoint/checkpoint_store.hpp"
 #include "framework/config/config.hpp"
 #include "framework/config/strategy_docs.hpp"
@@ -96,16 +97,6 @@ fs::path default_run_folder(const std::string& name) {
   return candidate;
 }
 
-nlohmann::json load_config(const std::string& path, const std::vector<std::string>& overrides,
-                           const std::optional<std::string>& data_path,
-                           const kaa::Registry& registry) {
-  nlohmann::json raw = kaa::read_json_file(path);
-  if (raw.is_object() && !raw.contains("name")) raw["name"] = fs::path(path).stem().string();
-  for (const auto& o : overrides) kaa::apply_override(raw, o);
-  if (data_path) raw["data"] = {{"type", "file"}, {"path", *data_path}};
-  return kaa::resolve_config(raw, registry, path);
-}
-
 int cmd_fit(const std::vector<std::string>& args) {
   po::options_description opts("kaa fit CONFIG [options]");
   opts.add_options()("help,h", "show this help")("config", po::value<std::string>(),
@@ -153,7 +144,7 @@ int cmd_fit(const std::vector<std::string>& args) {
     } else {
       std::optional<std::string> data;
       if (vm.count("data")) data = vm["data"].as<std::string>();
-      resolved = load_config(vm["config"].as<std::string>(), overrides_of(vm), data, registry);
+      resolved = kaa::load_config(vm["config"].as<std::string>(), overrides_of(vm), data, registry);
     }
     // Before anything is written: a config that cannot run over these ranks is refused here.
     const auto issues = kaa::parallel::distributed_issues(resolved, registry, comm.size());
@@ -388,7 +379,7 @@ int cmd_validate(const std::vector<std::string>& args) {
   const kaa::Registry registry = full_registry();
   const auto overrides = overrides_of(vm);
   std::cout
-      << load_config(vm["config"].as<std::string>(), overrides, std::nullopt, registry).dump(2)
+      << kaa::load_config(vm["config"].as<std::string>(), overrides, std::nullopt, registry).dump(2)
       << "\n";
   return 0;
 }

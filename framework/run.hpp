@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "framework/api.hpp"
 #include "framework/host_matrix.hpp"
 #include "framework/registry/registry.hpp"
 
@@ -24,8 +25,8 @@ struct FitSummary {
   bool ok = false;  // false when the fit diverged (no archetypes were written)
 };
 
-/// One fit from a resolved config: load the data, standardise if asked, fit in the configured
-/// precision, compute metrics, and write the run folder atomically (everything goes to a hidden
+/// One fit from a resolved config: load the data, fit_data() (framework/api.hpp), and write the
+/// run folder atomically (everything goes to a hidden
 /// sibling folder first, renamed into place only when complete).
 FitSummary run_fit(const nlohmann::json& resolved, const Registry& registry,
                    const FitOptions& options);
@@ -39,13 +40,5 @@ nlohmann::json checkpoint_config(const std::filesystem::path& out);
 HostMatrix transform_with_run(const std::filesystem::path& run_dir,
                               const std::filesystem::path& data_path, const Registry& registry,
                               const std::optional<nlohmann::json>& transform_override = {});
-
-/// Per-feature mean and standard deviation as archetypax computes them (population std;
-/// std < 1e-10 replaced by 1 so constant features pass through unchanged).
-struct Standardization {
-  std::vector<double> mean, std;
-};
-Standardization standardization_of(const HostMatrix& X);
-void standardize(HostMatrix& X, const Standardization& s);
 
 }  // namespace kaa
