@@ -4,6 +4,7 @@
 
 #include <Kokkos_Core.hpp>
 
+#include "framework/kernels/block_products.hpp"
 #include "framework/kernels/check.hpp"
 #include "framework/kernels/counter_rng.hpp"
 #include "framework/kernels/math.hpp"
@@ -266,6 +267,7 @@ struct BiarchetypeWorkspace {
   Work row_dirs, row_proj, col_dirs, col_proj;
   DirectionWorkspace row_norms, col_norms;
   TopPullWorkspace row_top, col_top;
+  TransposedProductsWorkspace mixing;  // Z = B X after the pull
 
   void fit_rows(std::size_t n, std::size_t d, std::size_t k, std::size_t kp) {
     fit_extents(centre, "kaa::biarchetype_projection.centre", d);

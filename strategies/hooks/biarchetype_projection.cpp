@@ -25,7 +25,7 @@ void pull_rows(const Matrix<S>& X, Parameters<S>& params, std::size_t kp, double
   kernels::normalize_directions(space, ws.row_dirs, eps, ws.row_norms);
   kernels::centred_projections(space, X, ws.centre, ws.row_dirs, ws.row_proj);
   kernels::softmax_top_pull(space, ws.row_proj, params.mixing, false, kp, mix, eps, ws.row_top);
-  kernels::mixing_times_data(params.mixing, X, params.archetypes);
+  kernels::mixing_times_data(space, params.mixing, X, params.archetypes, ws.mixing);
 }
 
 /// theta columns: directions X theta_t - r in sample space, features projected uncentred.

@@ -67,7 +67,8 @@ double BiarchetypalReconstruction<S>::value_and_grad(const Matrix<S>& X,
   const double c = scale(X.extent(0));
   // GE = c d/dE of the sum of squares; the weights' gradient goes straight into grad.
   const double value =
-      c * kernels::reconstruction_pass(X, params.weights, E_, c, grad.weights, GE_);
+      c * kernels::reconstruction_pass(ExecSpace(), X, params.weights, E_, c, grad.weights, GE_,
+                                       Vector<double>(), loop_.reconstruction);
   const ExecSpace space;
   // GM = G gamma^T; dZ += GM theta^T; dtheta += Z^T GM; dgamma += M^T G.
   kernels::small_product(space, GE_, false, params.column_weights, true, GM_, false);
@@ -81,7 +82,8 @@ template <class S>
 double BiarchetypalReconstruction<S>::value(const Matrix<S>& X, const Parameters<S>& params) {
   products(params);
   return scale(X.extent(0)) *
-         kernels::reconstruction_pass(X, params.weights, E_, 0.0, Matrix<S>(), Matrix<S>());
+         kernels::reconstruction_pass(ExecSpace(), X, params.weights, E_, 0.0, Matrix<S>(),
+                                      Matrix<S>(), Vector<double>(), loop_.reconstruction_value);
 }
 
 template <class S>

@@ -1,5 +1,6 @@
 #pragma once
 #include <nlohmann/json.hpp>
+#include "framework/kernels/block_solver_workspace.hpp"
 
 #include "framework/config/schema.hpp"
 #include "framework/interfaces/loss_term.hpp"
@@ -41,6 +42,7 @@ class BiarchetypalReconstruction final : public LossTerm<S> {
   double weight_;
   bool mean_;
   Matrix<S> M_, E_, GE_, GM_;
+  mutable kernels::LoopWorkspace loop_;
 };
 
 }  // namespace kaa::strategies

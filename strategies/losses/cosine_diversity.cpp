@@ -24,7 +24,8 @@ template <class S>
 double CosineDiversity<S>::evaluate(const Matrix<S>& Z, const Matrix<S>& grad) {
   const std::size_t k = Z.extent(0);
   if (k < 2) return 0.0;
-  const auto G = kernels::archetype_gram(Z);
+  kernels::archetype_gram(ExecSpace(), Z, loop_.gram);
+  const auto G = loop_.gram;
   auto g = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), G);
   std::vector<double> norm(k), floor(k);
   for (std::size_t i = 0; i < k; ++i) {

@@ -1,5 +1,6 @@
 #pragma once
 #include <nlohmann/json.hpp>
+#include "framework/kernels/block_solver_workspace.hpp"
 
 #include "framework/config/schema.hpp"
 #include "framework/interfaces/loss_term.hpp"
@@ -30,6 +31,7 @@ class CosineDiversity final : public LossTerm<S> {
   // The k x k mixing of the gradient and its host copy, reused across updates.
   Kokkos::View<double**, Kokkos::LayoutRight, MemSpace> M_;
   typename Kokkos::View<double**, Kokkos::LayoutRight, MemSpace>::HostMirror M_host_;
+  mutable kernels::LoopWorkspace loop_;
 };
 
 }  // namespace kaa::strategies

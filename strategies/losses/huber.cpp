@@ -35,7 +35,8 @@ template <class S>
 double Huber<S>::value_and_grad(const Matrix<S>& X, const Parameters<S>& params,
                                 Parameters<S>& grad) {
   const double c = scale(X.extent(0));
-  const Vector<double> norms2 = kernels::residual_norms2(X, params.weights, params.archetypes);
+  kernels::residual_norms2(ExecSpace(), X, params.weights, params.archetypes, loop_.norms);
+  const Vector<double> norms2 = loop_.norms;
   const double total = kernels::huber_sum(ExecSpace(), norms2, delta_);
   kernels::huber_gradient(ExecSpace(), X, params.weights, params.archetypes, norms2, delta_, c,
                           grad.weights, grad.archetypes, workspace_);
@@ -44,7 +45,8 @@ double Huber<S>::value_and_grad(const Matrix<S>& X, const Parameters<S>& params,
 
 template <class S>
 double Huber<S>::value(const Matrix<S>& X, const Parameters<S>& params) {
-  const Vector<double> norms2 = kernels::residual_norms2(X, params.weights, params.archetypes);
+  kernels::residual_norms2(ExecSpace(), X, params.weights, params.archetypes, loop_.norms);
+  const Vector<double> norms2 = loop_.norms;
   return scale(X.extent(0)) * kernels::huber_sum(ExecSpace(), norms2, delta_);
 }
 

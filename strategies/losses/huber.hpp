@@ -1,5 +1,6 @@
 #pragma once
 #include <nlohmann/json.hpp>
+#include "framework/kernels/block_solver_workspace.hpp"
 
 #include "framework/config/schema.hpp"
 #include "framework/interfaces/loss_term.hpp"
@@ -31,6 +32,7 @@ class Huber final : public LossTerm<S> {
   double weight_, delta_;
   bool mean_;
   kernels::HuberWorkspace<S> workspace_;
+  mutable kernels::LoopWorkspace loop_;
 };
 
 }  // namespace kaa::strategies

@@ -27,14 +27,17 @@ template <class S>
 double Reconstruction<S>::value_and_grad(const Matrix<S>& X, const Parameters<S>& params,
                                          Parameters<S>& grad) {
   const double c = scale(X.extent(0));
-  return c * kernels::reconstruction_pass(X, params.weights, params.archetypes, c, grad.weights,
-                                          grad.archetypes);
+  return c * kernels::reconstruction_pass(ExecSpace(), X, params.weights, params.archetypes, c,
+                                          grad.weights, grad.archetypes, Vector<double>(),
+                                          loop_.reconstruction);
 }
 
 template <class S>
 double Reconstruction<S>::value(const Matrix<S>& X, const Parameters<S>& params) {
-  return scale(X.extent(0)) * kernels::reconstruction_pass(X, params.weights, params.archetypes,
-                                                           0.0, Matrix<S>(), Matrix<S>());
+  return scale(X.extent(0)) * kernels::reconstruction_pass(ExecSpace(), X, params.weights,
+                                                           params.archetypes, 0.0, Matrix<S>(),
+                                                           Matrix<S>(), Vector<double>(),
+                                                           loop_.reconstruction_value);
 }
 
 template class Reconstruction<float>;

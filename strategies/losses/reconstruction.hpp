@@ -1,5 +1,6 @@
 #pragma once
 #include <nlohmann/json.hpp>
+#include "framework/kernels/block_solver_workspace.hpp"
 
 #include "framework/config/schema.hpp"
 #include "framework/interfaces/loss_term.hpp"
@@ -26,6 +27,7 @@ class Reconstruction final : public LossTerm<S> {
   double scale(std::size_t n) const;
   double weight_;
   bool mean_;
+  mutable kernels::LoopWorkspace loop_;
 };
 
 }  // namespace kaa::strategies

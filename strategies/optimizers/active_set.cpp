@@ -77,20 +77,21 @@ void ActiveSet<S>::prepare(const Matrix<S>& X, const Parameters<S>& params) {
 template <class S>
 void ActiveSet<S>::step(const Matrix<S>& X, Parameters<S>& params, Parameters<S>&) {
   const std::size_t k = params.archetypes.extent(0), d = X.extent(1);
-  kernels::simplex_least_squares_rows(X, params.archetypes, params.weights, hull_->center());
+  kernels::simplex_least_squares_rows(ExecSpace(), X, params.archetypes, params.weights,
+                                      hull_->center(), loop_.least_squares);
 
   Vector<double> irls;
   if (huber_delta_ > 0) {
     kernels::fit_extents(irls_, "kaa::active_set.irls", X.extent(0));
     irls = irls_;
-    kernels::active_set_irls_weights(ExecSpace(),
-                                     kernels::residual_norms2(X, params.weights, params.archetypes),
-                                     huber_delta_, irls);
+    kernels::residual_norms2(ExecSpace(), X, params.weights, params.archetypes, loop_.norms);
+    kernels::active_set_irls_weights(ExecSpace(), loop_.norms, huber_delta_, irls);
   }
-  const auto H = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(),
-                                                     kernels::weights_gram(params.weights, irls));
-  const auto Q = Kokkos::create_mirror_view_and_copy(
-      Kokkos::HostSpace(), kernels::weights_times_data(params.weights, X, irls));
+  kernels::weights_gram(ExecSpace(), params.weights, loop_.weights_gram, irls);
+  kernels::weights_times_data(ExecSpace(), params.weights, X, loop_.weights_data, loop_.transposed,
+                              irls);
+  const auto H = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), loop_.weights_gram);
+  const auto Q = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), loop_.weights_data);
   kernels::fit_extents(Z_device_, "kaa::active_set.Z", k, d);
   const Matrix<double> Z_device = Z_device_;
   kernels::convert(params.archetypes, Z_device);
@@ -103,8 +104,8 @@ void ActiveSet<S>::step(const Matrix<S>& X, Parameters<S>& params, Parameters<S>
     if (H(l, l) < reset_threshold_) {
       // SPAMS's rule: an archetype nobody uses restarts at the point explained worst.
       Kokkos::deep_copy(Z_device, Z);
-      const auto worst =
-          kernels::first_max(kernels::residual_norms2(X, params.weights, Z_device)).index;
+      kernels::residual_norms2(ExecSpace(), X, params.weights, Z_device, loop_.norms);
+      const auto worst = kernels::first_max(ExecSpace(), loop_.norms).index;
       if (worst < X.extent(0)) {
         kernels::blend_row(B, l, {worst}, {1.0});
         for (std::size_t f = 0; f < d; ++f) Z(l, f) = hull_->data(worst, f);

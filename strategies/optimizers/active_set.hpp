@@ -2,6 +2,7 @@
 #include <memory>
 #include <string>
 #include <vector>
+#include "framework/kernels/block_solver_workspace.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -53,6 +54,7 @@ class ActiveSet final : public Optimizer<S> {
   std::size_t resets_ = 0;
   Vector<double> irls_;      // n: IRLS weights of the robust variant
   Matrix<double> Z_device_;  // k x d: the archetypes in double
+  mutable kernels::LoopWorkspace loop_;
 };
 
 }  // namespace kaa::strategies

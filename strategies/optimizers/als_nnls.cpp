@@ -45,12 +45,13 @@ void AlsNnls<S>::init(const Matrix<S>& X, const Parameters<S>&) {
 template <class S>
 void AlsNnls<S>::step(const Matrix<S>& X, Parameters<S>& params, Parameters<S>&) {
   const std::size_t k = params.archetypes.extent(0), d = X.extent(1);
-  kernels::simplex_least_squares_rows(X, params.archetypes, params.weights, hull_->center());
+  kernels::simplex_least_squares_rows(ExecSpace(), X, params.archetypes, params.weights,
+                                      hull_->center(), loop_.least_squares);
+  kernels::weights_gram(ExecSpace(), params.weights, loop_.weights_gram);
+  kernels::weights_times_data(ExecSpace(), params.weights, X, loop_.weights_data, loop_.transposed);
 
-  const auto H = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(),
-                                                     kernels::weights_gram(params.weights));
-  const auto Q = Kokkos::create_mirror_view_and_copy(
-      Kokkos::HostSpace(), kernels::weights_times_data(params.weights, X));
+  const auto H = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), loop_.weights_gram);
+  const auto Q = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), loop_.weights_data);
   const auto Z = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), params.archetypes);
   auto B = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), params.mixing);
 

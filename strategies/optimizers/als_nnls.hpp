@@ -2,6 +2,7 @@
 #include <memory>
 #include <string>
 #include <vector>
+#include "framework/kernels/block_solver_workspace.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -47,6 +48,7 @@ class AlsNnls final : public Optimizer<S> {
   bool safeguard_;
   std::unique_ptr<kernels::HullLeastSquares<S>> hull_;
   std::size_t safeguarded_ = 0;
+  mutable kernels::LoopWorkspace loop_;
 };
 
 }  // namespace kaa::strategies

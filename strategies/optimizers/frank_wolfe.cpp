@@ -87,8 +87,10 @@ void FrankWolfe<S>::step(const Matrix<S>& X, Parameters<S>& params, Parameters<S
 template <class S>
 void FrankWolfe<S>::update_weights(const Matrix<S>& X, Parameters<S>& params, int iterations) {
   if (center_.extent(0) != X.extent(1)) init(X, params);
-  const Matrix<double> P = kernels::centered_products(X, params.archetypes, center_);
-  const Matrix<double> G = kernels::centered_gram(params.archetypes, center_);
+  kernels::centered_products(ExecSpace(), X, params.archetypes, center_, loop_.products);
+  kernels::centered_gram(ExecSpace(), params.archetypes, center_, loop_.gram);
+  const Matrix<double> P = loop_.products;
+  const Matrix<double> G = loop_.gram;
   fit_workspace(X.extent(0), params.weights.extent(1), X.extent(1), true);
   const Matrix<double> A = work_.weights;
   kernels::convert(params.weights, A);
@@ -100,14 +102,14 @@ template <class S>
 void FrankWolfe<S>::update_mixing(const Matrix<S>& X, Parameters<S>& params, int iterations) {
   if (center_.extent(0) != X.extent(1)) init(X, params);
   const std::size_t n = X.extent(0), k = params.mixing.extent(0), d = X.extent(1);
-  const auto H = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(),
-                                                     kernels::weights_gram(params.weights));
-  const auto Q = Kokkos::create_mirror_view_and_copy(
-      Kokkos::HostSpace(), kernels::weights_times_data(params.weights, X));
+  kernels::weights_gram(ExecSpace(), params.weights, loop_.weights_gram);
+  kernels::weights_times_data(ExecSpace(), params.weights, X, loop_.weights_data, loop_.transposed);
+  const auto H = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), loop_.weights_gram);
+  const auto Q = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), loop_.weights_data);
   fit_workspace(n, k, d, true);
   const Matrix<double> B = work_.mixing, Z_dev = work_.Z, M_dev = work_.M, score = work_.score;
   kernels::convert(params.mixing, B);
-  kernels::rows_times_data(B, X, Z_dev);
+  kernels::rows_times_data(ExecSpace(), B, X, Z_dev, loop_.transposed);
   const auto Z = Z_host_, M = M_host_;
   Kokkos::deep_copy(Z, Z_dev);
   const auto vertex = work_.mixing_vertex;
@@ -145,7 +147,7 @@ void FrankWolfe<S>::update_mixing(const Matrix<S>& X, Parameters<S>& params, int
       for (std::size_t f = 0; f < d; ++f) Z(j, f) += gamma * D[j * d + f];
   }
   kernels::convert(B, params.mixing);
-  kernels::rows_times_data(params.mixing, X, params.archetypes);
+  kernels::rows_times_data(ExecSpace(), params.mixing, X, params.archetypes, loop_.transposed);
 }
 
 template class FrankWolfe<float>;

@@ -1,6 +1,7 @@
 #pragma once
 #include <string>
 #include <vector>
+#include "framework/kernels/block_solver_workspace.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -62,6 +63,7 @@ class FrankWolfe final : public Optimizer<S> {
   typename Matrix<double>::HostMirror Z_host_, M_host_;
   typename kernels::VertexIndex::HostMirror vertex_host_;
   std::vector<double> direction_;  // k x d: vertex rows minus archetypes
+  mutable kernels::LoopWorkspace loop_;
 };
 
 }  // namespace kaa::strategies

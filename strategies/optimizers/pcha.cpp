@@ -132,8 +132,10 @@ double Pcha<S>::update_weights(const Matrix<S>& X, Parameters<S>& params, int it
   fit_workspace(n, k, d);
   const ExecSpace space;
   const Vector<double> origin = work_.origin;
-  const Matrix<double> P = kernels::centered_products(X, params.archetypes, origin);
-  const Matrix<double> G = kernels::centered_gram(params.archetypes, origin);
+  kernels::centered_products(ExecSpace(), X, params.archetypes, origin, loop_.products);
+  kernels::centered_gram(ExecSpace(), params.archetypes, origin, loop_.gram);
+  const Matrix<double> P = loop_.products;
+  const Matrix<double> G = loop_.gram;
   const Matrix<double> A = work_.weights, A_old = work_.weights_old, g = work_.weights_grad;
   kernels::convert(params.weights, A);
 
@@ -175,11 +177,14 @@ double Pcha<S>::update_mixing(const Matrix<S>& X, Parameters<S>& params, int ite
   const Vector<double> origin = work_.origin;
   const Matrix<double> A = work_.weights;
   kernels::convert(params.weights, A);
-  const Matrix<double> H_dev = kernels::weights_gram(A);
-  const Matrix<double> Q_dev = kernels::weights_times_data(A, X);
+  kernels::weights_gram(ExecSpace(), A, loop_.weights_gram);
+  kernels::weights_times_data(ExecSpace(), A, X, loop_.weights_data, loop_.transposed);
+  const Matrix<double> H_dev = loop_.weights_gram;
+  const Matrix<double> Q_dev = loop_.weights_data;
   const auto H = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), H_dev);
   const auto Q = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), Q_dev);
-  const Matrix<double> XQ = kernels::centered_products(X, Q_dev, origin);  // n x k: x_i . Q_j
+  kernels::centered_products(ExecSpace(), X, Q_dev, origin, loop_.data_products);
+  const Matrix<double> XQ = loop_.data_products;  // n x k: x_i . Q_j
 
   const Matrix<double> B = work_.mixing, B_old = work_.mixing_old, g = work_.mixing_grad;
   kernels::convert(params.mixing, B);
@@ -204,7 +209,7 @@ double Pcha<S>::update_mixing(const Matrix<S>& X, Parameters<S>& params, int ite
   const HostMatrixView Z = Z_host_, trial_Z = trial_Z_host_;
   const auto M = M_host_;
   auto archetypes_of = [&](const HostMatrixView& out) {  // diag(alpha) B X
-    kernels::rows_times_data(B, X, Z_dev);
+    kernels::rows_times_data(ExecSpace(), B, X, Z_dev, loop_.transposed);
     Kokkos::deep_copy(out, Z_dev);
     for (std::size_t j = 0; j < k; ++j)
       for (std::size_t f = 0; f < d; ++f) out(j, f) *= alpha[j];
@@ -289,7 +294,7 @@ double Pcha<S>::update_mixing(const Matrix<S>& X, Parameters<S>& params, int ite
   }
   kernels::convert(B, params.mixing);
   // The A update that follows needs Z = B X now, not after the step.
-  kernels::rows_times_data(params.mixing, X, params.archetypes);
+  kernels::rows_times_data(ExecSpace(), params.mixing, X, params.archetypes, loop_.transposed);
   return sse;
 }
 

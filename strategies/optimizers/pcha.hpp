@@ -1,6 +1,7 @@
 #pragma once
 #include <string>
 #include <vector>
+#include "framework/kernels/block_solver_workspace.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -74,6 +75,7 @@ class Pcha final : public Optimizer<S> {
   typename Matrix<double>::HostMirror mixing_host_, M_host_;
   typename Vector<double>::HostMirror scale_host_;
   HostMatrixView Z_host_, trial_Z_host_;  // k x d: archetypes and trial archetypes on the host
+  mutable kernels::LoopWorkspace loop_;
 };
 
 }  // namespace kaa::strategies

@@ -31,7 +31,7 @@ kernels::IndexMatrix KnnHull<S>::nearest(const Matrix<S>& archetypes, const Matr
   const std::size_t n = X.extent(0), k = archetypes.extent(0);
   const int m = static_cast<int>(std::min<std::size_t>(neighbours_, n));
   kernels::fit_extents(last_, "kaa::knn_hull.nearest", k, static_cast<std::size_t>(m));
-  kernels::nearest_rows(X, archetypes, m, last_);
+  kernels::nearest_rows(ExecSpace(), X, archetypes, m, last_, loop_.nearest);
   return last_;
 }
 
@@ -65,7 +65,7 @@ void KnnHull<S>::project_distributed(Matrix<S>& block, const Matrix<S>& X) {
     const kernels::IndexMatrix idx = work_.local_index;
     const kernels::Work dist = work_.local_dist;
     const long offset = static_cast<long>(parallel::row_offset());
-    kernels::nearest_rows(X, block, m_local, idx, offset, dist);
+    kernels::nearest_rows(ExecSpace(), X, block, m_local, idx, loop_.nearest, offset, dist);
     const auto idx_h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), idx);
     const auto dist_h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), dist);
     // Only the offered rows come to the host.

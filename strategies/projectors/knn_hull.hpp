@@ -1,5 +1,6 @@
 #pragma once
 #include <nlohmann/json.hpp>
+#include "framework/kernels/block_solver_workspace.hpp"
 
 #include "framework/config/schema.hpp"
 #include "framework/interfaces/projector.hpp"
@@ -38,6 +39,7 @@ class KnnHull final : public Projector<S> {
   double eps_;
   Kokkos::View<long**, Kokkos::LayoutRight, MemSpace> last_;
   kernels::KnnHullWorkspace<S> work_;
+  mutable kernels::LoopWorkspace loop_;
 };
 
 }  // namespace kaa::strategies
