@@ -1,5 +1,6 @@
 # CTest install_consumer: install the build tree, then configure, build and run examples/embed
-# against the installed package. Arguments: BUILD_DIR, SOURCE_DIR, PREFIX_PATH, GENERATOR.
+# against the installed package. Arguments: BUILD_DIR, SOURCE_DIR, PREFIX_PATH, GENERATOR and
+# CXX_COMPILER (kaa's own: a consumer of Kokkos must build with the compiler Kokkos was built for).
 set(prefix ${BUILD_DIR}/install-test)
 set(consumer ${BUILD_DIR}/consumer-test)
 file(REMOVE_RECURSE ${prefix} ${consumer})
@@ -12,12 +13,13 @@ function(run what)
   set(last_output "${out}" PARENT_SCOPE)
 endfunction()
 
+unset(ENV{DESTDIR})
 run("cmake --install" ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
 # Only the install prefix and the dependencies' prefixes: nothing from the build tree.
 string(REPLACE ";" ":" dependencies "${PREFIX_PATH}")
 set(ENV{CMAKE_PREFIX_PATH} "${prefix}:${dependencies}")
 run("configuring the consumer" ${CMAKE_COMMAND} -S ${SOURCE_DIR}/examples/embed -B ${consumer}
-    -G ${GENERATOR} -DCMAKE_BUILD_TYPE=Release)
+    -G ${GENERATOR} -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=${CXX_COMPILER})
 run("building the consumer" ${CMAKE_COMMAND} --build ${consumer})
 set(ENV{OMP_PROC_BIND} false)
 run("running the consumer" ${consumer}/embed ${SOURCE_DIR}/configs/base.json)
