@@ -2,7 +2,8 @@
 # Installs kaa's dependencies (Debian packages; Kokkos 3.4.01 built once into a cache outside the
 # repository), builds the kaa CLI in Release mode, and runs the main job: the sweep
 # experiments/compare_strategies.json (every config in configs/ on built-in synthetic data, 5
-# seeds) with its summary table and figures. Extra arguments go to `kaa sweep` (e.g. --out DIR).
+# seeds) with its summary table and figures; then the Python package `kaa` into .venv
+# (scripts/build_python.sh). Extra arguments go to `kaa sweep` (e.g. --out DIR).
 # Tests and benchmarks are built by scripts/test.sh, so the first run is not spent on them.
 #   ./setup.sh                      build the CLI and run the main job
 #   ./setup.sh --build-only         only install and build the CLI
@@ -28,4 +29,8 @@ if [ "$run" -eq 1 ]; then
   export OMP_PROC_BIND="${OMP_PROC_BIND:-false}"
   # The main job: every config in configs/ on the built-in synthetic data, 5 seeds, summarised.
   "./$KAA_BUILD_DIR/kaa" sweep experiments/compare_strategies.json --plots "$@"
+  # After the main job, so its results come first: `.venv/bin/python -c "import kaa"` then works.
+  if [ "$KAA_BACKEND" = openmp ]; then
+    scripts/build_python.sh
+  fi
 fi

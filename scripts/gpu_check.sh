@@ -39,7 +39,7 @@ bundle() {
   cd "$(dirname "$0")/.."
   source scripts/backend.sh
   local dest="${1:-gpu-bundle}"
-  [ "${KAA_CHECK_NO_BUILD:-0}" = 1 ] || scripts/test.sh --build-only
+  [ "${KAA_CHECK_NO_BUILD:-0}" = 1 ] || KAA_PYTHON=0 scripts/test.sh --build-only
   local stage
   stage=$(mktemp -d)
   mkdir -p "$stage/build/tests" "$stage/build/benchmarks" "$stage/lib" "$stage/src"
