@@ -8,12 +8,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 venv=${KAA_VENV:-$root/.venv}
 python=${PYTHON:-python3}
-kokkos=${KAA_KOKKOS_PREFIX:-$HOME/.cache/kaa/kokkos-3.4.01-openmp}
-
-if [ ! -f "$kokkos/.kaa-build-complete" ]; then
-  echo "build_python: no Kokkos at $kokkos (run scripts/build_kokkos.sh or ./setup.sh first)" >&2
-  exit 1
-fi
+# The OpenMP Kokkos of setup.sh (KAA_CACHE and all): built if missing, else the cached prefix.
+kokkos=${KAA_KOKKOS_PREFIX:-$(KAA_BACKEND=openmp "$root/scripts/build_kokkos.sh" | tail -n 1)}
 [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
 "$venv/bin/python" -m pip install -q "scikit-build-core>=0.10" "nanobind>=2.0" numpy scikit-learn \
   pytest pandas
