@@ -26,6 +26,18 @@ void padded_gram(const Space& space, const Work& zp, const Work& G, const char* 
       });
 }
 
+/// The shapes both row solvers take: zp (k x padded(d)), G (k x k), W (n x k) for X (n x d).
+template <class S>
+void require_row_solver_extents(const Matrix<S>& X, const Work& zp, const Work& G,
+                                const Matrix<S>& W, const char* entry) {
+  const std::size_t n = X.extent(0), k = zp.extent(0);
+  require_extent(zp, 1, padded(X.extent(1)), entry, "zp");
+  require_extent(G, 0, k, entry, "G");
+  require_extent(G, 1, k, entry, "G");
+  require_extent(W, 0, n, entry, "W");
+  require_extent(W, 1, k, entry, "W");
+}
+
 /// archetypax's transform: each row of W starts uniform and takes `steps` steps
 /// w <- max(w - lr 2 (w G - x Z^T), eps), rescaled to sum 1 (uniform when the sum <= eps).
 /// zp: the archetypes as padded double rows, G = Zp Zp^T.
@@ -34,12 +46,7 @@ void archetypax_pgd_weights(const Space& space, const Matrix<S>& X, const Work& 
                             long steps, double lr, double eps, const Matrix<S>& W) {
   const std::size_t n = X.extent(0), d = X.extent(1), k = zp.extent(0);
   const std::size_t dp = padded(d);
-  const char* entry = "archetypax_pgd_weights";
-  require_extent(zp, 1, dp, entry, "zp");
-  require_extent(G, 0, k, entry, "G");
-  require_extent(G, 1, k, entry, "G");
-  require_extent(W, 0, n, entry, "W");
-  require_extent(W, 1, k, entry, "W");
+  require_row_solver_extents(X, zp, G, W, "archetypax_pgd_weights");
   Kokkos::Experimental::UniqueToken<Space> token(space);
   Work scratch("kaa::archetypax_pgd.scratch", token.size(), dp + 2 * k);
   Kokkos::parallel_for(
@@ -83,12 +90,7 @@ void projected_gradient_weights(const Space& space, const Matrix<S>& X, const Wo
                                 const Matrix<S>& W) {
   const std::size_t n = X.extent(0), d = X.extent(1), k = zp.extent(0);
   const std::size_t dp = padded(d);
-  const char* entry = "projected_gradient_weights";
-  require_extent(zp, 1, dp, entry, "zp");
-  require_extent(G, 0, k, entry, "G");
-  require_extent(G, 1, k, entry, "G");
-  require_extent(W, 0, n, entry, "W");
-  require_extent(W, 1, k, entry, "W");
+  require_row_solver_extents(X, zp, G, W, "projected_gradient_weights");
   // Scratch per thread: the row as double, x Z^T, w, w_prev, y, probe.
   Kokkos::Experimental::UniqueToken<Space> token(space);
   const std::size_t c_at = dp, w_at = c_at + k, wp_at = w_at + k, y_at = wp_at + k,
