@@ -329,16 +329,48 @@ void check_save_load_save(const json& resolved, const kaa::StrategyInfo& info,
   expect_same_state(part_of(state, prefix), again, "save, load into a fresh instance, save");
 }
 
+/// The JSON pointer of the strategy's node in a resolved config that names it.
+std::string node_pointer(const json& resolved, const kaa::StrategyInfo& info) {
+  const std::string prefix = state_prefix(resolved, info);
+  return prefix == "optimizer" ? "/optimizer" : "/hooks/" + prefix.substr(4);
+}
+
+/// `resolved` and, for each choice and boolean parameter of the strategy, the configs with each
+/// other value of it (state may exist only in some modes, e.g. keep_best's "after_update"); a
+/// variant the config checks refuse is left out.
+std::vector<std::pair<std::string, json>> mode_variants(const json& resolved,
+                                                        const kaa::StrategyInfo& info,
+                                                        const kaa::Registry& registry) {
+  std::vector<std::pair<std::string, json>> out{{"as configured", resolved}};
+  const json::json_pointer node(node_pointer(resolved, info));
+  for (const auto& p : info.schema.params()) {
+    std::vector<json> values;
+    if (p.type == kaa::ParamType::choice)
+      values.assign(p.choices.begin(), p.choices.end());
+    else if (p.type == kaa::ParamType::boolean)
+      values = {true, false};
+    for (const json& value : values) {
+      if (resolved[node][p.name] == value) continue;
+      json variant = resolved;
+      variant[node][p.name] = value;
+      try {
+        out.emplace_back(p.name + " = " + value.dump(),
+                         kaa::resolve_config(variant, registry, "conformance"));
+      } catch (const kaa::ConfigError&) {
+      }
+    }
+  }
+  return out;
+}
+
+/// Long enough for the scheduled hooks (archetypax's fire after updates 1, 16, 31, ...; restores
+/// after 21) to act both before and after the state saved after update 17.
+constexpr long long kUpdates = 34;
+
 template <class S>
-void check_state_round_trip(const kaa::Registry& registry, const kaa::StrategyInfo& info) {
-  SCOPED_TRACE(label(info) + (sizeof(S) == 4 ? " (float)" : " (double)"));
-  // Long enough for the scheduled hooks (archetypax's fire after updates 1, 16, 31, ...) to act
-  // before and after the state is saved.
-  constexpr long long kUpdates = 24;
-  constexpr std::size_t kSavedAt = 17;  // the state saved after update 17
-  const json resolved = config_using<S>(info, registry, kUpdates);
-  ASSERT_FALSE(resolved.is_null())
-      << "no shipped config names it and base.json with it does not resolve: add a config";
+void check_state_round_trip(const json& resolved, const kaa::StrategyInfo& info,
+                            const kaa::Registry& registry) {
+  constexpr std::size_t kSavedAt = 17;  // the state saved after update 17 of kUpdates
   auto dataset = registry.make<kaa::Dataset, S>(resolved["data"]);
   const auto X = kaa::to_device<S>(dataset->load(0).X, "X");
 
@@ -356,6 +388,18 @@ void check_state_round_trip(const kaa::Registry& registry, const kaa::StrategyIn
                       "resumed fit after update " + std::to_string(kSavedAt + i + 1));
 }
 
+template <class S>
+void check_state_round_trips(const kaa::Registry& registry, const kaa::StrategyInfo& info) {
+  SCOPED_TRACE(label(info) + (sizeof(S) == 4 ? " (float)" : " (double)"));
+  const json resolved = config_using<S>(info, registry, kUpdates);
+  ASSERT_FALSE(resolved.is_null())
+      << "no shipped config names it and base.json with it does not resolve: add a config";
+  for (const auto& [mode, config] : mode_variants(resolved, info, registry)) {
+    SCOPED_TRACE(mode);
+    check_state_round_trip<S>(config, info, registry);
+  }
+}
+
 TEST(StrategyConformance, CheckpointStateRoundTripsAndAResumedFitContinuesExactly) {
   const kaa::Registry& registry = kaa::default_registry();
   std::size_t checked = 0;
@@ -363,8 +407,8 @@ TEST(StrategyConformance, CheckpointStateRoundTripsAndAResumedFitContinuesExactl
     // The model checkpoints the optimizer's and the hooks' state; the other kinds keep none
     // (their interfaces have no save_state).
     if (info->kind != kaa::Kind::optimizer && info->kind != kaa::Kind::hook) continue;
-    check_state_round_trip<float>(registry, *info);
-    check_state_round_trip<double>(registry, *info);
+    check_state_round_trips<float>(registry, *info);
+    check_state_round_trips<double>(registry, *info);
     ++checked;
   }
   EXPECT_GT(checked, 0u);
