@@ -169,8 +169,12 @@ std::string place(json& raw, const kaa::StrategyInfo& info, const json& node,
       if ((kaa::needed_blocks(kaa::resolve_config(raw, registry, "base"), registry) &
            kaa::bit(*block)) == 0) {
         for (const kaa::StrategyInfo* user : registry.all()) {
-          if (user->kind != kaa::Kind::loss || (user->blocks & kaa::bit(*block)) == 0) continue;
-          raw["loss"].push_back(minimal_node(*user));
+          if (user->kind != kaa::Kind::loss && user->kind != kaa::Kind::optimizer) continue;
+          if ((user->blocks & kaa::bit(*block)) == 0) continue;
+          if (user->kind == kaa::Kind::loss)
+            raw["loss"].push_back(minimal_node(*user));
+          else
+            raw["optimizer"] = minimal_node(*user);
           break;
         }
       }
