@@ -57,6 +57,25 @@ std::string at_line(const std::string& name, std::size_t line) {
   return name + ":" + std::to_string(line) + ": ";
 }
 
+// One data line into `m` (m.cols already set), with every CSV reader's checks and messages.
+void append_row(const std::vector<std::string_view>& cells, const std::string& name,
+                std::size_t line_number, HostMatrix& m) {
+  if (cells.size() != m.cols) {
+    throw InputError(at_line(name, line_number) + std::to_string(cells.size()) +
+                     " columns, expected " + std::to_string(m.cols));
+  }
+  double value = 0;
+  for (std::size_t c = 0; c < cells.size(); ++c) {
+    const std::string where = at_line(name, line_number) + "column " + std::to_string(c + 1);
+    if (!parse_number(cells[c], value)) {
+      throw InputError(where + ": not a number: \"" + std::string(cells[c]) + "\"");
+    }
+    if (!std::isfinite(value)) throw InputError(where + ": NaN or Inf value");
+    m.values.push_back(value);
+  }
+  ++m.rows;
+}
+
 }  // namespace
 
 HostMatrix read_csv(const std::filesystem::path& path) {
@@ -93,19 +112,7 @@ HostMatrix parse_csv(std::string text, const std::string& name) {
       m.cols = cells.size();
       if (m.cols == 0) throw InputError(name + ": zero columns");
     }
-    if (cells.size() != m.cols) {
-      throw InputError(at_line(name, line_number) + std::to_string(cells.size()) +
-                       " columns, expected " + std::to_string(m.cols));
-    }
-    for (std::size_t c = 0; c < cells.size(); ++c) {
-      const std::string where = at_line(name, line_number) + "column " + std::to_string(c + 1);
-      if (!parse_number(cells[c], value)) {
-        throw InputError(where + ": not a number: \"" + std::string(cells[c]) + "\"");
-      }
-      if (!std::isfinite(value)) throw InputError(where + ": NaN or Inf value");
-      m.values.push_back(value);
-    }
-    ++m.rows;
+    append_row(cells, name, line_number, m);
   }
   if (m.rows == 0) throw InputError(name + ": no data rows");
   return m;
@@ -186,19 +193,7 @@ HostMatrix read_csv_rows(const std::filesystem::path& path, const RowSelector& s
     }
     if (row++ < block.first) continue;
     const auto cells = split_cells(line, comma);
-    if (cells.size() != cols) {
-      throw InputError(at_line(name, line_number) + std::to_string(cells.size()) +
-                       " columns, expected " + std::to_string(cols));
-    }
-    for (std::size_t c = 0; c < cells.size(); ++c) {
-      const std::string where = at_line(name, line_number) + "column " + std::to_string(c + 1);
-      if (!parse_number(cells[c], value)) {
-        throw InputError(where + ": not a number: \"" + std::string(cells[c]) + "\"");
-      }
-      if (!std::isfinite(value)) throw InputError(where + ": NaN or Inf value");
-      m.values.push_back(value);
-    }
-    ++m.rows;
+    append_row(cells, name, line_number, m);
   }
   if (m.rows != block.second - block.first) {
     throw InputError(name + ": changed while being read (expected " + std::to_string(total_rows) +

@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <random>
 #include <set>
 #include <sstream>
 #include <string>
@@ -18,6 +17,7 @@
 #include "framework/host_transfer.hpp"
 #include "framework/model.hpp"
 #include "tests/support/full_registry.hpp"
+#include "tests/support/host_matrices.hpp"
 #include "tests/walkthrough/loss_below.hpp"
 
 namespace {
@@ -136,28 +136,12 @@ TEST(Walkthrough, RegisteredExampleIsListedAndValidated) {
   }
 }
 
-kaa::HostMatrix mixtures_of_three_corners() {
-  std::mt19937_64 rng(7);
-  std::gamma_distribution<double> g(1.0);
-  const double corners[3][4] = {{0.7, 0.1, 0.1, 0.1}, {0.1, 0.7, 0.1, 0.1}, {0.1, 0.1, 0.2, 0.6}};
-  kaa::HostMatrix X(120, 4);
-  for (std::size_t i = 0; i < X.rows; ++i) {
-    double w[3], s = 0;
-    for (double& v : w) s += v = g(rng);
-    for (std::size_t f = 0; f < 4; ++f) {
-      X(i, f) = 0;
-      for (std::size_t j = 0; j < 3; ++j) X(i, f) += w[j] / s * corners[j][f];
-    }
-  }
-  return X;
-}
-
 kaa::FitTrace fit_pcha(const json& stopping, const kaa::Registry& registry) {
   json raw = kaa::read_json_file(std::filesystem::path(KAA_SOURCE_DIR) / "configs/pcha.json");
   raw["model"]["n_archetypes"] = 3;
   raw["stopping"] = stopping;
   kaa::Model<double> model(kaa::resolve_config(raw, registry, "pcha.json"), registry);
-  const kaa::HostMatrix Xh = mixtures_of_three_corners();
+  const kaa::HostMatrix Xh = kaa_test::random_matrix(120, 4, 7, 0.0, 1.0);
   const auto X = kaa::to_device<double>(Xh, "X");
   auto params = model.allocate(Xh.rows, Xh.cols);
   return model.fit(X, params, 5);
