@@ -60,7 +60,7 @@ bundle() {
       *) strip --strip-unneeded -o "$stage/lib/$(basename "$lib")" "$(readlink -f "$lib")" ;;
     esac
   done
-  # The tests read configs, reference data and README.md from the source tree they were built in.
+  # The tests read configs, reference data and docs from the source tree they were built in.
   git ls-files -z | tar --null -T - -cf - | tar -xf - -C "$stage/src"
   {
     echo "backend=$KAA_BACKEND"

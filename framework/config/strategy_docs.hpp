@@ -7,7 +7,7 @@
 namespace kaa {
 
 /// Every registered strategy with its parameters (name, type, default, range, doc), as plain text
-/// for `kaa list` or as the Markdown config reference checked into the README.
+/// for `kaa list` or as the Markdown config reference in docs/CONFIG_REFERENCE.md.
 std::string strategy_reference(const Registry& registry, bool markdown,
                                std::optional<Kind> only = std::nullopt);
 

@@ -83,23 +83,23 @@ TEST(Registry, EveryParameterIsDocumented) {
   }
 }
 
-TEST(Registry, ReadmeConfigReferenceIsCurrent) {
+TEST(Registry, ConfigReferenceIsCurrent) {
   kaa::Registry registry;
   kaa::register_all(registry);
-  std::ifstream in(KAA_SOURCE_DIR "/README.md");
+  std::ifstream in(KAA_SOURCE_DIR "/docs/CONFIG_REFERENCE.md");
   std::stringstream buffer;
   buffer << in.rdbuf();
-  const std::string readme = buffer.str();
+  const std::string doc = buffer.str();
   const std::string begin = "<!-- BEGIN kaa list --markdown -->\n";
   const std::string end = "<!-- END kaa list --markdown -->";
-  const auto b = readme.find(begin), e = readme.find(end);
+  const auto b = doc.find(begin), e = doc.find(end);
   ASSERT_NE(b, std::string::npos);
   ASSERT_NE(e, std::string::npos);
 
-  const std::string checked_in = readme.substr(b + begin.size(), e - b - begin.size());
+  const std::string checked_in = doc.substr(b + begin.size(), e - b - begin.size());
 
   EXPECT_EQ(checked_in, kaa::strategy_reference(registry, true))
-      << "README.md's config reference is stale: run scripts/update_readme_reference.sh";
+      << "docs/CONFIG_REFERENCE.md is stale: run scripts/update_config_reference.sh";
 }
 
 }  // namespace

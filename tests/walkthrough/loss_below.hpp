@@ -1,0 +1,25 @@
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include "framework/config/schema.hpp"
+#include "framework/interfaces/stopping_rule.hpp"
+
+namespace kaa::strategies {
+
+/// Stops before the update whose starting loss is below `threshold`: the fit ends on parameters
+/// that are good enough.
+template <class S>
+class LossBelow final : public StoppingRule<S> {
+ public:
+  static constexpr const char* name = "loss_below";
+  static constexpr const char* summary = "stop once the loss is below a threshold";
+  static Schema schema();
+  explicit LossBelow(const nlohmann::json& params);
+
+  std::optional<std::string> before_update(const FitProgress& p) override;
+
+ private:
+  double threshold_;
+};
+
+}  // namespace kaa::strategies
