@@ -6,6 +6,7 @@
 
 #include "framework/checkpoint/checkpoint_store.hpp"
 #include "framework/error.hpp"
+#include "tests/support/temp_path.hpp"
 
 namespace {
 
@@ -14,7 +15,7 @@ namespace fs = std::filesystem;
 class Checkpoint : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / "kaa_checkpoint_test";
+    dir_ = kaa::test::unique_temp_path("kaa_checkpoint_test");
     fs::remove_all(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }

@@ -7,6 +7,7 @@
 #include "framework/config/config.hpp"
 #include "strategies/register_all.hpp"
 #include "tests/support/full_registry.hpp"
+#include "tests/support/temp_path.hpp"
 
 namespace {
 
@@ -204,7 +205,7 @@ TEST(Config, StoppingWithoutMaxIterIsRejected) {
 }
 
 TEST(Config, MalformedJsonNamesLineAndColumn) {
-  const auto path = std::filesystem::temp_directory_path() / "kaa_config_test_malformed.json";
+  const auto path = kaa::test::unique_temp_path("kaa_config_test_malformed.json");
   {
     std::ofstream out(path);
     out << "{\n  \"model\": {\"n_archetypes\": 3,,}\n}\n";

@@ -24,6 +24,7 @@
 
 #include "tests/strategies/make_strategy.hpp"
 #include "tests/support/host_matrices.hpp"
+#include "tests/support/temp_path.hpp"
 
 namespace {
 
@@ -161,7 +162,7 @@ TEST(DirectUpdate, SparseExtrasFollowArchetypaxsOrder) {
                                   {5, -5, 5, -5},
                                   {-5, 5, -5, 5}});
   const HostMatrix W = rows_from({{1, 0}, {0, 1}, {0, 0}, {0, 0}, {0, 0}, {0, 0}});
-  const auto dir = std::filesystem::temp_directory_path() / "kaa_direct_update_noise";
+  const auto dir = kaa::test::unique_temp_path("kaa_direct_update_noise");
   std::filesystem::create_directories(dir);
   const auto noise_path = dir / "noise.csv";
   HostMatrix u(2, 4);
