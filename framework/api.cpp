@@ -20,21 +20,40 @@ namespace kaa {
 
 namespace fs = std::filesystem;
 
-Standardization standardization_of(const HostMatrix& X) {
+namespace {
+
+/// Mean and population standard deviation per feature over `total_rows` rows: this process's rows
+/// of X, summed over the ranks of `ranks` when given (a distributed fit).
+Standardization standardization_over(const HostMatrix& X, std::size_t total_rows,
+                                     const parallel::Communicator* ranks) {
   Standardization s{std::vector<double>(X.cols, 0.0), std::vector<double>(X.cols, 0.0)};
   for (std::size_t i = 0; i < X.rows; ++i)
     for (std::size_t f = 0; f < X.cols; ++f) s.mean[f] += X(i, f);
-  for (double& m : s.mean) m /= static_cast<double>(X.rows);
+  if (ranks) ranks->allreduce_sum(s.mean.data(), s.mean.size());
+  for (double& m : s.mean) m /= static_cast<double>(total_rows);
   for (std::size_t i = 0; i < X.rows; ++i)
     for (std::size_t f = 0; f < X.cols; ++f) {
       const double c = X(i, f) - s.mean[f];
       s.std[f] += c * c;
     }
+  if (ranks) ranks->allreduce_sum(s.std.data(), s.std.size());
   for (double& v : s.std) {
-    v = std::sqrt(v / static_cast<double>(X.rows));
+    v = std::sqrt(v / static_cast<double>(total_rows));
     if (v < 1e-10) v = 1.0;
   }
   return s;
+}
+
+/// Rows of weights sum to 1, so x = w A in z-scores is w (A std + mean) in original units.
+void destandardize(HostMatrix& A, const Standardization& s) {
+  for (std::size_t j = 0; j < A.rows; ++j)
+    for (std::size_t f = 0; f < A.cols; ++f) A(j, f) = A(j, f) * s.std[f] + s.mean[f];
+}
+
+}  // namespace
+
+Standardization standardization_of(const HostMatrix& X) {
+  return standardization_over(X, X.rows, nullptr);
 }
 
 void standardize(HostMatrix& X, const Standardization& s) {
@@ -52,26 +71,6 @@ nlohmann::json load_config(const fs::path& path, const std::vector<std::string>&
 }
 
 namespace {
-
-Standardization standardization_over_ranks(const HostMatrix& X, std::size_t total_rows) {
-  const parallel::Communicator& comm = parallel::world();
-  Standardization s{std::vector<double>(X.cols, 0.0), std::vector<double>(X.cols, 0.0)};
-  for (std::size_t i = 0; i < X.rows; ++i)
-    for (std::size_t f = 0; f < X.cols; ++f) s.mean[f] += X(i, f);
-  comm.allreduce_sum(s.mean.data(), s.mean.size());
-  for (double& m : s.mean) m /= static_cast<double>(total_rows);
-  for (std::size_t i = 0; i < X.rows; ++i)
-    for (std::size_t f = 0; f < X.cols; ++f) {
-      const double c = X(i, f) - s.mean[f];
-      s.std[f] += c * c;
-    }
-  comm.allreduce_sum(s.std.data(), s.std.size());
-  for (double& v : s.std) {
-    v = std::sqrt(v / static_cast<double>(total_rows));
-    if (v < 1e-10) v = 1.0;
-  }
-  return s;
-}
 
 bool all_finite(const HostMatrix& m) {
   for (double v : m.values)
@@ -140,13 +139,6 @@ HostMatrix gather_rows(const HostMatrix& local, std::size_t total_rows) {
   return out;
 }
 
-void destandardize(HostMatrix& A, const Standardization& s) {
-  for (std::size_t j = 0; j < A.rows; ++j)
-    for (std::size_t f = 0; f < A.cols; ++f) A(j, f) = A(j, f) * s.std[f] + s.mean[f];
-}
-
-/// In a distributed fit (more than one rank) every rank runs this on its rows; collectives inside
-/// the model and the metrics combine them.
 /// RSS and explained variance in the standardised space the fit minimised in, as
 /// `rss_fitted` and `explained_variance_fitted`. The `rss` and `explained_variance` metrics are in
 /// original units, where large-scale features dominate, so two fits can rank differently there
@@ -165,189 +157,263 @@ void fitted_space_fit(const Matrix<S>& X, const Matrix<S>& weights, const Matrix
       tss > 0 ? nlohmann::json(1.0 - rss / tss) : nlohmann::json(nullptr);
 }
 
+/// The data as the fit sees them: on the device, standardised when model.normalize.
 template <class S>
-Result fit_typed(const nlohmann::json& resolved, const Registry& registry,
-                 const FitControl& control, LoadedData& data, std::size_t total_rows) {
-  const parallel::Communicator& comm = parallel::world();
-  const bool many = comm.size() > 1, writer = comm.rank() == 0;
-  const auto& model_cfg = resolved.at("model");
-  const bool normalize = model_cfg.at("normalize").get<bool>();
-  const std::uint64_t seed = model_cfg.at("seed").get<std::uint64_t>();
-  const std::size_t n = data.X.rows, d = data.X.cols;
-  const std::size_t k = model_cfg.at("n_archetypes").get<std::size_t>();
-
-  Standardization scaling;
-  if (normalize)
-    scaling = many ? standardization_over_ranks(data.X, total_rows) : standardization_of(data.X);
-  const std::string data_id = fingerprint(data.X);
-  // Built on every rank alike, so a config error is every rank's (agree keeps it one message).
-  std::optional<Model<S>> model_holder;
-  parallel::agree([&] { model_holder.emplace(resolved, registry); });
-  Model<S>& model = *model_holder;
-  // The host copy (double) is standardised in place, uploaded and released: from here on only
-  // the device copy exists, so a large fit's peak memory is X in double plus X in S once, not
-  // twice X in double for the whole fit.
+struct FitData {
   Matrix<S> X;
-  {
-    HostMatrix X_fit = std::move(data.X);
-    data.X = HostMatrix();
-    if (normalize) standardize(X_fit, scaling);
-    X = to_device<S>(X_fit, "kaa::X");
-  }
-  Parameters<S> params = model.allocate(n, d);
+  std::optional<Standardization> scaling;
+  std::string fingerprint;  // of the data in original units, for checkpoints
+  std::size_t total_rows = 0;
+};
 
-  logging::info("fitting k=" + std::to_string(k) + " on " + data.description +
-                " (n=" + std::to_string(total_rows) + ", d=" + std::to_string(d) + ", " +
-                model_cfg.at("precision").get<std::string>() + ", " +
-                std::to_string(ExecSpace().concurrency()) + " threads" +
-                (many ? " x " + std::to_string(comm.size()) + " MPI ranks" : std::string()) + ")");
-  // An interrupt check runs after every update; the caller's progress keeps its own period.
-  ProgressCallback progress = control.progress;
-  std::size_t progress_every = control.progress_every;
-  if (control.check_interrupt) {
-    progress = [&control](std::size_t updates, double loss) {
-      control.check_interrupt();
-      if (control.progress && control.progress_every > 0 && updates % control.progress_every == 0)
-        control.progress(updates, loss);
-    };
-    progress_every = 1;
+/// Standardises (over every rank's rows in a distributed fit) and uploads the data. The host copy
+/// (double) is standardised in place, uploaded and released: from here on only the device copy
+/// exists, so a large fit's peak memory is X in double plus X in S once, not twice X in double.
+template <class S>
+FitData<S> prepare_data(LoadedData& data, bool normalize, std::size_t total_rows) {
+  const parallel::Communicator& comm = parallel::world();
+  FitData<S> fit;
+  fit.total_rows = total_rows;
+  if (normalize)
+    fit.scaling = standardization_over(data.X, total_rows, comm.size() > 1 ? &comm : nullptr);
+  fit.fingerprint = fingerprint(data.X);
+  HostMatrix X = std::move(data.X);
+  data.X = HostMatrix();
+  if (fit.scaling) standardize(X, *fit.scaling);
+  fit.X = to_device<S>(X, "kaa::X");
+  return fit;
+}
+
+void log_fit_start(const nlohmann::json& model_cfg, const std::string& description,
+                   std::size_t total_rows, std::size_t d) {
+  const parallel::Communicator& comm = parallel::world();
+  logging::info(
+      "fitting k=" + std::to_string(model_cfg.at("n_archetypes").get<std::size_t>()) + " on " +
+      description + " (n=" + std::to_string(total_rows) + ", d=" + std::to_string(d) + ", " +
+      model_cfg.at("precision").get<std::string>() + ", " +
+      std::to_string(ExecSpace().concurrency()) + " threads" +
+      (comm.size() > 1 ? " x " + std::to_string(comm.size()) + " MPI ranks" : std::string()) + ")");
+}
+
+/// The caller's progress callback, with an interrupt check after every update when the caller
+/// has one (the progress keeps its own period).
+std::pair<ProgressCallback, std::size_t> loop_progress(const FitControl& control) {
+  if (!control.check_interrupt) return {control.progress, control.progress_every};
+  auto progress = [&control](std::size_t updates, double loss) {
     control.check_interrupt();
-  }
-  std::optional<CheckpointStore> store;
-  if (!control.checkpoint_folder.empty()) store.emplace(control.checkpoint_folder);
+    if (control.progress && control.progress_every > 0 && updates % control.progress_every == 0)
+      control.progress(updates, loss);
+  };
+  return {progress, 1};
+}
+
+/// When and where the loop checkpoints; a checkpoint records the config and the data's
+/// fingerprint. A distributed fit has none: checkpoints hold one process's state
+/// (docs/SCALING.md).
+CheckpointPolicy checkpoint_policy(const nlohmann::json& resolved,
+                                   std::optional<CheckpointStore>& store,
+                                   const std::string& data_id) {
   CheckpointPolicy policy;
   policy.every_updates = resolved.at("checkpoint").at("every").get<std::size_t>();
   policy.every_seconds = resolved.at("checkpoint").at("seconds").get<double>();
-  // Checkpoints hold one process's state; a distributed fit has none (docs/SCALING.md).
-  if (!many && store)
-    policy.write = [&](SavedState state) {
-      state.scalars["config"] = resolved;
-      state.scalars["data_fingerprint"] = data_id;
-      store->save(state);
-      logging::info("checkpoint saved at update " + state.scalars["updates"].dump() + " in " +
-                    store->folder().string());
-    };
+  if (parallel::world().size() > 1 || !store) return policy;
+  policy.write = [&resolved, &store, &data_id](SavedState state) {
+    state.scalars["config"] = resolved;
+    state.scalars["data_fingerprint"] = data_id;
+    store->save(state);
+    logging::info("checkpoint saved at update " + state.scalars["updates"].dump() + " in " +
+                  store->folder().string());
+  };
+  return policy;
+}
+
+/// How the loop ended, and this rank's payload in collectives during it.
+struct LoopOutcome {
   FitTrace trace;
-  std::uint64_t loop_bytes = 0;  // this rank's payload in collectives during the loop
+  std::uint64_t payload_bytes = 0;
+};
+
+/// Initialises the parameters and runs the loop, or continues it from the checkpoint.
+template <class S>
+LoopOutcome run_loop(Model<S>& model, const FitData<S>& data, Parameters<S>& params,
+                     const nlohmann::json& resolved, const FitControl& control,
+                     const std::string& description) {
+  const auto [progress, progress_every] = loop_progress(control);
+  if (control.check_interrupt) control.check_interrupt();
+  std::optional<CheckpointStore> store;
+  if (!control.checkpoint_folder.empty()) store.emplace(control.checkpoint_folder);
+  const CheckpointPolicy policy = checkpoint_policy(resolved, store, data.fingerprint);
+  LoopOutcome outcome;
   if (control.resume) {
     if (!store) throw Error("resuming a fit needs its checkpoint folder");
     const SavedState state = store->load();
-    if (state.scalars.value("data_fingerprint", std::string()) != data_id) {
+    if (state.scalars.value("data_fingerprint", std::string()) != data.fingerprint) {
       throw InputError(store->folder().string() +
                        ": the data differ from the data the checkpoint was taken on (" +
-                       data.description + ")");
+                       description + ")");
     }
     logging::info("resuming from update " + state.scalars.at("updates").dump() + " (" +
                   store->folder().string() + ")");
-    trace = model.iterate(X, params, progress, progress_every, &policy, &state);
-  } else {
-    model.initialize(X, params, seed);
-    if (control.check_interrupt) control.check_interrupt();
-    loop_bytes = comm.payload_bytes();
-    trace = model.iterate(X, params, progress, progress_every, &policy);
-    loop_bytes = comm.payload_bytes() - loop_bytes;
+    outcome.trace = model.iterate(data.X, params, progress, progress_every, &policy, &state);
+    return outcome;
   }
+  model.initialize(data.X, params, resolved.at("model").at("seed").get<std::uint64_t>());
+  if (control.check_interrupt) control.check_interrupt();
+  const parallel::Communicator& comm = parallel::world();
+  const std::uint64_t before = comm.payload_bytes();
+  outcome.trace = model.iterate(data.X, params, progress, progress_every, &policy);
+  outcome.payload_bytes = comm.payload_bytes() - before;
+  return outcome;
+}
 
+/// A result's record of the loop itself, whatever its outcome.
+Result loop_record(const nlohmann::json& resolved, const LoopOutcome& loop) {
+  const FitTrace& trace = loop.trace;
   Result result;
   result.config = resolved;
-  if (normalize) result.standardization = scaling;
-  result.true_archetypes = data.true_archetypes;
   nlohmann::json& metrics = result.metrics;
   metrics["status"] = trace.diverged ? "diverged" : "ok";
   metrics["stop_reason"] = trace.stop_reason;
   metrics["iterations"] = trace.updates;
-  if (many && trace.updates > 0) {
+  if (parallel::world().size() > 1 && trace.updates > 0) {
     // Measured, not modelled: it must not grow with n (docs/SCALING.md has the formula).
     metrics["mpi_payload_bytes_per_update"] =
-        static_cast<double>(loop_bytes) / static_cast<double>(trace.updates);
+        static_cast<double>(loop.payload_bytes) / static_cast<double>(trace.updates);
   }
   metrics["seconds"] = trace.seconds;
   metrics["last_recorded_loss"] =
       trace.losses.empty() ? nlohmann::json(nullptr) : nlohmann::json(trace.losses.back());
   result.loss_history = trace.losses;
+  return result;
+}
 
-  HostMatrix Z = to_host(params.archetypes);
-  HostMatrix W = to_host(params.weights);
-  // Archetypes the data are reconstructed from, when a loss term defines others than Z
-  // (biarchetypal: Z theta gamma).
-  const Matrix<S> E = model.effective_archetypes(params);
-  const bool has_effective = E.data() != params.archetypes.data();
-  std::optional<HostMatrix> E_host;
-  if (has_effective) E_host = to_host(E);
-  bool finite = all_finite(Z) && all_finite(W) && (!E_host || all_finite(*E_host));
+/// The fitted arrays on the host: archetypes Z, weights W (in a distributed fit every rank's
+/// rows, on rank 0) and the effective archetypes E when a loss term defines others than Z.
+struct HostArrays {
+  HostMatrix Z, W;
+  std::optional<HostMatrix> E;
+  bool finite = true;  // every block finite (on every rank)
+};
+
+template <class S>
+HostArrays host_arrays(const Parameters<S>& params, const Matrix<S>& E, std::size_t total_rows) {
+  HostArrays host;
+  host.Z = to_host(params.archetypes);
+  host.W = to_host(params.weights);
+  if (E.data() != params.archetypes.data()) host.E = to_host(E);
+  host.finite = all_finite(host.Z) && all_finite(host.W) && (!host.E || all_finite(*host.E));
   for (Block b : kBlocks)
-    if (params.has(b)) finite = finite && all_finite(to_host(params.block(b)));
-  if (many) {
+    if (params.has(b)) host.finite = host.finite && all_finite(to_host(params.block(b)));
+  const parallel::Communicator& comm = parallel::world();
+  if (comm.size() > 1) {
     // Weights are this rank's rows: agree on finiteness, then collect them on rank 0.
-    double bad = finite ? 0.0 : 1.0;
+    double bad = host.finite ? 0.0 : 1.0;
     comm.allreduce_max(&bad, 1);
-    finite = bad == 0.0;
-    W = gather_rows(W, total_rows);
+    host.finite = bad == 0.0;
+    host.W = gather_rows(host.W, total_rows);
   }
-  if (trace.diverged || !finite) {
-    metrics["status"] = "diverged";
-    if (!trace.diverged) metrics["stop_reason"] = "diverged: non-finite parameters";
-    std::string kept = "no archetypes or weights written";
-    // The model reset the parameters to the best seen; keep them for diagnosis, under names that
-    // cannot be mistaken for a result.
-    if (trace.diverged && finite && std::isfinite(trace.best_loss)) {
-      metrics["best_loss"] = trace.best_loss;
-      metrics["best_update"] = trace.best_update;
-      if (normalize) destandardize(Z, scaling);
-      result.archetypes = std::move(Z);
-      result.weights = std::move(W);
-      result.best_before_divergence = true;
-      kept = "the best parameters seen (loss " + std::to_string(trace.best_loss) + " at update " +
-             std::to_string(trace.best_update) + ") are in best_before_divergence_*";
-    }
-    if (writer)
-      logging::error("fit diverged (" + metrics["stop_reason"].get<std::string>() + "); " + kept);
-    return result;
-  }
+  return host;
+}
 
-  metrics["final_loss"] = model.objective(X, params);
-  MetricInputs<S> in{X, params, Vector<double>()};
-  if (normalize) {
-    in.squared_error_scale = Vector<double>("kaa::squared_error_scale", d);
-    auto host = Kokkos::create_mirror_view(in.squared_error_scale);
-    for (std::size_t f = 0; f < d; ++f) host(f) = scaling.std[f] * scaling.std[f];
-    Kokkos::deep_copy(in.squared_error_scale, host);
+/// A diverged fit: the model reset the parameters to the best seen; they are kept for diagnosis
+/// under names that cannot be mistaken for a result.
+void record_divergence(const FitTrace& trace, HostArrays& host, Result& result) {
+  nlohmann::json& metrics = result.metrics;
+  metrics["status"] = "diverged";
+  if (!trace.diverged) metrics["stop_reason"] = "diverged: non-finite parameters";
+  std::string kept = "no archetypes or weights written";
+  if (trace.diverged && host.finite && std::isfinite(trace.best_loss)) {
+    metrics["best_loss"] = trace.best_loss;
+    metrics["best_update"] = trace.best_update;
+    result.archetypes = std::move(host.Z);
+    result.weights = std::move(host.W);
+    result.best_before_divergence = true;
+    kept = "the best parameters seen (loss " + std::to_string(trace.best_loss) + " at update " +
+           std::to_string(trace.best_update) + ") are in best_before_divergence_*";
   }
-  if (normalize) {
-    // Rows of weights sum to 1, so x = w A in z-scores is w (A std + mean) in original units.
-    destandardize(Z, scaling);
-    if (E_host) destandardize(*E_host, scaling);
-  }
-  in.archetypes_original = Z;
-  in.true_archetypes = data.true_archetypes;
+  if (parallel::world().rank() == 0)
+    logging::error("fit diverged (" + metrics["stop_reason"].get<std::string>() + "); " + kept);
+}
+
+/// Metric scale of squared errors in the fit space: std^2 per feature, so that sums of squares
+/// are in original units.
+Vector<double> squared_error_scale(const Standardization& s) {
+  Vector<double> scale("kaa::squared_error_scale", s.std.size());
+  auto host = Kokkos::create_mirror_view(scale);
+  for (std::size_t f = 0; f < s.std.size(); ++f) host(f) = s.std[f] * s.std[f];
+  Kokkos::deep_copy(scale, host);
+  return scale;
+}
+
+/// The metrics of a finished fit: the final objective, the configured metrics (in original
+/// units) and, with model.normalize, the fit in the standardised space.
+template <class S>
+void record_metrics(Model<S>& model, const FitData<S>& data, const Parameters<S>& params,
+                    const Matrix<S>& E, const HostArrays& host,
+                    const std::optional<HostMatrix>& true_archetypes, nlohmann::json& metrics) {
+  metrics["final_loss"] = model.objective(data.X, params);
+  MetricInputs<S> in{data.X, params, Vector<double>()};
+  if (data.scaling) in.squared_error_scale = squared_error_scale(*data.scaling);
+  in.archetypes_original = host.Z;
+  in.true_archetypes = true_archetypes;
   model.compute_metrics(in, metrics);
-  if (normalize) fitted_space_fit(X, params.weights, model.effective_archetypes(params), metrics);
+  if (data.scaling) fitted_space_fit(data.X, params.weights, E, metrics);
+}
 
-  result.ok = true;
-  // The optional blocks as fitted (mixing B, column mixing theta, column weights gamma).
+/// The arrays of a finished fit: archetypes, weights, the optional blocks as fitted (mixing B,
+/// column mixing theta, column weights gamma) and what the strategies add (on rank 0).
+template <class S>
+void record_arrays(Model<S>& model, const FitData<S>& data, const Parameters<S>& params,
+                   HostArrays& host, Result& result) {
   for (Block b : {Block::mixing, Block::column_mixing, Block::column_weights})
     if (params.has(b)) result.blocks[to_string(b)] = to_host(params.block(b));
-  if (params.has(Block::column_mixing) && writer) {
-    // Column archetypes X theta (n x kc) and biarchetypes Z theta (k x kc), in the space of the fit
-    // (z-scores when normalize is on: a mixture of differently scaled features has no unit).
-    const HostMatrix theta = to_host(params.column_mixing);
-    const HostMatrix Z_fit = to_host(params.archetypes);
-    const HostMatrix X_fit = to_host(X);  // the host copy was released after upload
-    const std::size_t kc = theta.cols;
-    HostMatrix columns(n, kc), bi(k, kc);
-    for (std::size_t i = 0; i < n; ++i)
-      for (std::size_t f = 0; f < d; ++f)
-        for (std::size_t t = 0; t < kc; ++t) columns(i, t) += X_fit(i, f) * theta(f, t);
-    for (std::size_t j = 0; j < k; ++j)
-      for (std::size_t f = 0; f < d; ++f)
-        for (std::size_t t = 0; t < kc; ++t) bi(j, t) += Z_fit(j, f) * theta(f, t);
-    result.column_archetypes = std::move(columns);
-    result.biarchetypes = std::move(bi);
+  if (parallel::world().rank() == 0) result.artifacts = model.artifacts(data.X, params);
+  result.archetypes = std::move(host.Z);
+  result.weights = std::move(host.W);
+  result.effective_archetypes = std::move(host.E);
+}
+
+/// The result of a fit from its parameters: metrics and arrays in original units, or what a
+/// diverged fit leaves for diagnosis.
+template <class S>
+Result collect_result(Model<S>& model, const FitData<S>& data, const Parameters<S>& params,
+                      const nlohmann::json& resolved, const LoopOutcome& loop,
+                      const std::optional<HostMatrix>& true_archetypes) {
+  Result result = loop_record(resolved, loop);
+  result.standardization = data.scaling;
+  result.true_archetypes = true_archetypes;
+  // Archetypes the data are reconstructed from, when a loss term defines others than Z.
+  const Matrix<S> E = model.effective_archetypes(params);
+  HostArrays host = host_arrays(params, E, data.total_rows);
+  if (host.finite && data.scaling) {
+    destandardize(host.Z, *data.scaling);
+    if (host.E) destandardize(*host.E, *data.scaling);
   }
-  result.archetypes = std::move(Z);
-  result.weights = std::move(W);
-  result.effective_archetypes = std::move(E_host);
+  if (loop.trace.diverged || !host.finite) {
+    record_divergence(loop.trace, host, result);
+    return result;
+  }
+  record_metrics(model, data, params, E, host, true_archetypes, result.metrics);
+  record_arrays(model, data, params, host, result);
+  result.ok = true;
   return result;
+}
+
+/// In a distributed fit (more than one rank) every rank runs this on its rows; collectives inside
+/// the model and the metrics combine them.
+template <class S>
+Result fit_typed(const nlohmann::json& resolved, const Registry& registry,
+                 const FitControl& control, LoadedData& data, std::size_t total_rows) {
+  const auto& model_cfg = resolved.at("model");
+  const std::size_t d = data.X.cols, n = data.X.rows;
+  FitData<S> fit = prepare_data<S>(data, model_cfg.at("normalize").get<bool>(), total_rows);
+  // Built on every rank alike, so a config error is every rank's (agree keeps it one message).
+  std::optional<Model<S>> model;
+  parallel::agree([&] { model.emplace(resolved, registry); });
+  Parameters<S> params = model->allocate(n, d);
+  log_fit_start(model_cfg, data.description, total_rows, d);
+  const LoopOutcome loop = run_loop(*model, fit, params, resolved, control, data.description);
+  return collect_result(*model, fit, params, resolved, loop, data.true_archetypes);
 }
 
 }  // namespace

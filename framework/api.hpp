@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "framework/artifact.hpp"
 #include "framework/host_matrix.hpp"
 #include "framework/interfaces/dataset.hpp"
 #include "framework/registry/registry.hpp"
@@ -65,8 +66,8 @@ struct Result {
   std::optional<HostMatrix> effective_archetypes;
   /// Optional blocks as fitted ("mixing", "column_mixing", "column_weights").
   std::map<std::string, HostMatrix> blocks;
-  /// Biarchetypal models: X theta (n x kc) and Z theta (k x kc), in the space of the fit.
-  std::optional<HostMatrix> column_archetypes, biarchetypes;
+  /// What the strategies add (e.g. biarchetypal column archetypes), in the space of the fit.
+  std::vector<Artifact> artifacts;
   std::optional<HostMatrix> true_archetypes;       // synthetic data's ground truth
   std::optional<Standardization> standardization;  // when model.normalize
 };

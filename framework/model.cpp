@@ -309,6 +309,13 @@ Matrix<S> Model<S>::effective_archetypes(const Parameters<S>& params) {
 }
 
 template <class S>
+std::vector<Artifact> Model<S>::artifacts(const Matrix<S>& X, const Parameters<S>& params) {
+  std::vector<Artifact> out;
+  for (auto& term : losses_) term->artifacts(X, params, out);
+  return out;
+}
+
+template <class S>
 void Model<S>::compute_metrics(const MetricInputs<S>& in, nlohmann::json& out) {
   MetricInputs<S> seen = in;
   seen.params.archetypes = effective_archetypes(in.params);

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "framework/artifact.hpp"
 #include "framework/kernels/block_products.hpp"
 #include "framework/registry/registry.hpp"
 
@@ -76,6 +77,9 @@ class Model {
   /// loss term's effective archetypes when one defines them (biarchetypal: Z theta gamma), else
   /// params.archetypes itself.
   Matrix<S> effective_archetypes(const Parameters<S>& params);
+
+  /// The arrays the loss terms add to a finished fit's result (LossTerm::artifacts).
+  std::vector<Artifact> artifacts(const Matrix<S>& X, const Parameters<S>& params);
 
   /// Runs the metrics; they see the effective archetypes as in.params.archetypes, so RSS and
   /// explained variance measure the model's actual reconstruction.

@@ -36,15 +36,18 @@ fs::path staging_folder(const fs::path& out) {
   return parent / ("." + out.filename().string() + ".tmp-" + std::to_string(::getpid()));
 }
 
-/// Removes staging folders of this run left by processes that no longer exist (killed fits).
+/// Removes staging folders of this run left by processes that no longer exist (killed fits),
+/// and the replaced run folders (<staging>.old) a killed publish() left.
 void remove_stale_staging(const fs::path& out) {
   const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
-  const std::string prefix = "." + out.filename().string() + ".tmp-";
+  const std::string prefix = "." + out.filename().string() + ".tmp-", old = ".old";
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(parent, ec)) {
     const std::string name = entry.path().filename().string();
     if (name.rfind(prefix, 0) != 0) continue;
-    const std::string pid_text = name.substr(prefix.size());
+    std::string pid_text = name.substr(prefix.size());
+    if (pid_text.size() > old.size() && pid_text.ends_with(old))
+      pid_text.resize(pid_text.size() - old.size());
     if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
     const pid_t pid = static_cast<pid_t>(std::stol(pid_text));
     if (::kill(pid, 0) != 0 && errno == ESRCH) fs::remove_all(entry.path(), ec);
@@ -88,6 +91,29 @@ void publish(const fs::path& staging, const fs::path& out) {
   }
 }
 
+/// Column names f0, f1, ... (or another prefix) of a CSV file's header.
+std::vector<std::string> column_names(const std::string& prefix, std::size_t count) {
+  std::vector<std::string> names;
+  for (std::size_t c = 0; c < count; ++c) names.push_back(prefix + std::to_string(c));
+  return names;
+}
+
+void write_artifact(const fs::path& staging, const Artifact& a, NpyType npy_type) {
+  if (a.format == Artifact::Format::csv)
+    write_csv(staging / (a.name + ".csv"), a.values, column_names(a.column_prefix, a.values.cols));
+  else
+    write_npy(staging / (a.name + ".npy"), a.values, npy_type);
+}
+
+void write_preprocessing(const fs::path& staging, const std::optional<Standardization>& scaling) {
+  nlohmann::json prep = {{"normalize", scaling.has_value()}};
+  if (scaling) {
+    prep["mean"] = scaling->mean;
+    prep["std"] = scaling->std;
+  }
+  write_json(staging / "preprocessing.json", prep);
+}
+
 /// The run folder's files from a result, into `staging` (rank 0 only).
 void write_result(const Result& r, const fs::path& staging) {
   // A non-finite loss may sit in the history; CSV keeps it visible as nan/inf text.
@@ -106,32 +132,86 @@ void write_result(const Result& r, const fs::path& staging) {
     }
     return;
   }
-  const std::size_t d = r.archetypes.cols;
-  std::vector<std::string> header;
-  for (std::size_t f = 0; f < d; ++f) header.push_back("f" + std::to_string(f));
+  const std::vector<std::string> header = column_names("f", r.archetypes.cols);
   write_csv(staging / "archetypes.csv", r.archetypes, header);
   write_npy(staging / "weights.npy", r.weights, npy_type);
   if (r.effective_archetypes)
     write_csv(staging / "effective_archetypes.csv", *r.effective_archetypes, header);
-  for (Block b : {Block::mixing, Block::column_mixing, Block::column_weights}) {
-    const auto block = r.blocks.find(to_string(b));
-    if (block != r.blocks.end())
-      write_npy(staging / (std::string(to_string(b)) + ".npy"), block->second, npy_type);
-  }
-  if (r.column_archetypes) {
-    write_npy(staging / "column_archetypes.npy", *r.column_archetypes, npy_type);
-    std::vector<std::string> column_header;
-    for (std::size_t t = 0; t < r.biarchetypes->cols; ++t)
-      column_header.push_back("c" + std::to_string(t));
-    write_csv(staging / "biarchetypes.csv", *r.biarchetypes, column_header);
-  }
+  for (const auto& [name, block] : r.blocks) write_npy(staging / (name + ".npy"), block, npy_type);
+  for (const Artifact& a : r.artifacts) write_artifact(staging, a, npy_type);
   if (r.true_archetypes) write_csv(staging / "true_archetypes.csv", *r.true_archetypes, header);
-  nlohmann::json prep = {{"normalize", r.standardization.has_value()}};
-  if (r.standardization) {
-    prep["mean"] = r.standardization->mean;
-    prep["std"] = r.standardization->std;
+  write_preprocessing(staging, r.standardization);
+}
+
+/// This process's data (in a distributed fit, its block of rows) and the total row count;
+/// every rank stops with the same error when one cannot load or the config does not fit them.
+LoadedData load_data(const nlohmann::json& resolved, const Registry& registry,
+                     std::size_t& total_rows) {
+  const parallel::Communicator& comm = parallel::world();
+  const std::uint64_t seed = resolved.at("model").at("seed").get<std::uint64_t>();
+  LoadedData data;
+  parallel::agree([&] {
+    auto source = registry.make<Dataset, double>(resolved.at("data"));
+    if (comm.size() > 1) {
+      data = source->load_rows(seed, comm.rank(), comm.size(), total_rows);
+    } else {
+      data = source->load(seed);
+      total_rows = data.X.rows;
+    }
+    const auto issues = parallel::distributed_issues(resolved, registry, comm.size(), total_rows);
+    if (!issues.empty()) throw ConfigError(issues);
+  });
+  return data;
+}
+
+FitControl fit_control(const FitOptions& options) {
+  FitControl control;
+  control.progress = [](std::size_t updates, double loss) {
+    logging::info("update " + std::to_string(updates) + ": loss " + std::to_string(loss));
+  };
+  control.progress_every = options.progress_every;
+  control.checkpoint_folder = CheckpointStore::folder_for(options.out_dir);
+  control.resume = options.resume;
+  return control;
+}
+
+/// Loads the data, fits and writes the run's files into `staging` (rank 0); the metrics.
+FitSummary fit_into(const nlohmann::json& resolved, const Registry& registry,
+                    const FitOptions& options, const fs::path& staging,
+                    std::chrono::steady_clock::time_point start) {
+  const parallel::Communicator& comm = parallel::world();
+  const bool writer = comm.rank() == 0;
+  std::optional<logging::FileCopy> log_copy;
+  if (writer) {
+    log_copy.emplace(staging / "log.txt");
+    write_json(staging / "config.json", resolved);
   }
-  write_json(staging / "preprocessing.json", prep);
+  std::size_t total_rows = 0;
+  LoadedData data = load_data(resolved, registry, total_rows);
+  if (options.save_data) write_npy(staging / "data.npy", data.X, NpyType::float64);
+  std::optional<parallel::DistributedScope> scope;
+  if (comm.size() > 1) scope.emplace(parallel::block_of(total_rows, comm.rank(), comm.size()));
+  const Result result =
+      fit_data(resolved, registry, std::move(data), total_rows, fit_control(options));
+  if (writer) write_result(result, staging);
+  FitSummary summary;
+  summary.ok = result.ok;
+  summary.metrics = result.metrics;
+  summary.metrics["total_seconds"] =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  // metrics.json is written last: its presence marks a complete run folder.
+  if (writer) write_json(staging / "metrics.json", summary.metrics);
+  return summary;
+}
+
+/// After a failed fit: its staging folder goes; arrays of a first checkpoint whose save failed
+/// (e.g. a full disk) have no manifest and cannot be resumed from; a completed checkpoint stays
+/// for --resume.
+void discard_failed(const fs::path& out, const fs::path& staging) {
+  std::error_code ec;
+  fs::remove_all(staging, ec);
+  const CheckpointStore store(CheckpointStore::folder_for(out));
+  if (!store.exists()) store.remove();
 }
 
 }  // namespace
@@ -157,60 +237,14 @@ FitSummary run_fit(const nlohmann::json& resolved, const Registry& registry,
   });
   FitSummary summary;
   try {
-    {
-      std::optional<logging::FileCopy> log_copy;
-      if (writer) {
-        log_copy.emplace(staging / "log.txt");
-        write_json(staging / "config.json", resolved);
-      }
-      const std::uint64_t seed = resolved.at("model").at("seed").get<std::uint64_t>();
-      LoadedData data;
-      std::size_t total_rows = 0;
-      parallel::agree([&] {
-        auto source = registry.make<Dataset, double>(resolved.at("data"));
-        if (many) {
-          data = source->load_rows(seed, comm.rank(), comm.size(), total_rows);
-        } else {
-          data = source->load(seed);
-          total_rows = data.X.rows;
-        }
-        const auto issues =
-            parallel::distributed_issues(resolved, registry, comm.size(), total_rows);
-        if (!issues.empty()) throw ConfigError(issues);
-      });
-      if (options.save_data) write_npy(staging / "data.npy", data.X, NpyType::float64);
-      std::optional<parallel::DistributedScope> scope;
-      if (many) scope.emplace(parallel::block_of(total_rows, comm.rank(), comm.size()));
-      FitControl control;
-      control.progress = [](std::size_t updates, double loss) {
-        logging::info("update " + std::to_string(updates) + ": loss " + std::to_string(loss));
-      };
-      control.progress_every = options.progress_every;
-      control.checkpoint_folder = CheckpointStore::folder_for(out);
-      control.resume = options.resume;
-      const Result result = fit_data(resolved, registry, std::move(data), total_rows, control);
-      if (writer) write_result(result, staging);
-      summary.ok = result.ok;
-      summary.metrics = result.metrics;
-      auto& m = summary.metrics;
-      m["total_seconds"] =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      // metrics.json is written last: its presence marks a complete run folder.
-      if (writer) write_json(staging / "metrics.json", m);
-    }
+    summary = fit_into(resolved, registry, options, staging, start);
     if (writer) {
       publish(staging, out);
       // The run is complete; its checkpoint would only mislead a later --resume.
       CheckpointStore(CheckpointStore::folder_for(out)).remove();
     }
   } catch (...) {
-    if (!writer) throw;
-    std::error_code ec;
-    fs::remove_all(staging, ec);
-    // Arrays of a first checkpoint whose save failed (e.g. a full disk) have no manifest and
-    // cannot be resumed from; a completed checkpoint stays for --resume.
-    const CheckpointStore store(CheckpointStore::folder_for(out));
-    if (!store.exists()) store.remove();
+    if (writer) discard_failed(out, staging);
     throw;
   }
   summary.folder = out;

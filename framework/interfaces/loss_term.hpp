@@ -1,4 +1,7 @@
 #pragma once
+#include <vector>
+
+#include "framework/artifact.hpp"
 #include "framework/types.hpp"
 
 namespace kaa {
@@ -23,6 +26,11 @@ class LossTerm {
   virtual bool effective_archetypes(const Parameters<S>& /*params*/, const Matrix<S>& /*out*/) {
     return false;
   }
+  /// Optional: appends to `out` the arrays this term's model defines beyond the parameter blocks
+  /// (e.g. products of the blocks with X), in the space of the fit. Called once after a finished
+  /// fit, on the rank that writes the result (in a distributed fit X holds that rank's rows).
+  virtual void artifacts(const Matrix<S>& /*X*/, const Parameters<S>& /*params*/,
+                         std::vector<Artifact>& /*out*/) {}
 };
 
 }  // namespace kaa

@@ -16,6 +16,7 @@
 #include <map>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "framework/config/config.hpp"
 #include "framework/error.hpp"
@@ -185,16 +186,19 @@ std::pair<std::size_t, std::size_t> plan_concurrency(std::size_t cores, std::siz
   return {runs, threads};
 }
 
-SweepOutcome run_sweep(const Sweep& sweep, const RunnerOptions& options) {
-  const fs::path out = options.out;
+namespace {
+
+/// The sweep folder's layout: configs/ (what each run receives), runs/ (run folders), logs/.
+void create_sweep_folder(const fs::path& out) {
   for (const char* sub : {"", "configs", "runs", "logs"}) {
     std::error_code ec;
     fs::create_directories(out / sub, ec);
     if (ec) throw Error((out / sub).string() + ": cannot create sweep folder: " + ec.message());
   }
-  const FolderLock lock(out / ".lock");
+}
 
-  // The plan, for reports and for anyone reading the folder later.
+/// The plan, for reports and for anyone reading the folder later.
+void write_plan(const Sweep& sweep, const fs::path& out) {
   json plan = {{"name", sweep.name},     {"file", sweep.file.string()},
                {"spec", sweep.spec},     {"axes", sweep.axis_pointers},
                {"labels", sweep.labels}, {"runs", json::array()}};
@@ -204,246 +208,357 @@ SweepOutcome run_sweep(const Sweep& sweep, const RunnerOptions& options) {
     plan["runs"].push_back(std::move(entry));
   }
   write_json(out / "sweep.json", plan);
+}
 
-  const ResultsLog log(out / "results.jsonl");
-  const std::size_t torn = log.repair();
+/// The rows results.jsonl already holds (with `retry_failed`, the ok ones only: the others are
+/// dropped from the file, to run again).
+std::vector<json> recorded_rows(const ResultsLog& log, bool retry_failed) {
   std::vector<std::string> skipped_lines;
   std::vector<json> rows = log.read(&skipped_lines);
   for (const auto& s : skipped_lines) std::cerr << "kaa sweep: warning: " << s << "\n";
-  if (options.retry_failed) {
-    std::vector<json> kept;
-    for (const auto& row : rows)
-      if (row.value("status", "") == "ok") kept.push_back(row);
-    if (kept.size() != rows.size()) {
-      log.rewrite(kept);
-      rows = std::move(kept);
-    }
-  }
-  std::set<std::string> finished;
-  for (const auto& row : rows) finished.insert(row["id"].get<std::string>());
+  if (!retry_failed) return rows;
+  std::vector<json> kept;
+  for (const auto& row : rows)
+    if (row.value("status", "") == "ok") kept.push_back(row);
+  if (kept.size() != rows.size()) log.rewrite(kept);
+  return kept;
+}
 
-  SweepOutcome outcome;
-  outcome.planned = sweep.runs.size();
+/// The row of a run that finished while an earlier sweep was being killed, before its row was
+/// written.
+json adopted_row(const PlannedRun& r, const json& metrics) {
+  json row = row_of(r);
+  const bool ok = metrics["status"] == "ok";
+  row["status"] = ok ? "ok" : "diverged";
+  row["exit_code"] = ok ? 0 : 3;
+  if (!ok) row["error"] = metrics.value("stop_reason", std::string("diverged"));
+  row["metrics"] = metrics;
+  row["wall_seconds"] = metrics.value("total_seconds", 0.0);
+  row["adopted"] = true;
+  row["finished_at"] = now_utc();
+  return row;
+}
+
+/// What is left to run, and the data sets whose data a run folder already saved.
+struct Backlog {
   std::vector<const PlannedRun*> pending;
   std::set<std::string> data_saved;
+};
+
+/// Sorts the planned runs into done (recorded, or adopted from a complete run folder) and
+/// pending; counts the done ones in `outcome`.
+Backlog backlog_of(const Sweep& sweep, const RunnerOptions& options, const ResultsLog& log,
+                   SweepOutcome& outcome) {
+  std::set<std::string> finished;
+  for (const auto& row : recorded_rows(log, options.retry_failed))
+    finished.insert(row["id"].get<std::string>());
+  Backlog backlog;
   for (const auto& r : sweep.runs) {
+    const fs::path folder = options.out / "runs" / r.id;
     json metrics;
     if (finished.count(r.id)) {
       ++outcome.skipped;
-    } else if (finished_folder(out / "runs" / r.id, r.resolved, metrics) &&
+    } else if (finished_folder(folder, r.resolved, metrics) &&
                (!options.retry_failed || metrics["status"] == "ok")) {
-      // Finished while an earlier sweep was being killed, before its row was written.
-      json row = row_of(r);
-      const bool ok = metrics["status"] == "ok";
-      row["status"] = ok ? "ok" : "diverged";
-      row["exit_code"] = ok ? 0 : 3;
-      if (!ok) row["error"] = metrics.value("stop_reason", std::string("diverged"));
-      row["metrics"] = metrics;
-      row["wall_seconds"] = metrics.value("total_seconds", 0.0);
-      row["adopted"] = true;
-      row["finished_at"] = now_utc();
-      log.append(row);
+      log.append(adopted_row(r, metrics));
       ++outcome.adopted;
     } else {
-      pending.push_back(&r);
+      backlog.pending.push_back(&r);
       continue;
     }
-    if (fs::exists(out / "runs" / r.id / "data.npy")) data_saved.insert(r.resolved["data"].dump());
+    if (fs::exists(folder / "data.npy")) backlog.data_saved.insert(r.resolved["data"].dump());
   }
+  return backlog;
+}
 
+/// Runs at a time and threads per run: one run per MPI rank, else as asked, within the cores.
+std::pair<std::size_t, std::size_t> concurrency_of(const Sweep& sweep, const RunnerOptions& options,
+                                                   int ranks, std::size_t pending) {
   const std::size_t cores =
       options.max_threads ? std::min(options.max_threads, available_cores()) : available_cores();
-  // Over several MPI ranks (one per node, or per run slot) every rank runs one run at a time;
-  // rank 0 also hands out the others' runs, as they ask (docs/SCALING.md).
-  const parallel::Communicator& comm = parallel::world();
-  const int ranks = comm.size();
-  if (ranks > 1) keep_children_out_of_mpi();
-  // Plain variables, not a structured binding: clang 14 cannot capture bindings in lambdas.
-  const auto concurrency = plan_concurrency(
-      cores,
-      ranks > 1                 ? 1
-      : options.concurrent_runs ? options.concurrent_runs
-                                : sweep.concurrent_runs,
-      options.threads_per_run ? options.threads_per_run : sweep.threads_per_run, pending.size());
-  const std::size_t runs = concurrency.first, threads = concurrency.second;
-  outcome.runs_at_a_time = runs;
-  outcome.threads_per_run = threads;
-  const bool tty = ::isatty(2) != 0 && !options.quiet;
-  if (!options.quiet) {
-    std::cerr << "kaa sweep " << sweep.name << ": " << sweep.runs.size() << " runs";
-    if (outcome.skipped || outcome.adopted)
-      std::cerr << " (" << outcome.skipped + outcome.adopted << " already done)";
-    std::cerr << ", " << runs << " at a time";
-    if (ranks > 1) std::cerr << " on each of " << ranks << " MPI ranks";
-    std::cerr << " x " << threads << " thread" << (threads == 1 ? "" : "s") << "; folder "
-              << out.string() << "\n";
-    if (torn) std::cerr << "kaa sweep: cut off a torn last row of results.jsonl (a killed write)\n";
+  const std::size_t runs = ranks > 1                 ? 1
+                           : options.concurrent_runs ? options.concurrent_runs
+                                                     : sweep.concurrent_runs;
+  return plan_concurrency(cores, runs,
+                          options.threads_per_run ? options.threads_per_run : sweep.threads_per_run,
+                          pending);
+}
+
+void announce(const Sweep& sweep, const RunnerOptions& options, const SweepOutcome& outcome,
+              int ranks, bool torn) {
+  if (options.quiet) return;
+  const std::size_t threads = outcome.threads_per_run;
+  std::cerr << "kaa sweep " << sweep.name << ": " << sweep.runs.size() << " runs";
+  if (outcome.skipped || outcome.adopted)
+    std::cerr << " (" << outcome.skipped + outcome.adopted << " already done)";
+  std::cerr << ", " << outcome.runs_at_a_time << " at a time";
+  if (ranks > 1) std::cerr << " on each of " << ranks << " MPI ranks";
+  std::cerr << " x " << threads << " thread" << (threads == 1 ? "" : "s") << "; folder "
+            << options.out.string() << "\n";
+  if (torn) std::cerr << "kaa sweep: cut off a torn last row of results.jsonl (a killed write)\n";
+}
+
+/// Why a run did not succeed, from its exit status, its stderr and its metrics.
+std::string failure_of(const fs::path& err_file, int status, int code, const json& metrics) {
+  std::string err = last_line(err_file);
+  for (const char* prefix : {"kaa: error: ", "kaa fit: error: "})
+    if (err.rfind(prefix, 0) == 0) err.erase(0, std::strlen(prefix));
+  if (WIFSIGNALED(status))
+    err = "killed by signal " + signal_name(WTERMSIG(status)) + (err.empty() ? "" : "; " + err);
+  else if (err.empty())
+    err = code == 0 ? "exit code 0 but no metrics.json" : "exit code " + std::to_string(code);
+  if (code == 3 && metrics.is_object() && metrics.contains("stop_reason"))
+    err = metrics["stop_reason"].get<std::string>();
+  return err;
+}
+
+/// The row of a run whose `kaa fit` ended with wait status `status`: ok (exit 0 and its
+/// metrics.json), diverged (exit 3) or failed, with the error.
+json finished_row(const fs::path& out, const PlannedRun& r, int status, double seconds) {
+  json row = row_of(r);
+  row["wall_seconds"] = seconds;
+  row["finished_at"] = now_utc();
+  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  row["exit_code"] = code;
+  json metrics;
+  if (code == 0 || code == 3) {
+    try {
+      metrics = read_json_file(out / "runs" / r.id / "metrics.json");
+      row["metrics"] = metrics;
+    } catch (const Error&) {
+    }
   }
+  if (code == 0 && metrics.is_object()) {
+    row["status"] = "ok";
+  } else {
+    row["status"] = code == 3 ? "diverged" : "failed";
+    row["error"] = failure_of(out / "logs" / (r.id + ".err"), status, code, metrics);
+  }
+  return row;
+}
 
-  const SignalScope signals;
-  const auto start = std::chrono::steady_clock::now();
-  struct Child {
-    const PlannedRun* run;
-    std::chrono::steady_clock::time_point started;
-    int rank = 0;  // the MPI rank it runs on
-  };
-  std::map<pid_t, Child> children;
-  std::size_t next = 0, done_now = 0;
-  const std::size_t total = pending.size();
-  bool stopping_announced = false, killed = false;
+/// The progress lines (or, on a terminal, a bar redrawn in place) of the runs of one sweep.
+class ProgressDisplay {
+ public:
+  ProgressDisplay(const SweepOutcome& outcome, std::size_t total, bool quiet)
+      : outcome_(outcome), total_(total), quiet_(quiet), tty_(::isatty(2) != 0 && !quiet) {
+    if (tty_ && total_ > 0) draw_bar();
+  }
+  bool tty() const { return tty_; }
+  std::size_t done() const { return done_; }
 
-  auto elapsed = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  };
-  auto eta = [&] {
-    return done_now ? format_duration(elapsed() / done_now * (total - done_now)) : "?";
-  };
-  auto draw_bar = [&] {
-    const int width = 30;
-    const int filled = total ? static_cast<int>(width * done_now / total) : width;
-    std::cerr << "\r\033[K[" << std::string(filled, '#') << std::string(width - filled, '.') << "] "
-              << done_now << "/" << total << "  ok " << outcome.ok << "  failed " << outcome.failed
-              << "  elapsed " << format_duration(elapsed()) << "  ETA " << eta() << std::flush;
-    if (done_now == total) std::cerr << "\n";
-  };
-  auto show = [&](const PlannedRun& r, const std::string& status, double seconds) {
-    if (options.quiet) return;
+  /// One more run finished with `status` after `seconds`.
+  void finished(const PlannedRun& r, const std::string& status, double seconds) {
+    ++done_;
+    if (quiet_) return;
     char secs[32];
     std::snprintf(secs, sizeof secs, "%.2f s", seconds);
-    const std::string line = "[" + std::to_string(done_now) + "/" + std::to_string(total) + "] " +
+    const std::string line = "[" + std::to_string(done_) + "/" + std::to_string(total_) + "] " +
                              r.group + " seed " + std::to_string(r.seed) + ": " + status + " (" +
                              secs + ")";
-    if (!tty) {
+    if (!tty_) {
       std::cerr << line << ", ETA " << eta() << "\n";
       return;
     }
     // On a terminal: failures stay on screen as lines; the bar redraws in place.
     if (status.rfind("ok", 0) != 0) std::cerr << "\r\033[K" << line << "\n";
     draw_bar();
-  };
-  if (tty && total > 0) draw_bar();
+  }
 
-  // Writes the run's config; whether it saves its data (generated data, not a file the user
-  // has, are saved once per data set, for the plots).
-  auto prepare = [&](const PlannedRun& r) {
-    write_json(out / "configs" / (r.id + ".json"), r.resolved);
-    return r.resolved["data"].value("type", "") != "file" &&
-           data_saved.insert(r.resolved["data"].dump()).second;
-  };
-  auto launch = [&](const PlannedRun& r) {
-    const bool save_data = prepare(r);
-    const pid_t pid = start_child(options.executable, fit_args(out, r, threads, save_data),
-                                  out / "logs" / (r.id + ".out"), out / "logs" / (r.id + ".err"));
-    children[pid] = Child{&r, std::chrono::steady_clock::now()};
-  };
-  // Runs on other ranks, by rank; a rank leaves the set when told to stop.
-  std::map<int, Child> remote;
-  int workers = ranks - 1;
+ private:
+  double elapsed() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+  std::string eta() const {
+    return done_ ? format_duration(elapsed() / done_ * (total_ - done_)) : "?";
+  }
+  void draw_bar() const {
+    const int width = 30;
+    const int filled = total_ ? static_cast<int>(width * done_ / total_) : width;
+    std::cerr << "\r\033[K[" << std::string(filled, '#') << std::string(width - filled, '.') << "] "
+              << done_ << "/" << total_ << "  ok " << outcome_.ok << "  failed " << outcome_.failed
+              << "  elapsed " << format_duration(elapsed()) << "  ETA " << eta() << std::flush;
+    if (done_ == total_) std::cerr << "\n";
+  }
 
-  auto record = [&](const Child& c, int status) {
-    const PlannedRun& r = *c.run;
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - c.started).count();
-    if (killed && WIFSIGNALED(status)) return;  // stopped by us: unfinished, re-run on resume
-    json row = row_of(r);
-    row["wall_seconds"] = seconds;
-    row["finished_at"] = now_utc();
-    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    row["exit_code"] = code;
-    if (ranks > 1) row["mpi_rank"] = c.rank;
-    json metrics;
-    if (code == 0 || code == 3) {
-      try {
-        metrics = read_json_file(out / "runs" / r.id / "metrics.json");
-        row["metrics"] = metrics;
-      } catch (const Error&) {
-      }
+  const SweepOutcome& outcome_;
+  const std::size_t total_;
+  const bool quiet_, tty_;
+  const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  std::size_t done_ = 0;
+};
+
+/// Launches the pending runs (as children, and over MPI by handing them to the ranks that ask),
+/// records each as it ends, and stops on SIGINT/SIGTERM as run_sweep describes.
+class Scheduler {
+ public:
+  Scheduler(const Sweep& sweep, const RunnerOptions& options, const ResultsLog& log,
+            Backlog backlog, SweepOutcome& outcome)
+      : sweep_(sweep),
+        options_(options),
+        log_(log),
+        backlog_(std::move(backlog)),
+        outcome_(outcome),
+        ranks_(parallel::world().size()),
+        workers_(ranks_ - 1),
+        progress_(outcome, backlog_.pending.size(), options.quiet) {}
+
+  void run() {
+    for (;;) {
+      const bool stop_launching = g_interrupts > 0 || g_terminate > 0;
+      react_to_signals(stop_launching);
+      while (!stop_launching && next_ < backlog_.pending.size() &&
+             children_.size() < outcome_.runs_at_a_time)
+        launch(*backlog_.pending[next_++]);
+      if (children_.empty() && workers_ == 0) break;
+      const bool served = serve_workers(stop_launching);
+      if (!wait_for_child(served)) break;
     }
-    if (code == 0 && metrics.is_object()) {
-      row["status"] = "ok";
-      ++outcome.ok;
-    } else {
-      row["status"] = code == 3 ? "diverged" : "failed";
-      std::string err = last_line(out / "logs" / (r.id + ".err"));
-      for (const char* prefix : {"kaa: error: ", "kaa fit: error: "})
-        if (err.rfind(prefix, 0) == 0) err.erase(0, std::strlen(prefix));
-      if (WIFSIGNALED(status))
-        err = "killed by signal " + signal_name(WTERMSIG(status)) + (err.empty() ? "" : "; " + err);
-      else if (err.empty())
-        err = code == 0 ? "exit code 0 but no metrics.json" : "exit code " + std::to_string(code);
-      if (code == 3 && metrics.is_object() && metrics.contains("stop_reason"))
-        err = metrics["stop_reason"].get<std::string>();
-      row["error"] = err;
-      ++outcome.failed;
-    }
-    log.append(row);
-    ++done_now;
-    show(r,
-         row["status"].get<std::string>() +
-             (row.contains("error") ? ": " + row["error"].get<std::string>() : ""),
-         seconds);
+    outcome_.interrupted =
+        (g_interrupts > 0 || g_terminate > 0) && progress_.done() < backlog_.pending.size();
+    if (outcome_.interrupted && progress_.tty()) std::cerr << "\n";
+  }
+
+ private:
+  struct Child {
+    const PlannedRun* run;
+    std::chrono::steady_clock::time_point started;
+    int rank = 0;  // the MPI rank it runs on
   };
 
-  for (;;) {
-    const bool stop_launching = g_interrupts > 0 || g_terminate > 0;
-    if (stop_launching && !stopping_announced && !options.quiet) {
-      stopping_announced = true;
-      if (!children.empty() && g_terminate == 0 && g_interrupts == 1)
-        std::cerr << (tty ? "\r\033[K" : "") << "kaa sweep: interrupted; letting the "
-                  << children.size()
+  /// The first SIGINT stops launching; a second, or SIGTERM, stops the runs in flight.
+  void react_to_signals(bool stop_launching) {
+    if (stop_launching && !stopping_announced_ && !options_.quiet) {
+      stopping_announced_ = true;
+      if (!children_.empty() && g_terminate == 0 && g_interrupts == 1)
+        std::cerr << (progress_.tty() ? "\r\033[K" : "") << "kaa sweep: interrupted; letting the "
+                  << children_.size()
                   << " run(s) in flight finish (Ctrl-C again stops them; they will re-run)\n";
     }
-    if ((g_interrupts > 1 || g_terminate > 0) && !killed) {
-      killed = true;
-      for (const auto& [pid, c] : children) ::kill(pid, SIGTERM);
+    if ((g_interrupts > 1 || g_terminate > 0) && !killed_) {
+      killed_ = true;
+      for (const auto& [pid, c] : children_) ::kill(pid, SIGTERM);
     }
-    while (!stop_launching && next < pending.size() && children.size() < runs)
-      launch(*pending[next++]);
-    if (children.empty() && workers == 0) break;
-    // Only rank 0 writes results.jsonl: workers report how their run ended, and rank 0 records it
-    // from the run folder on the shared file system, as for its own runs.
+  }
+
+  /// Writes the run's config; whether it saves its data (generated data, not a file the user
+  /// has, are saved once per data set, for the plots).
+  bool prepare(const PlannedRun& r) {
+    write_json(options_.out / "configs" / (r.id + ".json"), r.resolved);
+    return r.resolved["data"].value("type", "") != "file" &&
+           backlog_.data_saved.insert(r.resolved["data"].dump()).second;
+  }
+
+  void launch(const PlannedRun& r) {
+    const bool save_data = prepare(r);
+    const fs::path& out = options_.out;
+    const pid_t pid =
+        start_child(options_.executable, fit_args(out, r, outcome_.threads_per_run, save_data),
+                    out / "logs" / (r.id + ".out"), out / "logs" / (r.id + ".err"));
+    children_[pid] = Child{&r, std::chrono::steady_clock::now()};
+  }
+
+  void record(const Child& c, int status) {
+    if (killed_ && WIFSIGNALED(status)) return;  // stopped by us: unfinished, re-run on resume
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - c.started).count();
+    json row = finished_row(options_.out, *c.run, status, seconds);
+    if (ranks_ > 1) row["mpi_rank"] = c.rank;
+    ++(row["status"] == "ok" ? outcome_.ok : outcome_.failed);
+    log_.append(row);
+    progress_.finished(*c.run,
+                       row["status"].get<std::string>() +
+                           (row.contains("error") ? ": " + row["error"].get<std::string>() : ""),
+                       seconds);
+  }
+
+  /// Only rank 0 writes results.jsonl: workers report how their run ended, and rank 0 records it
+  /// from the run folder on the shared file system, as for its own runs. Returns whether any
+  /// worker was served.
+  bool serve_workers(bool stop_launching) {
+    const parallel::Communicator& comm = parallel::world();
     int source = 0;
     bool served = false;
-    while (workers > 0 && comm.probe(kTagReady, source)) {
+    while (workers_ > 0 && comm.probe(kTagReady, source)) {
       served = true;
       const std::vector<double> report = comm.receive(source, kTagReady);
-      const auto it = remote.find(source);
-      if (report.size() == 2 && report[0] >= 0 && it != remote.end()) {
+      const auto it = remote_.find(source);
+      if (report.size() == 2 && report[0] >= 0 && it != remote_.end()) {
         const Child c = it->second;
-        remote.erase(it);
+        remote_.erase(it);
         record(c, static_cast<int>(report[1]));
       }
-      if (!stop_launching && next < pending.size()) {
-        const PlannedRun& r = *pending[next++];
+      if (!stop_launching && next_ < backlog_.pending.size()) {
+        const PlannedRun& r = *backlog_.pending[next_++];
         const bool save_data = prepare(r);
-        remote[source] = Child{&r, std::chrono::steady_clock::now(), source};
-        comm.send({static_cast<double>(&r - sweep.runs.data()), save_data ? 1.0 : 0.0,
-                   static_cast<double>(threads)},
+        remote_[source] = Child{&r, std::chrono::steady_clock::now(), source};
+        comm.send({static_cast<double>(&r - sweep_.runs.data()), save_data ? 1.0 : 0.0,
+                   static_cast<double>(outcome_.threads_per_run)},
                   source, kTagAssign);
       } else {
         comm.send({-1.0}, source, kTagAssign);
-        --workers;
+        --workers_;
       }
     }
+    return served;
+  }
+
+  /// Waits for a child to end (over MPI: polls, so that workers are served) and records it.
+  /// Returns false when no child is left to wait for.
+  bool wait_for_child(bool served) {
     int status = 0;
-    const pid_t pid = ::waitpid(-1, &status, ranks > 1 ? WNOHANG : 0);
-    if (ranks > 1 && (pid == 0 || (pid < 0 && errno == ECHILD))) {
+    const pid_t pid = ::waitpid(-1, &status, ranks_ > 1 ? WNOHANG : 0);
+    if (ranks_ > 1 && (pid == 0 || (pid < 0 && errno == ECHILD))) {
       if (!served) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      continue;
+      return true;
     }
     if (pid < 0) {
-      if (errno == EINTR) continue;
-      if (errno == ECHILD) break;
+      if (errno == EINTR) return true;
+      if (errno == ECHILD) return false;
       throw Error(std::string("sweep: waitpid: ") + std::strerror(errno));
     }
-    const auto it = children.find(pid);
-    if (it == children.end()) continue;
+    const auto it = children_.find(pid);
+    if (it == children_.end()) return true;
     const Child c = it->second;
-    children.erase(it);
+    children_.erase(it);
     record(c, status);
+    return true;
   }
-  outcome.interrupted = (g_interrupts > 0 || g_terminate > 0) && done_now < total;
-  if (outcome.interrupted && tty) std::cerr << "\n";
+
+  const Sweep& sweep_;
+  const RunnerOptions& options_;
+  const ResultsLog& log_;
+  Backlog backlog_;
+  SweepOutcome& outcome_;
+  const int ranks_;
+  int workers_;  // other ranks not yet told to stop
+  ProgressDisplay progress_;
+  std::map<pid_t, Child> children_;  // runs of this rank, by process id
+  std::map<int, Child> remote_;      // runs on other ranks, by rank
+  std::size_t next_ = 0;             // the next pending run to hand out
+  bool stopping_announced_ = false, killed_ = false;
+};
+
+}  // namespace
+
+SweepOutcome run_sweep(const Sweep& sweep, const RunnerOptions& options) {
+  create_sweep_folder(options.out);
+  const FolderLock lock(options.out / ".lock");
+  write_plan(sweep, options.out);
+  const ResultsLog log(options.out / "results.jsonl");
+  const std::size_t torn = log.repair();
+  SweepOutcome outcome;
+  outcome.planned = sweep.runs.size();
+  Backlog backlog = backlog_of(sweep, options, log, outcome);
+  // Over several MPI ranks (one per node, or per run slot) every rank runs one run at a time;
+  // rank 0 also hands out the others' runs, as they ask (docs/SCALING.md).
+  const int ranks = parallel::world().size();
+  if (ranks > 1) keep_children_out_of_mpi();
+  std::tie(outcome.runs_at_a_time, outcome.threads_per_run) =
+      concurrency_of(sweep, options, ranks, backlog.pending.size());
+  announce(sweep, options, outcome, ranks, torn > 0);
+  const SignalScope signals;
+  Scheduler(sweep, options, log, std::move(backlog), outcome).run();
   return outcome;
 }
 

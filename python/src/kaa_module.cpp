@@ -144,8 +144,7 @@ nb::dict result_dict(kaa::Result&& r) {
   nb::dict blocks;
   for (auto& [name, m] : r.blocks) blocks[name.c_str()] = to_numpy(std::move(m));
   out["blocks"] = blocks;
-  if (r.column_archetypes) out["column_archetypes"] = to_numpy(std::move(*r.column_archetypes));
-  if (r.biarchetypes) out["biarchetypes"] = to_numpy(std::move(*r.biarchetypes));
+  for (auto& a : r.artifacts) out[a.name.c_str()] = to_numpy(std::move(a.values));
   if (r.true_archetypes) out["true_archetypes"] = to_numpy(std::move(*r.true_archetypes));
   if (r.standardization) {
     out["mean"] = to_numpy(std::move(r.standardization->mean));

@@ -1,10 +1,24 @@
 #include "strategies/losses/biarchetypal_reconstruction.hpp"
 
+#include "framework/host_transfer.hpp"
 #include "framework/kernels/reconstruction.hpp"
 #include "framework/kernels/small_product.hpp"
 #include "framework/kernels/workspace.hpp"
 
 namespace kaa::strategies {
+
+namespace {
+
+/// A B on the host, in double (the artifacts are written once per fit, not in the loop).
+HostMatrix host_product(const HostMatrix& A, const HostMatrix& B) {
+  HostMatrix out(A.rows, B.cols);
+  for (std::size_t i = 0; i < A.rows; ++i)
+    for (std::size_t f = 0; f < A.cols; ++f)
+      for (std::size_t t = 0; t < B.cols; ++t) out(i, t) += A(i, f) * B(f, t);
+  return out;
+}
+
+}  // namespace
 
 template <class S>
 Schema BiarchetypalReconstruction<S>::schema() {
@@ -92,6 +106,17 @@ bool BiarchetypalReconstruction<S>::effective_archetypes(const Parameters<S>& pa
   products(params);
   Kokkos::deep_copy(out, E_);
   return true;
+}
+
+template <class S>
+void BiarchetypalReconstruction<S>::artifacts(const Matrix<S>& X, const Parameters<S>& params,
+                                              std::vector<Artifact>& out) {
+  // In the space of the fit (z-scores when normalize is on: a mixture of differently scaled
+  // features has no unit).
+  const HostMatrix theta = to_host(params.column_mixing);
+  out.push_back({"column_archetypes", host_product(to_host(X), theta), Artifact::Format::npy, ""});
+  out.push_back({"biarchetypes", host_product(to_host(params.archetypes), theta),
+                 Artifact::Format::csv, "c"});
 }
 
 template class BiarchetypalReconstruction<float>;

@@ -34,6 +34,9 @@ class BiarchetypalReconstruction final : public LossTerm<S> {
                         Parameters<S>& grad) override;
   double value(const Matrix<S>& X, const Parameters<S>& params) override;
   bool effective_archetypes(const Parameters<S>& params, const Matrix<S>& out) override;
+  /// Column archetypes X theta (n x kc) and biarchetypes Z theta (k x kc).
+  void artifacts(const Matrix<S>& X, const Parameters<S>& params,
+                 std::vector<Artifact>& out) override;
 
  private:
   double scale(std::size_t n) const;

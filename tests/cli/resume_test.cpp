@@ -80,6 +80,34 @@ TEST_F(Cli, FitKilledMidwayResumesToTheSameResult) {
         << "stale staging folder left: " << entry.path();
 }
 
+/// The id of a process that has ended (and been reaped): no process has it, barring reuse.
+pid_t dead_pid() {
+  const pid_t pid = ::fork();
+  if (pid == 0) ::_exit(0);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return pid;
+}
+
+TEST_F(Cli, FitRemovesTheStagingFoldersOfDeadProcesses) {
+  // What kill -9 leaves: a staging folder, and a replaced run folder publish() had not removed.
+  const std::string dead = std::to_string(dead_pid()), alive = std::to_string(::getpid());
+  const fs::path stale = dir_ / (".run.tmp-" + dead), old = dir_ / (".run.tmp-" + dead + ".old");
+  const fs::path live = dir_ / (".run.tmp-" + alive), other = dir_ / (".other.tmp-" + dead);
+  for (const fs::path& p : {stale, old, live, other}) {
+    fs::create_directories(p);
+    std::ofstream(p / "archetypes.csv") << "f0\n1\n";
+  }
+
+  const Result r = run("fit " + config().string() + " --out " + (dir_ / "run").string());
+
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(fs::exists(stale)) << "a dead process's staging folder stayed";
+  EXPECT_FALSE(fs::exists(old)) << "a dead process's replaced run folder stayed";
+  EXPECT_TRUE(fs::exists(live)) << "a live process's staging folder was removed";
+  EXPECT_TRUE(fs::exists(other)) << "another run's staging folder was removed";
+}
+
 TEST_F(Cli, ResumeWithoutCheckpointIsAClearError) {
   const Result r = run("fit --resume " + (dir_ / "nothing").string());
   EXPECT_EQ(r.exit_code, 2) << r.err;

@@ -142,6 +142,10 @@ TEST_F(Sweep, KilledMidwayResumesWithEveryRunExactlyOnce) {
       << r.err;
   EXPECT_NE(r.err.find("torn last row"), std::string::npos) << r.err;
   expect_complete(out, 8);
+  // The run killed in flight left its staging folder; its re-run removed it.
+  for (const auto& entry : fs::directory_iterator(out / "runs"))
+    EXPECT_EQ(entry.path().filename().string().find(".tmp-"), std::string::npos)
+        << "stale staging folder left: " << entry.path();
 
   // The summary the resumed sweep printed and wrote: mean and sample std of rss per group,
   // against the rows.
