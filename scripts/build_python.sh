@@ -18,3 +18,4 @@ CMAKE_PREFIX_PATH="$kokkos${CMAKE_PREFIX_PATH:+:$CMAKE_PREFIX_PATH}" \
   CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)} \
   "$venv/bin/python" -m pip install -q --no-build-isolation "$root/python"
 "$venv/bin/python" -c "import kaa; print('build_python: kaa', kaa.__version__, 'in $venv')"
+echo "build_python: Python with kaa: $venv/bin/python (or: source $venv/bin/activate)"
