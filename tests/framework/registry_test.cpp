@@ -1,5 +1,4 @@
-// The registry holds every strategy written under strategies/, each documented. Building each in
-// both precisions is strategy_conformance_test's job.
+// The registry holds every strategy written under strategies/, and builds each in both precisions.
 #include <gtest/gtest.h>
 
 #include <map>
