@@ -21,7 +21,6 @@ class KeepBest final : public Hook<S> {
 
   void after_update(HookContext<S>& ctx) override;
   void on_finish(HookContext<S>& ctx) override;
-  bool uses_best() const override { return true; }
   void save_state(SavedState& state, const std::string& prefix) const override;
   void load_state(const SavedState& state, const std::string& prefix) override;
 

@@ -21,7 +21,6 @@ class RestoreOnRise final : public Hook<S> {
   explicit RestoreOnRise(const nlohmann::json& params);
 
   void after_update(HookContext<S>& ctx) override;
-  bool uses_best() const override { return true; }
   void save_state(SavedState& state, const std::string& prefix) const override;
   void load_state(const SavedState& state, const std::string& prefix) override;
 

@@ -300,7 +300,6 @@ TEST(BlendedProjection, BuildsEachProjector) {
 TEST(KeepBest, EvaluatedModeRestoresThroughTheModelAtTheEnd) {
   Harness h(rows_from({{0}}), rows_from({{1}}), rows_from({{0}}));
   auto hook = make<ks::KeepBest, double>();
-  EXPECT_TRUE(hook.uses_best());
   auto ctx = h.context(1);
   hook.after_update(ctx);
   EXPECT_EQ(h.restores, 0u);
