@@ -3,7 +3,7 @@
 
 #include "framework/config/schema.hpp"
 #include "framework/interfaces/hook.hpp"
-#include "strategies/hooks/detail/late_best.hpp"
+#include "strategies/common/late_best.hpp"
 
 namespace kaa::strategies {
 
@@ -26,7 +26,7 @@ class KeepBest final : public Hook<S> {
 
  private:
   bool late_;
-  detail::LateBest<S> late_best_;
+  common::LateBest<S> late_best_;
 };
 
 }  // namespace kaa::strategies
