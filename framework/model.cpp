@@ -96,14 +96,6 @@ FitTrace Model<S>::iterate(const Matrix<S>& X, Parameters<S>& params,
   };
   FitTrace trace;
   Parameters<S> grad = allocate_like<S>("kaa::grad", params);
-  optimizer_->bind(Evaluator<S>{[this, &X](Parameters<S>& p) {
-                                  derive_archetypes(X, p);
-                                  return objective(X, p);
-                                },
-                                [this, &X](Parameters<S>& p, Parameters<S>& g) {
-                                  derive_archetypes(X, p);
-                                  return value_and_grad(X, p, g);
-                                }});
   prepare(X, params);
   optimizer_->init(X, params);
   FitProgress state{0, &trace.losses, 0.0};

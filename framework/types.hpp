@@ -64,12 +64,6 @@ struct Parameters {
   }
   const Matrix<S>& block(Block b) const { return const_cast<Parameters*>(this)->block(b); }
   bool has(Block b) const { return block(b).span() > 0; }
-  /// Bit set of the blocks present.
-  unsigned present() const {
-    unsigned out = 0;
-    for (Block b : kBlocks) out |= has(b) ? bit(b) : 0u;
-    return out;
-  }
 };
 
 template <class S>

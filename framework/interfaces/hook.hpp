@@ -38,8 +38,6 @@ class Hook {
   virtual void after_update(HookContext<S>& ctx) = 0;
   /// Called once when the loop has stopped (not after a divergence).
   virtual void on_finish(HookContext<S>&) {}
-  /// Documents that the hook relies on restore_best() (the model keeps the best in any case).
-  virtual bool uses_best() const { return false; }
   /// Checkpointing of any state a hook keeps between updates (most keep none).
   virtual void save_state(SavedState&, const std::string& /*prefix*/) const {}
   virtual void load_state(const SavedState&, const std::string& /*prefix*/) {}

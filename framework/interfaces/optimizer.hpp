@@ -1,20 +1,10 @@
 #pragma once
-#include <functional>
 #include <string>
 
 #include "framework/checkpoint/saved_state.hpp"
 #include "framework/types.hpp"
 
 namespace kaa {
-
-/// The objective as an optimizer may query it (for line searches and block solvers). Both
-/// re-derive archetypes from mixing weights first when the model has them; value_and_grad zeroes
-/// `grad` and fills it (with the archetype gradient chained into mixing).
-template <class S>
-struct Evaluator {
-  std::function<double(Parameters<S>&)> value;
-  std::function<double(Parameters<S>&, Parameters<S>&)> value_and_grad;
-};
 
 /// Moves the parameters: a gradient method along the (already summed) gradient, or a block
 /// solver that updates blocks in closed form from X.
@@ -32,16 +22,11 @@ class Optimizer {
   virtual void init(const Matrix<S>& X, const Parameters<S>& params) = 0;
   virtual void step(const Matrix<S>& X, Parameters<S>& params, Parameters<S>& grad) = 0;
   virtual bool needs_gradient() const { return true; }
-  /// Called before init() with the objective of the fit being run.
-  void bind(Evaluator<S> evaluator) { evaluator_ = std::move(evaluator); }
   /// Checkpointing: store / restore everything step() depends on besides the parameters
   /// (moments, step counts, step sizes) under keys starting with `prefix`, so a resumed fit
   /// continues bit for bit. Stateless optimizers implement both as no-ops.
   virtual void save_state(SavedState& state, const std::string& prefix) const = 0;
   virtual void load_state(const SavedState& state, const std::string& prefix) = 0;
-
- protected:
-  Evaluator<S> evaluator_;
 };
 
 }  // namespace kaa

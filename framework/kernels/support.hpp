@@ -5,7 +5,7 @@
 #include "framework/types.hpp"
 
 // The passes over X of the data's support function seen from its centroid (the geometry behind
-// archetypax's Improved and Sparse models: strategies/detail/geometry/support.hpp).
+// archetypax's Improved and Sparse models: strategies/common/geometry/support.hpp).
 namespace kaa::kernels {
 
 using SupportMatrix = Kokkos::View<double**, Kokkos::LayoutRight, MemSpace>;

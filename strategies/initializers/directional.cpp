@@ -5,7 +5,7 @@
 
 #include "framework/host_transfer.hpp"
 #include "framework/kernels/mixing.hpp"
-#include "strategies/detail/geometry/support.hpp"
+#include "strategies/common/geometry/support.hpp"
 
 namespace kaa::strategies {
 
@@ -64,7 +64,7 @@ HostMatrix Directional<S>::directions(std::size_t k, std::size_t d, std::uint64_
     }
     return U;
   }
-  U.values = detail::normal_draws(seed, 2, k * d);
+  U.values = common::normal_draws(seed, 2, k * d);
   normalise_rows(U, eps_);
   for (int step = 0; step < steps_; ++step) {
     // All forces from the same positions (a Jacobi step), as archetypax's scan does.
@@ -86,7 +86,7 @@ HostMatrix Directional<S>::directions(std::size_t k, std::size_t d, std::uint64_
 template <class S>
 void Directional<S>::initialize(const Matrix<S>& X, Parameters<S>& params, std::uint64_t seed) {
   const std::size_t k = params.archetypes.extent(0), d = X.extent(1);
-  detail::Support<S> support;
+  common::Support<S> support;
   support.bind(X);
   std::vector<double> top;
   support.extremes(directions(k, d, seed), chosen_, top);

@@ -8,7 +8,7 @@
 #include "framework/host_transfer.hpp"
 #include "framework/kernels/counter_rng.hpp"
 #include "framework/kernels/mixing.hpp"
-#include "strategies/detail/geometry/support.hpp"
+#include "strategies/common/geometry/support.hpp"
 
 namespace kaa::strategies {
 
@@ -31,12 +31,12 @@ void QhullStyle<S>::initialize(const Matrix<S>& X, Parameters<S>& params, std::u
     throw Error("qhull_style: " + std::to_string(k) +
                 " archetypes requested but the data have only " + std::to_string(n) + " rows");
   }
-  detail::Support<S> support;
+  common::Support<S> support;
   support.bind(X);
 
   const std::size_t m = static_cast<std::size_t>(directions_) + 2 * d;
   HostMatrix U(m, d);
-  const std::vector<double> normals = detail::normal_draws(seed, 3, directions_ * d);
+  const std::vector<double> normals = common::normal_draws(seed, 3, directions_ * d);
   for (std::size_t i = 0; i < static_cast<std::size_t>(directions_); ++i) {
     double norm = 0;
     for (std::size_t f = 0; f < d; ++f) norm += normals[i * d + f] * normals[i * d + f];

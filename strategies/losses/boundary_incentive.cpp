@@ -30,7 +30,7 @@ double BoundaryIncentive<S>::evaluate(const Matrix<S>& X, const Matrix<S>& Zd,
   const HostMatrix Z = to_host(Zd);
   const std::size_t k = Z.rows, d = Z.cols;
   const auto& c = support_.centroid();
-  const HostMatrix U = detail::directions_from(Z, c, eps_);
+  const HostMatrix U = common::directions_from(Z, c, eps_);
   std::vector<long> index;
   std::vector<double> support;
   support_.extremes(U, index, support);

@@ -3,7 +3,7 @@
 
 #include "framework/config/schema.hpp"
 #include "framework/interfaces/loss_term.hpp"
-#include "strategies/detail/geometry/support.hpp"
+#include "strategies/common/geometry/support.hpp"
 
 namespace kaa::strategies {
 
@@ -34,7 +34,7 @@ class BoundaryIncentive final : public LossTerm<S> {
  private:
   double evaluate(const Matrix<S>& X, const Matrix<S>& Z, const Matrix<S>& grad);
   double weight_, eps_;
-  detail::Support<S> support_;
+  common::Support<S> support_;
 };
 
 }  // namespace kaa::strategies

@@ -6,7 +6,7 @@
 #include "framework/kernels/argmin.hpp"
 #include "framework/kernels/block_products.hpp"
 #include "framework/kernels/workspace.hpp"
-#include "strategies/solver_checks.hpp"
+#include "strategies/common/config_checks.hpp"
 
 namespace kaa::strategies {
 
@@ -29,7 +29,7 @@ Schema ActiveSet<S>::schema() {
 template <class S>
 void ActiveSet<S>::check_config(const nlohmann::json& config, const std::string& path,
                                 std::vector<std::string>& issues) {
-  require_at_most_archetypes(config, path, kernels::kMaxSimplexAtoms, issues);
+  common::require_at_most_archetypes(config, path, kernels::kMaxSimplexAtoms, issues);
   const double delta = config.at("optimizer").at("huber_delta").get<double>();
   const auto& loss = config.at("loss");
   const bool single_huber = loss.size() == 1 && loss[0].at("type") == "huber";
@@ -41,13 +41,13 @@ void ActiveSet<S>::check_config(const nlohmann::json& config, const std::string&
     return;
   }
   if (delta == 0) {
-    require_single_loss(config, path, {"reconstruction"}, "the squared reconstruction error",
-                        issues);
+    common::require_single_loss(config, path, {"reconstruction"},
+                                "the squared reconstruction error", issues);
     return;
   }
-  if (!require_single_loss(config, path, {"huber"},
-                           "the Huber loss of the residual norms (" + path + "/huber_delta > 0)",
-                           issues))
+  if (!common::require_single_loss(
+          config, path, {"huber"},
+          "the Huber loss of the residual norms (" + path + "/huber_delta > 0)", issues))
     return;
   const double loss_delta = loss[0].at("delta").get<double>();
   if (loss_delta != delta) {

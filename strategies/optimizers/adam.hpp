@@ -3,7 +3,7 @@
 
 #include "framework/config/schema.hpp"
 #include "framework/interfaces/optimizer.hpp"
-#include "strategies/detail/optimizers/adam_moments.hpp"
+#include "strategies/common/adam_moments.hpp"
 
 namespace kaa::strategies {
 
@@ -28,7 +28,7 @@ class Adam final : public Optimizer<S> {
 
  private:
   double learning_rate_, b1_, b2_, eps_, eps_root_, clip_;
-  detail::AdamMoments<S> moments_;
+  common::AdamMoments<S> moments_;
 };
 
 }  // namespace kaa::strategies

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "framework/kernels/block_products.hpp"
-#include "strategies/solver_checks.hpp"
+#include "strategies/common/config_checks.hpp"
 
 namespace kaa::strategies {
 
@@ -29,8 +29,9 @@ Schema AlsNnls<S>::schema() {
 template <class S>
 void AlsNnls<S>::check_config(const nlohmann::json& config, const std::string& path,
                               std::vector<std::string>& issues) {
-  require_single_loss(config, path, {"reconstruction"}, "the squared reconstruction error", issues);
-  require_at_most_archetypes(config, path, kernels::kMaxSimplexAtoms, issues);
+  common::require_single_loss(config, path, {"reconstruction"}, "the squared reconstruction error",
+                              issues);
+  common::require_at_most_archetypes(config, path, kernels::kMaxSimplexAtoms, issues);
 }
 
 template <class S>

@@ -6,7 +6,7 @@
 #include "framework/kernels/block_products.hpp"
 #include "framework/kernels/frank_wolfe.hpp"
 #include "framework/kernels/workspace.hpp"
-#include "strategies/solver_checks.hpp"
+#include "strategies/common/config_checks.hpp"
 
 namespace kaa::strategies {
 
@@ -27,10 +27,10 @@ template <class S>
 void FrankWolfe<S>::check_config(const nlohmann::json& config, const std::string& path,
                                  std::vector<std::string>& issues) {
   if (config.at("optimizer").at("line_search") == "exact") {
-    require_single_loss(config, path, {"reconstruction"},
-                        "the squared reconstruction error by exact line search (set " + path +
-                            "/line_search to \"schedule\" for other losses)",
-                        issues);
+    common::require_single_loss(config, path, {"reconstruction"},
+                                "the squared reconstruction error by exact line search (set " +
+                                    path + "/line_search to \"schedule\" for other losses)",
+                                issues);
   }
 }
 

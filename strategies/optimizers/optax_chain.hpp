@@ -3,7 +3,7 @@
 
 #include "framework/config/schema.hpp"
 #include "framework/interfaces/optimizer.hpp"
-#include "strategies/detail/optimizers/adam_moments.hpp"
+#include "strategies/common/adam_moments.hpp"
 
 namespace kaa::strategies {
 
@@ -42,7 +42,7 @@ class OptaxChain final : public Optimizer<S> {
   bool staircase_;
   double clip_, max_global_norm_, b1_, b2_, eps_, eps_root_, weight_decay_;
   bool ascent_;
-  detail::AdamMoments<S> moments_;
+  common::AdamMoments<S> moments_;
 };
 
 }  // namespace kaa::strategies

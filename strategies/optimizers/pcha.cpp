@@ -6,7 +6,7 @@
 #include "framework/kernels/block_products.hpp"
 #include "framework/kernels/pcha.hpp"
 #include "framework/kernels/workspace.hpp"
-#include "strategies/solver_checks.hpp"
+#include "strategies/common/config_checks.hpp"
 
 namespace kaa::strategies {
 
@@ -64,7 +64,8 @@ Schema Pcha<S>::schema() {
 template <class S>
 void Pcha<S>::check_config(const nlohmann::json& config, const std::string& path,
                            std::vector<std::string>& issues) {
-  require_single_loss(config, path, {"reconstruction"}, "the squared reconstruction error", issues);
+  common::require_single_loss(config, path, {"reconstruction"}, "the squared reconstruction error",
+                              issues);
   const double delta = config.at("optimizer").at("delta").get<double>();
   const auto& projectors = config.at("projectors");
   if (delta > 0 && projectors.contains("mixing") && projectors["mixing"].at("type") != "none") {

@@ -34,9 +34,9 @@ void Cbap<S>::project(Matrix<S>& block, const Matrix<S>& X) {
   HostMatrix Z = staging_.download(block);
   const std::size_t k = Z.rows, d = Z.cols;
   const auto& c = support_.centroid();
-  std::vector<double> fallback = detail::normal_draws(seed_, 5, d);
+  std::vector<double> fallback = common::normal_draws(seed_, 5, d);
   for (double& v : fallback) v /= std::sqrt(static_cast<double>(d));
-  const HostMatrix U = detail::directions_from(Z, c, eps_, fallback);
+  const HostMatrix U = common::directions_from(Z, c, eps_, fallback);
   std::vector<long> index;
   std::vector<double> top;
   support_.extremes(U, index, top);

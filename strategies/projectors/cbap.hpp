@@ -3,8 +3,8 @@
 
 #include "framework/config/schema.hpp"
 #include "framework/interfaces/projector.hpp"
-#include "strategies/detail/geometry/block_staging.hpp"
-#include "strategies/detail/geometry/support.hpp"
+#include "strategies/common/geometry/block_staging.hpp"
+#include "strategies/common/geometry/support.hpp"
 
 namespace kaa::strategies {
 
@@ -28,8 +28,8 @@ class Cbap final : public Projector<S> {
  private:
   double alpha_, eps_;
   std::uint64_t seed_;
-  detail::Support<S> support_;
-  detail::BlockStaging<S> staging_{"kaa::cbap"};
+  common::Support<S> support_;
+  common::BlockStaging<S> staging_{"kaa::cbap"};
 };
 
 }  // namespace kaa::strategies

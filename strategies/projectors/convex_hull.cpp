@@ -39,9 +39,9 @@ void ConvexHullProjection<S>::project(Matrix<S>& block, const Matrix<S>& X) {
   HostMatrix Z = staging_.download(block);
   const std::size_t k = Z.rows, d = Z.cols, per = 1 + static_cast<std::size_t>(perturbations_);
   const auto& c = support_.centroid();
-  std::vector<double> fallback = detail::normal_draws(seed_, 5, d);
+  std::vector<double> fallback = common::normal_draws(seed_, 5, d);
   for (double& v : fallback) v /= std::sqrt(static_cast<double>(d));
-  const HostMatrix main = detail::directions_from(Z, c, eps_, fallback);
+  const HostMatrix main = common::directions_from(Z, c, eps_, fallback);
 
   auto unit = [&](std::vector<double> v) {
     double norm = 0;
@@ -57,7 +57,7 @@ void ConvexHullProjection<S>::project(Matrix<S>& block, const Matrix<S>& X) {
     for (std::size_t f = 0; f < d; ++f) U(j * per, f) = u[f];
     for (std::size_t p = 1; p < per; ++p) {
       const std::uint64_t stream = 6 + (shared_ ? 0 : j) * per + p;
-      const std::vector<double> r = unit(detail::normal_draws(seed_, stream, d));
+      const std::vector<double> r = unit(common::normal_draws(seed_, stream, d));
       std::vector<double> dir(d);
       for (std::size_t f = 0; f < d; ++f) dir[f] = (1.0 - mix_) * u[f] + mix_ * r[f];
       dir = unit(dir);

@@ -3,8 +3,8 @@
 
 #include "framework/config/schema.hpp"
 #include "framework/interfaces/projector.hpp"
-#include "strategies/detail/geometry/block_staging.hpp"
-#include "strategies/detail/geometry/support.hpp"
+#include "strategies/common/geometry/block_staging.hpp"
+#include "strategies/common/geometry/support.hpp"
 
 namespace kaa::strategies {
 
@@ -31,8 +31,8 @@ class ConvexHullProjection final : public Projector<S> {
   double mix_, main_weight_, eps_;
   bool shared_;
   std::uint64_t seed_;
-  detail::Support<S> support_;
-  detail::BlockStaging<S> staging_{"kaa::convex_hull"};
+  common::Support<S> support_;
+  common::BlockStaging<S> staging_{"kaa::convex_hull"};
 };
 
 }  // namespace kaa::strategies

@@ -13,7 +13,7 @@
 #include "framework/error.hpp"
 #include "framework/host_transfer.hpp"
 #include "framework/kernels/mixing.hpp"
-#include "strategies/hooks/biarchetype_projection.hpp"
+#include "strategies/hooks/projections/biarchetype_projection.hpp"
 #include "strategies/projectors/column_simplex_clamp.hpp"
 
 #include "tests/strategies/make_strategy.hpp"

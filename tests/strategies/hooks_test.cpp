@@ -14,10 +14,10 @@
 #include "framework/host_transfer.hpp"
 #include "framework/io/matrix_io.hpp"
 #include "framework/model.hpp"
-#include "strategies/hooks/blended_projection.hpp"
-#include "strategies/hooks/direct_update.hpp"
-#include "strategies/hooks/keep_best.hpp"
-#include "strategies/hooks/restore_on_rise.hpp"
+#include "strategies/hooks/best_parameters/keep_best.hpp"
+#include "strategies/hooks/best_parameters/restore_on_rise.hpp"
+#include "strategies/hooks/projections/blended_projection.hpp"
+#include "strategies/hooks/updates/direct_update.hpp"
 #include "strategies/projectors/cbap.hpp"
 #include "strategies/register_all.hpp"
 #include "strategies/stopping/patience.hpp"
@@ -300,7 +300,6 @@ TEST(BlendedProjection, BuildsEachProjector) {
 TEST(KeepBest, EvaluatedModeRestoresThroughTheModelAtTheEnd) {
   Harness h(rows_from({{0}}), rows_from({{1}}), rows_from({{0}}));
   auto hook = make<ks::KeepBest, double>();
-  EXPECT_TRUE(hook.uses_best());
   auto ctx = h.context(1);
   hook.after_update(ctx);
   EXPECT_EQ(h.restores, 0u);

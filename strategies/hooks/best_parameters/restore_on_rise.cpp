@@ -1,11 +1,11 @@
-#include "strategies/hooks/restore_on_rise.hpp"
+#include "strategies/hooks/best_parameters/restore_on_rise.hpp"
 
 namespace kaa::strategies {
 
 template <class S>
 Schema RestoreOnRise<S>::schema() {
   Schema s;
-  detail::Schedule::declare(s, 20, 21);
+  common::Schedule::declare(s, 20, 21);
   s.number("factor", 1.05)
       .positive()
       .doc("restore when loss > factor x previous loss (archetypax: 1.05)");

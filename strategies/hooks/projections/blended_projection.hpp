@@ -6,7 +6,7 @@
 #include "framework/config/schema.hpp"
 #include "framework/interfaces/hook.hpp"
 #include "framework/interfaces/projector.hpp"
-#include "strategies/hooks/detail/schedule.hpp"
+#include "strategies/common/schedule.hpp"
 
 namespace kaa::strategies {
 
@@ -37,7 +37,7 @@ class BlendedProjection final : public Hook<S> {
   double blend_for(double ratio) const;
 
  private:
-  detail::Schedule schedule_;
+  common::Schedule schedule_;
   std::unique_ptr<Projector<S>> projector_;
   double blend_good_, blend_mild_, blend_bad_, ratio_mild_, ratio_bad_, ratio_eps_;
   double last_ratio_, last_blend_;

@@ -5,7 +5,7 @@
 #include "framework/checkpoint/saved_state.hpp"
 #include "framework/types.hpp"
 
-namespace kaa::strategies::detail {
+namespace kaa::strategies::common {
 
 /// The state of optax's scale_by_adam that both Adam and OptaxChain carry: the update count and
 /// the first and second moments of every parameter block.
@@ -38,4 +38,4 @@ struct AdamMoments {
   }
 };
 
-}  // namespace kaa::strategies::detail
+}  // namespace kaa::strategies::common

@@ -1,4 +1,4 @@
-#include "strategies/hooks/keep_best.hpp"
+#include "strategies/hooks/best_parameters/keep_best.hpp"
 
 namespace kaa::strategies {
 

@@ -6,7 +6,7 @@
 #include "framework/checkpoint/saved_state.hpp"
 #include "framework/interfaces/hook.hpp"
 
-namespace kaa::strategies::detail {
+namespace kaa::strategies::common {
 
 /// archetypax's notion of the best parameters, kept for comparison runs: when the loss evaluated
 /// before an update is a new minimum, it stores the parameters *after* that update (an
@@ -51,4 +51,4 @@ class LateBest {
   Parameters<S> snapshot_;
 };
 
-}  // namespace kaa::strategies::detail
+}  // namespace kaa::strategies::common

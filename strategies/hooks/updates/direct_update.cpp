@@ -1,4 +1,4 @@
-#include "strategies/hooks/direct_update.hpp"
+#include "strategies/hooks/updates/direct_update.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -8,6 +8,7 @@
 #include "framework/kernels/counter_rng.hpp"
 #include "framework/kernels/normal_equations.hpp"
 #include "framework/kernels/workspace.hpp"
+#include "strategies/common/config_checks.hpp"
 
 namespace kaa::strategies {
 
@@ -69,7 +70,7 @@ double row_median(const HostMatrix& Z, std::size_t j) {
 template <class S>
 Schema DirectUpdate<S>::schema() {
   Schema s;
-  detail::Schedule::declare(s, 15, 1);
+  common::Schedule::declare(s, 15, 1);
   s.number("ridge", 1e-6).non_negative().doc("added to the diagonal of W^T W (archetypax: 1e-6)");
   s.number("blend", 0.2).min(0).max(1).doc("share of the direct step in the new archetypes");
   s.number("hull_margin", 0.99)
@@ -124,7 +125,7 @@ DirectUpdate<S>::DirectUpdate(const nlohmann::json& p)
 template <class S>
 void DirectUpdate<S>::check_config(const nlohmann::json& config, const std::string& path,
                                    std::vector<std::string>& issues) {
-  detail::refuse_mixing(config, path, name, issues);
+  common::require_free_archetypes(config, path, name, issues);
 }
 
 template <class S>

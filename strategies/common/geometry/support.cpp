@@ -1,4 +1,4 @@
-#include "strategies/detail/geometry/support.hpp"
+#include "strategies/common/geometry/support.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +8,7 @@
 #include "framework/kernels/support.hpp"
 #include "framework/kernels/workspace.hpp"
 
-namespace kaa::strategies::detail {
+namespace kaa::strategies::common {
 
 namespace {
 
@@ -161,4 +161,4 @@ std::vector<double> normal_draws(std::uint64_t seed, std::uint64_t stream, std::
 template class Support<float>;
 template class Support<double>;
 
-}  // namespace kaa::strategies::detail
+}  // namespace kaa::strategies::common

@@ -1,6 +1,6 @@
-#include "strategies/solver_checks.hpp"
+#include "strategies/common/config_checks.hpp"
 
-namespace kaa::strategies {
+namespace kaa::strategies::common {
 
 namespace {
 
@@ -52,4 +52,15 @@ void require_at_most_archetypes(const nlohmann::json& config, const std::string&
   }
 }
 
-}  // namespace kaa::strategies
+void require_free_archetypes(const nlohmann::json& config, const std::string& path,
+                             const char* hook, std::vector<std::string>& issues) {
+  if (config.contains("projectors") && config["projectors"].contains("mixing")) {
+    issues.push_back(path + "/type: hook \"" + hook +
+                     "\" rewrites the archetypes, but /optimizer/type \"" +
+                     config["optimizer"].value("type", std::string("?")) +
+                     "\" derives them from mixing weights (Z = B X); remove the hook or use an "
+                     "optimizer on the archetypes");
+  }
+}
+
+}  // namespace kaa::strategies::common

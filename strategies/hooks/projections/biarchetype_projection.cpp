@@ -1,4 +1,4 @@
-#include "strategies/hooks/biarchetype_projection.hpp"
+#include "strategies/hooks/projections/biarchetype_projection.hpp"
 
 #include "framework/error.hpp"
 #include "framework/kernels/mixing.hpp"

@@ -1,10 +1,11 @@
-#include "strategies/hooks/blended_projection.hpp"
+#include "strategies/hooks/projections/blended_projection.hpp"
 
 #include <limits>
 
 #include "framework/error.hpp"
 #include "framework/kernels/blend.hpp"
 #include "framework/kernels/workspace.hpp"
+#include "strategies/common/config_checks.hpp"
 #include "strategies/projectors/cbap.hpp"
 #include "strategies/projectors/convex_hull.hpp"
 #include "strategies/projectors/knn_hull.hpp"
@@ -28,7 +29,7 @@ std::unique_ptr<Projector<S>> build(const nlohmann::json& raw) {
 template <class S>
 Schema BlendedProjection<S>::schema() {
   Schema s;
-  detail::Schedule::declare(s, 10, 1);
+  common::Schedule::declare(s, 10, 1);
   s.choice("method", "cbap", {"cbap", "convex_hull", "knn"})
       .doc("projector: cbap, convex_hull or knn (knn_hull) (archetypax's projection_method)");
   s.number("alpha", 0.1).min(0).max(1).doc("cbap: alpha (archetypax's projection_alpha)");
@@ -84,7 +85,7 @@ BlendedProjection<S>::BlendedProjection(const nlohmann::json& p)
 template <class S>
 void BlendedProjection<S>::check_config(const nlohmann::json& config, const std::string& path,
                                         std::vector<std::string>& issues) {
-  detail::refuse_mixing(config, path, name, issues);
+  common::require_free_archetypes(config, path, name, issues);
 }
 
 template <class S>

@@ -6,8 +6,8 @@
 #include "framework/config/schema.hpp"
 #include "framework/host_matrix.hpp"
 #include "framework/interfaces/hook.hpp"
-#include "strategies/detail/geometry/support.hpp"
-#include "strategies/hooks/detail/schedule.hpp"
+#include "strategies/common/geometry/support.hpp"
+#include "strategies/common/schedule.hpp"
 
 namespace kaa::strategies {
 
@@ -47,7 +47,7 @@ class DirectUpdate final : public Hook<S> {
   /// Sizes the normal-equation buffer and the archetypes' host copy for k x d archetypes.
   void fit_workspace(std::size_t k, std::size_t d);
 
-  detail::Schedule schedule_;
+  common::Schedule schedule_;
   double ridge_, blend_, margin_, eps_;
   double shrink_, noise_scale_, noise_threshold_, noise_eps_, row_sum_eps_;
   bool redraw_, normalize_rows_, rescale_after_;
@@ -55,7 +55,7 @@ class DirectUpdate final : public Hook<S> {
   std::string noise_file_;
   std::size_t calls_ = 0;
   HostMatrix recorded_noise_;
-  detail::Support<S> support_;
+  common::Support<S> support_;
   Vector<double> normal_;
   Vector<double>::HostMirror normal_host_;
   typename Matrix<S>::HostMirror archetypes_host_;

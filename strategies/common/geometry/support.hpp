@@ -4,7 +4,7 @@
 #include "framework/host_matrix.hpp"
 #include "framework/types.hpp"
 
-namespace kaa::strategies::detail {
+namespace kaa::strategies::common {
 
 /// The data's support function seen from its centroid c: for a direction u, the row of X that
 /// maximises (x - c).u. archetypax's Improved and Sparse models build their initializers, boundary
@@ -63,4 +63,4 @@ std::vector<double> normal_draws(std::uint64_t seed, std::uint64_t stream, std::
 extern template class Support<float>;
 extern template class Support<double>;
 
-}  // namespace kaa::strategies::detail
+}  // namespace kaa::strategies::common

@@ -1,12 +1,11 @@
 #pragma once
 #include <cstddef>
-#include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "framework/config/schema.hpp"
 
-namespace kaa::strategies::detail {
+namespace kaa::strategies::common {
 
 /// "Every N updates from update S": a hook with this schedule acts after update `start`, then
 /// after every `every`-th update. archetypax counts iterations from 0 and tests `it % N == 0`, so
@@ -31,17 +30,4 @@ struct Schedule {
   }
 };
 
-/// Hooks that rewrite the archetypes directly cannot work when the model derives them from mixing
-/// weights (Z = B X would overwrite them): one clear config error instead.
-inline void refuse_mixing(const nlohmann::json& config, const std::string& path, const char* hook,
-                          std::vector<std::string>& issues) {
-  if (config.contains("projectors") && config["projectors"].contains("mixing")) {
-    issues.push_back(path + "/type: hook \"" + hook +
-                     "\" rewrites the archetypes, but /optimizer/type \"" +
-                     config["optimizer"].value("type", std::string("?")) +
-                     "\" derives them from mixing weights (Z = B X); remove the hook or use an "
-                     "optimizer on the archetypes");
-  }
-}
-
-}  // namespace kaa::strategies::detail
+}  // namespace kaa::strategies::common

@@ -3,7 +3,7 @@
 
 #include "framework/config/schema.hpp"
 #include "framework/interfaces/hook.hpp"
-#include "strategies/hooks/detail/late_best.hpp"
+#include "strategies/common/late_best.hpp"
 
 namespace kaa::strategies {
 
@@ -21,13 +21,12 @@ class KeepBest final : public Hook<S> {
 
   void after_update(HookContext<S>& ctx) override;
   void on_finish(HookContext<S>& ctx) override;
-  bool uses_best() const override { return true; }
   void save_state(SavedState& state, const std::string& prefix) const override;
   void load_state(const SavedState& state, const std::string& prefix) override;
 
  private:
   bool late_;
-  detail::LateBest<S> late_best_;
+  common::LateBest<S> late_best_;
 };
 
 }  // namespace kaa::strategies

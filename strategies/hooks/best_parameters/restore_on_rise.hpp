@@ -3,8 +3,8 @@
 
 #include "framework/config/schema.hpp"
 #include "framework/interfaces/hook.hpp"
-#include "strategies/hooks/detail/late_best.hpp"
-#include "strategies/hooks/detail/schedule.hpp"
+#include "strategies/common/late_best.hpp"
+#include "strategies/common/schedule.hpp"
 
 namespace kaa::strategies {
 
@@ -21,7 +21,6 @@ class RestoreOnRise final : public Hook<S> {
   explicit RestoreOnRise(const nlohmann::json& params);
 
   void after_update(HookContext<S>& ctx) override;
-  bool uses_best() const override { return true; }
   void save_state(SavedState& state, const std::string& prefix) const override;
   void load_state(const SavedState& state, const std::string& prefix) override;
 
@@ -29,10 +28,10 @@ class RestoreOnRise final : public Hook<S> {
   std::size_t restores() const { return restores_; }
 
  private:
-  detail::Schedule schedule_;
+  common::Schedule schedule_;
   double factor_;
   bool late_;
-  detail::LateBest<S> late_best_;
+  common::LateBest<S> late_best_;
   std::size_t restores_ = 0;
 };
 

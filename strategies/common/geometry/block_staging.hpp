@@ -5,7 +5,7 @@
 #include "framework/kernels/workspace.hpp"
 #include "framework/types.hpp"
 
-namespace kaa::strategies::detail {
+namespace kaa::strategies::common {
 
 /// Copies a small block (archetypes, k x d) to the host and back through one host buffer kept
 /// between calls: projectors that rework archetypes on the host run every update, and a fresh
@@ -38,4 +38,4 @@ class BlockStaging {
   Kokkos::View<S**, Kokkos::LayoutRight, Kokkos::HostSpace> buffer_;
 };
 
-}  // namespace kaa::strategies::detail
+}  // namespace kaa::strategies::common
