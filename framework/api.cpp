@@ -468,6 +468,7 @@ Result fit_data(const nlohmann::json& resolved, const Registry& registry, Loaded
   parallel::agree(
       [&] { check_magnitudes(data, resolved.at("model").at("normalize").get<bool>(), largest); });
   const std::size_t cols = data.X.cols;  // fit_typed releases data.X
+  std::vector<std::string> feature_names = std::move(data.feature_names);
   Result result = resolved.at("model").at("precision") == "float64"
                       ? fit_typed<double>(resolved, registry, control, data, total_rows)
                       : fit_typed<float>(resolved, registry, control, data, total_rows);
@@ -476,6 +477,8 @@ Result fit_data(const nlohmann::json& resolved, const Registry& registry, Loaded
   m["d"] = cols;
   m["n_archetypes"] = k;
   m["data"] = data.description;
+  if (!feature_names.empty()) m["feature_names"] = feature_names;
+  result.feature_names = std::move(feature_names);
   m["precision"] = resolved.at("model").at("precision");
   m["seed"] = resolved.at("model").at("seed").get<std::uint64_t>();
   m["threads"] = ExecSpace().concurrency();
