@@ -112,8 +112,10 @@ TEST(NestedStrategy, RegistryBuildsTheParentWithItsChildInBothPrecisions) {
     const json hook =
         resolve_hook({{"type", "blended_projection"}, {"projector", projector}}, issues);
     ASSERT_TRUE(issues.empty()) << issues.front();
-    EXPECT_NE(registry.make<kaa::Hook, float>(hook), nullptr);
-    EXPECT_NE(registry.make<kaa::Hook, double>(hook), nullptr);
+    const auto single = registry.make<kaa::Hook, float>(hook);
+    const auto dual = registry.make<kaa::Hook, double>(hook);
+    EXPECT_NE(single, nullptr);
+    EXPECT_NE(dual, nullptr);
   }
 }
 
