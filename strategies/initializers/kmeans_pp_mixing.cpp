@@ -10,8 +10,8 @@ Schema KmeansPPMixing<S>::schema() {
   Schema s;
   s.strategy("rows", Kind::initializer, {{"type", "kmeans_pp"}})
       .doc(
-          "the initializer that picks the rows: it must set one-hot mixing rows (kmeans_pp, "
-          "furthest_sum)");
+          "the initializer that picks the rows and sets one-hot mixing rows on them (kmeans_pp, "
+          "furthest_sum, directional, qhull_style)");
   s.number("noise", 0.05)
       .non_negative()
       .doc(

@@ -2,6 +2,9 @@
 // its defaults filled, its problems reported at its own JSON pointer, and the registry builds it.
 #include <gtest/gtest.h>
 
+#include <utility>
+#include <vector>
+
 #include "framework/config/config.hpp"
 #include "framework/config/strategy_docs.hpp"
 #include "tests/support/full_registry.hpp"
@@ -52,40 +55,22 @@ TEST(NestedStrategy, ChildGivenByNameOrObjectKeepsItsParameters) {
   EXPECT_EQ(by_object["projector"]["eps"], 1e-10);
 }
 
-TEST(NestedStrategy, UnknownChildTypeSuggestsTheClosest) {
-  const std::string issue = single_projector_issue("cbp");
-  EXPECT_NE(issue.find("/hooks/0/projector/type: unknown projector \"cbp\" (did you mean "
-                       "\"cbap\"?)"),
-            std::string::npos)
-      << issue;
-}
-
-TEST(NestedStrategy, UnknownChildKeyIsReportedAtTheChild) {
-  const std::string issue = single_projector_issue({{"type", "knn_hull"}, {"kk", 3}});
-  EXPECT_NE(issue.find("/hooks/0/projector/kk: unknown key (did you mean \"k\"?)"),
-            std::string::npos)
-      << issue;
-}
-
-TEST(NestedStrategy, BadChildValueNamesItsPointerExpectedAndActual) {
-  const std::string issue = single_projector_issue({{"type", "knn_hull"}, {"k", 0}});
-  EXPECT_NE(issue.find("/hooks/0/projector/k: expected an integer"), std::string::npos) << issue;
-  EXPECT_NE(issue.find("got 0"), std::string::npos) << issue;
-}
-
-TEST(NestedStrategy, ChildNotAnObjectOrNameIsRefused) {
-  const std::string issue = single_projector_issue(3);
-  EXPECT_NE(issue.find("/hooks/0/projector: expected a projector name or an object"),
-            std::string::npos)
-      << issue;
-}
-
-TEST(NestedStrategy, ChildOfTheWrongBlockIsRefused) {
-  const std::string issue = single_projector_issue("simplex_clamp");
-  EXPECT_NE(issue.find("/hooks/0/projector/type: projector \"simplex_clamp\" cannot be applied to "
-                       "archetypes"),
-            std::string::npos)
-      << issue;
+TEST(NestedStrategy, EachChildMistakeIsReportedAtTheChildsPointer) {
+  // The projector given, and the text its single issue must contain.
+  const std::vector<std::pair<json, std::string>> cases = {
+      {"cbp", "/hooks/0/projector/type: unknown projector \"cbp\" (did you mean \"cbap\"?)"},
+      {{{"type", "knn_hull"}, {"kk", 3}},
+       "/hooks/0/projector/kk: unknown key (did you mean \"k\"?)"},
+      {{{"type", "knn_hull"}, {"k", 0}}, "/hooks/0/projector/k: expected an integer [1, "},
+      {3, "/hooks/0/projector: expected a projector name or an object"},
+      {"simplex_clamp",
+       "/hooks/0/projector/type: projector \"simplex_clamp\" cannot be applied to archetypes"}};
+  for (const auto& [projector, expected] : cases) {
+    const std::string issue = single_projector_issue(projector);
+    EXPECT_NE(issue.find(expected), std::string::npos) << issue;
+  }
+  EXPECT_NE(single_projector_issue({{"type", "knn_hull"}, {"k", 0}}).find("got 0"),
+            std::string::npos);
 }
 
 TEST(NestedStrategy, ChildErrorInAConfigFileCarriesTheFileAndPointer) {

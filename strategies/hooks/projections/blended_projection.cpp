@@ -14,7 +14,9 @@ Schema BlendedProjection<S>::schema() {
   common::Schedule::declare(s, 10, 1);
   s.strategy("projector", Kind::projector, {{"type", "cbap"}})
       .applies_to(bit(Block::archetypes))
-      .doc("the projection of the archetypes (archetypax's projection_method)");
+      .doc(
+          "the projector of the archetypes (archetypax's projection_method: cbap, convex_hull, "
+          "knn_hull)");
   s.number("blend_good", 0.5).min(0).max(1).doc("blend when ratio <= ratio_mild");
   s.number("blend_mild", 0.01).min(0).max(1).doc("blend when ratio_mild < ratio <= ratio_bad");
   s.number("blend_bad", 0.005).min(0).max(1).doc("blend when ratio > ratio_bad");
