@@ -122,6 +122,26 @@ const Schema& checkpoint_schema() {
   return schema;
 }
 
+std::string block_names(unsigned blocks) {
+  std::string out;
+  for (Block b : kBlocks)
+    if (blocks & bit(b)) out += (out.empty() ? "" : ", ") + std::string(to_string(b));
+  return out;
+}
+
+namespace {
+
+/// An issue at `path`/type unless strategy `info` applies to every block in `blocks`.
+void require_applies_to(const StrategyInfo& info, unsigned blocks, const std::string& path,
+                        std::vector<std::string>& issues) {
+  if ((info.blocks & blocks) == blocks) return;
+  issues.push_back(path + "/type: " + to_string(info.kind) + " \"" + info.name +
+                   "\" cannot be applied to " + block_names(blocks) + " (it applies to " +
+                   block_names(info.blocks) + ")");
+}
+
+}  // namespace
+
 nlohmann::json resolve_strategy_node(const nlohmann::json& node, Kind kind,
                                      const Registry& registry, const std::string& path,
                                      std::vector<std::string>& issues) {
@@ -150,7 +170,19 @@ nlohmann::json resolve_strategy_node(const nlohmann::json& node, Kind kind,
     issues.push_back(msg + "; registered: " + join(registry.names(kind)));
     return nullptr;
   }
-  return info->schema.resolve(object, path, issues);
+  nlohmann::json out = info->schema.resolve(object, path, issues);
+  for (const ParamSpec& field : info->schema.params()) {
+    if (field.type != ParamType::strategy || !out.contains(field.name)) continue;
+    const std::string child_path = pointer_append(path, field.name);
+    nlohmann::json child =
+        resolve_strategy_node(out[field.name], *field.child_kind, registry, child_path, issues);
+    if (child.is_object() && field.child_blocks != 0) {
+      require_applies_to(*registry.find(*field.child_kind, child["type"].get<std::string>()),
+                         field.child_blocks, child_path, issues);
+    }
+    out[field.name] = std::move(child);
+  }
+  return out;
 }
 
 namespace {
@@ -167,13 +199,6 @@ nlohmann::json resolve_list(const nlohmann::json& raw, const char* key, Kind kin
   for (std::size_t i = 0; i < raw.size(); ++i) {
     out.push_back(resolve_strategy_node(raw[i], kind, registry, pointer_append(path, i), issues));
   }
-  return out;
-}
-
-std::string block_names(unsigned blocks) {
-  std::string out;
-  for (Block b : kBlocks)
-    if (blocks & bit(b)) out += (out.empty() ? "" : ", ") + std::string(to_string(b));
   return out;
 }
 
@@ -267,10 +292,7 @@ nlohmann::json resolve_config(const nlohmann::json& raw, const Registry& registr
                                         Kind::projector, registry, path, issues);
       if (node.is_object()) {
         const StrategyInfo* info = registry.find(Kind::projector, node["type"]);
-        if ((info->blocks & bit(b)) == 0) {
-          issues.push_back(path + "/type: projector \"" + info->name + "\" cannot be applied to " +
-                           key + " (it applies to " + block_names(info->blocks) + ")");
-        }
+        require_applies_to(*info, bit(b), path, issues);
         // A derived block would be overwritten after every step; projecting it is a mistake.
         if (b == Block::archetypes && (blocks & bit(Block::mixing)) && info->name != "none") {
           issues.push_back(path + "/type: projector \"" + info->name +

@@ -26,10 +26,14 @@ void apply_override(nlohmann::json& raw, const std::string& assignment);
 nlohmann::json resolve_config(const nlohmann::json& raw, const Registry& registry,
                               const std::string& source);
 
-/// Resolves one strategy node (a name or {"type": name, ...}) of `kind` at `path`.
+/// Resolves one strategy node (a name or {"type": name, ...}) of `kind` at `path`, and each of
+/// its nested strategy fields (Schema::strategy) as a node of its own at `path`/field.
 nlohmann::json resolve_strategy_node(const nlohmann::json& node, Kind kind,
                                      const Registry& registry, const std::string& path,
                                      std::vector<std::string>& issues);
+
+/// "weights, archetypes": the names of the blocks in a bit set, in kBlocks order.
+std::string block_names(unsigned blocks);
 
 /// The blocks a resolved config's optimizer and loss terms need (always weights and archetypes).
 unsigned needed_blocks(const nlohmann::json& resolved, const Registry& registry);

@@ -18,6 +18,8 @@ const char* to_string(ParamType t) {
       return "string";
     case ParamType::choice:
       return "string";
+    case ParamType::strategy:
+      return "strategy";
   }
   return "?";
 }
@@ -49,6 +51,12 @@ std::string ParamSpec::range_text() const {
   return "";
 }
 
+std::string ParamSpec::type_text() const {
+  if (type == ParamType::strategy && child_kind)
+    return "strategy (" + std::string(to_string(*child_kind)) + ")";
+  return to_string(type);
+}
+
 Schema::Field& Schema::Field::min(double v, bool exclusive) {
   spec().min = v;
   spec().min_exclusive = exclusive;
@@ -66,6 +74,11 @@ Schema::Field& Schema::Field::required() {
 }
 Schema::Field& Schema::Field::doc(std::string text) {
   spec().doc = std::move(text);
+  return *this;
+}
+
+Schema::Field& Schema::Field::applies_to(unsigned blocks) {
+  spec().child_blocks = blocks;
   return *this;
 }
 
@@ -101,6 +114,11 @@ Schema::Field Schema::choice(std::string name, std::string default_value,
   spec.choices = std::move(choices);
   return add(std::move(spec));
 }
+Schema::Field Schema::strategy(std::string name, Kind kind, nlohmann::json default_node) {
+  ParamSpec spec = make_spec(std::move(name), ParamType::strategy, std::move(default_node));
+  spec.child_kind = kind;
+  return add(std::move(spec));
+}
 
 const ParamSpec* Schema::find(const std::string& name) const {
   for (const auto& p : params_)
@@ -122,6 +140,8 @@ std::optional<nlohmann::json> check_value(const ParamSpec& spec, const nlohmann:
     case ParamType::boolean:
       if (!v.is_boolean()) return expected("a boolean");
       return v;
+    case ParamType::strategy:
+      return v;  // validated against the registry by the config loader
     case ParamType::string:
       if (!v.is_string()) return expected("a string");
       return v;

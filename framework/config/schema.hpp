@@ -5,9 +5,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "framework/registry/kind.hpp"
+
 namespace kaa {
 
-enum class ParamType { number, integer, boolean, string, choice };
+/// `strategy`: a nested strategy node ({"type": name, params...}) of a given kind.
+enum class ParamType { number, integer, boolean, string, choice, strategy };
 
 const char* to_string(ParamType t);
 
@@ -23,9 +26,15 @@ struct ParamSpec {
   bool max_exclusive = false;
   std::vector<std::string> choices;
   std::string doc;
+  /// Strategy fields: the child's kind, and the blocks the child must apply to (projectors; 0 =
+  /// any). The config loader resolves the child against the registry (resolve_strategy_node).
+  std::optional<Kind> child_kind;
+  unsigned child_blocks = 0;
 
   /// "[0, 1)", "> 0", "one of: mean, sum", or "" when unconstrained.
   std::string range_text() const;
+  /// "number", ..., or "strategy (projector)" for a nested strategy.
+  std::string type_text() const;
 };
 
 /// A strategy's declared parameters. One declaration drives validation, defaults, `kaa list`
@@ -41,6 +50,8 @@ class Schema {
     Field& non_negative() { return min(0.0); }
     Field& required();
     Field& doc(std::string text);
+    /// Strategy fields: the child must apply to every block in this bit set.
+    Field& applies_to(unsigned blocks);
 
    private:
     ParamSpec& spec() { return schema_.params_[index_]; }
@@ -53,6 +64,10 @@ class Schema {
   Field boolean(std::string name, bool default_value);
   Field string(std::string name, std::string default_value);
   Field choice(std::string name, std::string default_value, std::vector<std::string> choices);
+  /// A nested strategy of `kind`: a name or an object {"type": name, params...}, by default
+  /// `default_node`. Schema::resolve keeps it as given (filling the default); the config loader
+  /// validates it against the registry and fills the child's defaults.
+  Field strategy(std::string name, Kind kind, nlohmann::json default_node);
 
   const std::vector<ParamSpec>& params() const { return params_; }
   const ParamSpec* find(const std::string& name) const;

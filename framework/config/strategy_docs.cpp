@@ -13,6 +13,13 @@ std::string default_text(const ParamSpec& p) {
   return p.default_value.dump();
 }
 
+/// A nested strategy's range is the blocks its child must apply to.
+std::string range_text(const ParamSpec& p) {
+  if (p.type == ParamType::strategy)
+    return p.child_blocks == 0 ? "" : "applies to " + block_names(p.child_blocks);
+  return p.range_text();
+}
+
 void table(std::ostringstream& os, const Schema& schema, bool markdown) {
   if (schema.params().empty()) {
     os << (markdown ? "No parameters.\n\n" : "    (no parameters)\n");
@@ -22,11 +29,11 @@ void table(std::ostringstream& os, const Schema& schema, bool markdown) {
     os << "| parameter | type | default | range | description |\n|---|---|---|---|---|\n";
   for (const auto& p : schema.params()) {
     if (markdown) {
-      os << "| `" << p.name << "` | " << to_string(p.type) << " | `" << default_text(p) << "` | "
-         << p.range_text() << " | " << p.doc << " |\n";
+      os << "| `" << p.name << "` | " << p.type_text() << " | `" << default_text(p) << "` | "
+         << range_text(p) << " | " << p.doc << " |\n";
     } else {
-      os << "    " << p.name << " (" << to_string(p.type) << ", default " << default_text(p);
-      if (!p.range_text().empty()) os << ", " << p.range_text();
+      os << "    " << p.name << " (" << p.type_text() << ", default " << default_text(p);
+      if (!range_text(p).empty()) os << ", " << range_text(p);
       os << "): " << p.doc << "\n";
     }
   }
@@ -57,14 +64,7 @@ std::string strategy_reference(const Registry& registry, bool markdown, std::opt
                             : kind == Kind::loss      ? " Reads: "
                                                       : nullptr;
         if (label != nullptr && info->blocks != 0) {
-          os << label;
-          bool first = true;
-          for (Block b : kBlocks) {
-            if ((info->blocks & bit(b)) == 0) continue;
-            os << (first ? "" : ", ") << to_string(b);
-            first = false;
-          }
-          os << ".";
+          os << label << block_names(info->blocks) << ".";
         }
         if (info->distributed) os << " Runs distributed (MPI ranks).";
         os << "\n\n";

@@ -42,35 +42,36 @@ void uniform_fill(const Space& space, const Matrix<S>& G, double low, double wid
       });
 }
 
-/// Row j of B (k x n) <- v / sum(v), v_i = [i == pick(j)] + noise U(seed, stream, j n + i): a
-/// one-hot row softened by noise (archetypax's k-means++ start of the mixing weights). One team
-/// per row; the draws are made twice (sum, then write), so each entry is v / sum in double.
+/// Row j of B (k x n) <- v / sum(v), v_i = B(j, i) + noise U(seed, stream, j n + i): one-hot rows
+/// softened by noise (archetypax's k-means++ start of the mixing weights). One team per row; the
+/// draws are made twice (sum, then write), so each entry is v / sum in double.
 template <class Space, class S>
-void noisy_one_hot_rows(const Space& space, const Matrix<S>& B, const Vector<std::size_t>& pick,
-                        double noise, std::uint64_t seed, std::uint64_t stream) {
-  const std::size_t k = B.extent(0), n = B.extent(1);
-  require_extent(pick, 0, k, "noisy_one_hot_rows", "pick");
+void add_noise_renormalize_rows(const Space& space, const Matrix<S>& B, double noise,
+                                std::uint64_t seed, std::uint64_t stream) {
+  const std::size_t n = B.extent(1);
   using Team = typename Kokkos::TeamPolicy<Space>::member_type;
   Kokkos::parallel_for(
-      "kaa::kmeans_pp_mixing", Kokkos::TeamPolicy<Space>(space, k, Kokkos::AUTO),
+      "kaa::noisy_rows", Kokkos::TeamPolicy<Space>(space, B.extent(0), Kokkos::AUTO),
       KOKKOS_LAMBDA(const Team& team) {
         const std::size_t j = team.league_rank();
         double sum = 0;
         Kokkos::parallel_reduce(
             Kokkos::TeamThreadRange(team, n),
             [&](const std::size_t i, double& acc) {
-              acc += (i == pick(j) ? 1.0 : 0.0) + noise * uniform01(seed, stream, j * n + i);
+              acc += static_cast<double>(B(j, i)) + noise * uniform01(seed, stream, j * n + i);
             },
             sum);
+        team.team_barrier();  // every entry of the row read before any is written
         Kokkos::parallel_for(Kokkos::TeamThreadRange(team, n), [&](const std::size_t i) {
-          const double v = (i == pick(j) ? 1.0 : 0.0) + noise * uniform01(seed, stream, j * n + i);
+          const double v =
+              static_cast<double>(B(j, i)) + noise * uniform01(seed, stream, j * n + i);
           B(j, i) = static_cast<S>(v / sum);
         });
       });
 }
 
 /// Column t of theta (d x kc) <- v / sum(v), v_f = [f == pick(t)] + noise U(seed, stream, t d + f):
-/// the column form of noisy_one_hot_rows, one sequential sum per column.
+/// the column form of add_noise_renormalize_rows on a one-hot pick, one sequential sum per column.
 template <class Space, class S>
 void noisy_one_hot_columns(const Space& space, const Matrix<S>& theta,
                            const Vector<std::size_t>& pick, double noise, std::uint64_t seed,

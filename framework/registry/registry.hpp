@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -19,23 +20,9 @@
 #include "framework/interfaces/projector.hpp"
 #include "framework/interfaces/stopping_rule.hpp"
 #include "framework/interfaces/transformer.hpp"
+#include "framework/registry/kind.hpp"
 
 namespace kaa {
-
-enum class Kind {
-  dataset,
-  initializer,
-  loss,
-  optimizer,
-  projector,
-  hook,
-  stopping,
-  metric,
-  transform
-};
-
-const std::vector<Kind>& all_kinds();
-const char* to_string(Kind kind);
 
 template <template <class> class Interface>
 struct KindOf;
@@ -106,6 +93,10 @@ struct StrategyInfo {
 /// `schema()`; optionally `blocks` (see StrategyInfo) and
 /// `static void check_config(const nlohmann::json& config, const std::string& path,
 /// std::vector<std::string>& issues)` and `static constexpr bool distributed = true`.
+///
+/// A strategy that uses other strategies declares them as nested fields (Schema::strategy) and is
+/// constructible from (resolved parameters, const Registry&): it builds each child with
+/// make<Interface, S>(params.at(field)) and never names the child's type.
 class Registry {
  public:
   template <template <class> class Interface, template <class> class Impl>
@@ -125,7 +116,7 @@ class Registry {
     const Entry& e = entry(KindOf<Interface>::value, resolved_node.at("type").get<std::string>());
     const auto& factory = std::any_cast<const Factory<Interface, S>&>(
         std::is_same_v<S, float> ? e.make_float : e.make_double);
-    return factory(resolved_node);
+    return factory(resolved_node, *this);
   }
 
   const StrategyInfo* find(Kind kind, const std::string& name) const;
@@ -134,11 +125,19 @@ class Registry {
 
  private:
   template <template <class> class Interface, class S>
-  using Factory = std::function<std::unique_ptr<Interface<S>>(const nlohmann::json&)>;
+  using Factory =
+      std::function<std::unique_ptr<Interface<S>>(const nlohmann::json&, const Registry&)>;
 
   template <template <class> class Interface, template <class> class Impl, class S>
   static Factory<Interface, S> factory() {
-    return [](const nlohmann::json& p) { return std::unique_ptr<Interface<S>>(new Impl<S>(p)); };
+    return [](const nlohmann::json& p, const Registry& registry) {
+      if constexpr (std::is_constructible_v<Impl<S>, const nlohmann::json&, const Registry&>) {
+        return std::unique_ptr<Interface<S>>(new Impl<S>(p, registry));
+      } else {
+        (void)registry;
+        return std::unique_ptr<Interface<S>>(new Impl<S>(p));
+      }
+    };
   }
 
   struct Entry {

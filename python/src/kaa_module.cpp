@@ -196,7 +196,7 @@ std::string strategies() {
     nlohmann::json params = nlohmann::json::array();
     for (const kaa::ParamSpec& p : info->schema.params()) {
       params.push_back({{"name", p.name},
-                        {"type", kaa::to_string(p.type)},
+                        {"type", p.type_text()},
                         {"default", p.default_value},
                         {"required", p.required},
                         {"range", p.range_text()},

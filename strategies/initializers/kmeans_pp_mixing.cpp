@@ -2,13 +2,16 @@
 
 #include "framework/error.hpp"
 #include "framework/kernels/weight_init.hpp"
-#include "strategies/initializers/kmeans_pp.hpp"
 
 namespace kaa::strategies {
 
 template <class S>
 Schema KmeansPPMixing<S>::schema() {
   Schema s;
+  s.strategy("rows", Kind::initializer, {{"type", "kmeans_pp"}})
+      .doc(
+          "the initializer that picks the rows and sets one-hot mixing rows on them (kmeans_pp, "
+          "furthest_sum, directional, qhull_style)");
   s.number("noise", 0.05)
       .non_negative()
       .doc(
@@ -18,7 +21,13 @@ Schema KmeansPPMixing<S>::schema() {
 }
 
 template <class S>
-KmeansPPMixing<S>::KmeansPPMixing(const nlohmann::json& p) : noise_(p.at("noise").get<double>()) {}
+KmeansPPMixing<S>::KmeansPPMixing(const nlohmann::json& p, const Registry& registry)
+    : rows_(registry.make<Initializer, S>(p.at("rows"))), noise_(p.at("noise").get<double>()) {
+  if ((rows_->blocks() & bit(Block::mixing)) == 0) {
+    throw ConfigError({"kmeans_pp_mixing: rows \"" + p.at("rows").at("type").get<std::string>() +
+                       "\" does not set the mixing block; use one that picks rows (kmeans_pp)"});
+  }
+}
 
 template <class S>
 void KmeansPPMixing<S>::initialize(const Matrix<S>& X, Parameters<S>& params, std::uint64_t seed) {
@@ -27,17 +36,9 @@ void KmeansPPMixing<S>::initialize(const Matrix<S>& X, Parameters<S>& params, st
         "kmeans_pp_mixing: the model has no mixing block; it needs an optimizer or loss term "
         "that parameterises the archetypes as mixing x X (e.g. biarchetypal_reconstruction)");
   }
-  KmeansPP<S> rows(nlohmann::json::object());
-  rows.initialize(X, params, seed);
-  chosen_ = rows.chosen();
-
-  const std::size_t k = params.mixing.extent(0);
-  Vector<std::size_t> pick("kaa::kmeans_pp_mixing.pick", k);
-  auto pick_host = Kokkos::create_mirror_view(pick);
-  for (std::size_t j = 0; j < k; ++j) pick_host(j) = chosen_[j];
-  Kokkos::deep_copy(pick, pick_host);
+  rows_->initialize(X, params, seed);
   // Stream 2: its own draws, apart from the row picks' stream 1.
-  kernels::noisy_one_hot_rows(ExecSpace(), params.mixing, pick, noise_, seed, 2);
+  kernels::add_noise_renormalize_rows(ExecSpace(), params.mixing, noise_, seed, 2);
 }
 
 template class KmeansPPMixing<float>;

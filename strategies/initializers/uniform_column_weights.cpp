@@ -2,7 +2,6 @@
 
 #include "framework/error.hpp"
 #include "framework/kernels/weight_init.hpp"
-#include "strategies/projectors/column_simplex_clamp.hpp"
 
 namespace kaa::strategies {
 
@@ -11,15 +10,17 @@ Schema UniformColumnWeights<S>::schema() {
   Schema s;
   s.number("low", 0.1).non_negative().doc("lower end of the uniform draw (archetypax: 0.1)");
   s.number("high", 0.9).positive().doc("upper end of the uniform draw (archetypax: 0.9)");
-  s.number("eps", 1e-10).positive().doc("clamp floor of the renormalisation");
+  s.strategy("projector", Kind::projector, {{"type", "column_simplex_clamp"}, {"eps", 1e-10}})
+      .applies_to(bit(Block::column_weights))
+      .doc("puts the drawn columns on the simplex");
   return s;
 }
 
 template <class S>
-UniformColumnWeights<S>::UniformColumnWeights(const nlohmann::json& p)
+UniformColumnWeights<S>::UniformColumnWeights(const nlohmann::json& p, const Registry& registry)
     : low_(p.at("low").get<double>()),
       high_(p.at("high").get<double>()),
-      eps_(p.at("eps").get<double>()) {
+      projector_(registry.make<Projector, S>(p.at("projector"))) {
   if (!(low_ < high_)) {
     throw ConfigError({"uniform_column_weights: low (" + std::to_string(low_) +
                        ") must be below high (" + std::to_string(high_) + ")"});
@@ -36,7 +37,8 @@ void UniformColumnWeights<S>::initialize(const Matrix<S>& X, Parameters<S>& para
   }
   Matrix<S> G = params.column_weights;
   kernels::uniform_fill(ExecSpace(), G, low_, high_ - low_, seed, 5);
-  ColumnSimplexClamp<S>(nlohmann::json{{"eps", eps_}}).project(G, X);
+  projector_->prepare(X, params);
+  projector_->project(G, X);
 }
 
 template class UniformColumnWeights<float>;

@@ -1,13 +1,18 @@
 #pragma once
+#include <memory>
+
 #include <nlohmann/json.hpp>
 
 #include "framework/config/schema.hpp"
 #include "framework/interfaces/initializer.hpp"
+#include "framework/interfaces/projector.hpp"
+#include "framework/registry/registry.hpp"
 
 namespace kaa::strategies {
 
 /// archetypax's BiarchetypalAnalysis start of gamma (column_weights, kc x d): every entry
-/// U(low, high), then each column max(eps, g) / its sum (`uniform_weights` does rows of alpha).
+/// U(low, high), then projected by a column projector (by default column_simplex_clamp: each column
+/// max(eps, g) / its sum; `uniform_weights` does rows of alpha).
 template <class S>
 class UniformColumnWeights final : public Initializer<S> {
  public:
@@ -15,12 +20,13 @@ class UniformColumnWeights final : public Initializer<S> {
   static constexpr const char* summary =
       "column weights gamma drawn U(low, high) per entry, then columns clamped and renormalised";
   static Schema schema();
-  explicit UniformColumnWeights(const nlohmann::json& params);
+  UniformColumnWeights(const nlohmann::json& params, const Registry& registry);
   unsigned blocks() const override { return bit(Block::column_weights); }
   void initialize(const Matrix<S>& X, Parameters<S>& params, std::uint64_t seed) override;
 
  private:
-  double low_, high_, eps_;
+  double low_, high_;
+  std::unique_ptr<Projector<S>> projector_;
 };
 
 }  // namespace kaa::strategies

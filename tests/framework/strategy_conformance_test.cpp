@@ -43,6 +43,8 @@ json value_for(const kaa::ParamSpec& p) {
       return "conformance";
     case kaa::ParamType::choice:
       return p.choices.at(0);
+    case kaa::ParamType::strategy:
+      return p.default_value;
     case kaa::ParamType::integer:
     case kaa::ParamType::number: {
       double v = 1.0;
@@ -111,7 +113,9 @@ template <class S>
 void check_builds_from_defaults(const kaa::Registry& registry, const kaa::StrategyInfo& info) {
   SCOPED_TRACE(label(info) + (sizeof(S) == 4 ? " (float)" : " (double)"));
   std::vector<std::string> issues;
-  const json resolved = info.schema.resolve(minimal_node(info), "/strategy", issues);
+  // Through the registry, so that nested strategies are resolved too.
+  const json resolved =
+      kaa::resolve_strategy_node(minimal_node(info), info.kind, registry, "/strategy", issues);
   ASSERT_TRUE(issues.empty()) << "its schema defaults do not resolve: " << issues.front();
   const bool excused = kCannotBuildStandalone.count({info.kind, info.name}) > 0;
   try {

@@ -1,6 +1,6 @@
 // The counter-stream weight starts against the same draws taken on the host: uniform simplex
-// rows (with a row offset), the uniform fill, and the noisy one-hot rows and columns; plus a wrong
-// pick extent.
+// rows (with a row offset), the uniform fill, one-hot rows and columns softened by noise; plus a
+// wrong pick extent.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -49,7 +49,10 @@ TEST(WeightInitKernel, NoisyOneHotRowsAndColumnsSumToOneAroundThePick) {
   const std::size_t k = 3, n = 50;
   const std::vector<std::size_t> picks = {7, 0, 49};
   kaa::Matrix<double> B("B", k, n), theta("theta", n, k);
-  kaa::kernels::noisy_one_hot_rows(kaa::ExecSpace(), B, weight_init_picks(picks), 0.05, 3, 2);
+  auto B_host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), B);  // zeros
+  for (std::size_t j = 0; j < k; ++j) B_host(j, picks[j]) = 1.0;
+  Kokkos::deep_copy(B, B_host);
+  kaa::kernels::add_noise_renormalize_rows(kaa::ExecSpace(), B, 0.05, 3, 2);
   kaa::kernels::noisy_one_hot_columns(kaa::ExecSpace(), theta, weight_init_picks(picks), 0.05, 3,
                                       4);
   const kaa::HostMatrix rows = kaa::to_host(B), cols = kaa::to_host(theta);
@@ -68,9 +71,10 @@ TEST(WeightInitKernel, NoisyOneHotRowsAndColumnsSumToOneAroundThePick) {
 }
 
 TEST(WeightInitKernel, WrongPickExtentThrows) {
-  EXPECT_THROW(kaa::kernels::noisy_one_hot_rows(kaa::ExecSpace(), kaa::Matrix<double>("B", 3, 9),
-                                                weight_init_picks({1, 2}), 0.05, 1, 2),
-               std::invalid_argument);
+  EXPECT_THROW(
+      kaa::kernels::noisy_one_hot_columns(kaa::ExecSpace(), kaa::Matrix<double>("theta", 9, 3),
+                                          weight_init_picks({1, 2}), 0.05, 1, 2),
+      std::invalid_argument);
 }
 
 }  // namespace

@@ -274,10 +274,10 @@ TEST(BlendedProjection, BlendsTheProjectorsResultByTheRatioOfObjectives) {
 TEST(BlendedProjection, BuildsEachProjector) {
   const HostMatrix X = random_matrix(25, 3, 7);
   const HostMatrix W = random_matrix(25, 2, 8, 0.1, 1);
-  for (const std::string method : {"cbap", "convex_hull", "knn"}) {
+  for (const std::string method : {"cbap", "convex_hull", "knn_hull"}) {
     Harness h(X, W, random_matrix(2, 3, 9, -0.2, 0.2));
     h.objective = [](const auto&) { return 1.0; };
-    auto hook = make<ks::BlendedProjection, double>({{"method", method}, {"blend_good", 1.0}});
+    auto hook = make<ks::BlendedProjection, double>({{"projector", method}, {"blend_good", 1.0}});
     auto ctx = h.context(1);
     hook.after_update(ctx);
     // blend 1: the archetypes are the projector's output, a mix of data rows, so inside the

@@ -2,20 +2,37 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "framework/config/config.hpp"
+#include "tests/support/full_registry.hpp"
+
 namespace kaa_test {
 
 /// Builds strategy Impl<S> from raw parameters, with the schema's defaults filled; a parameter
-/// the schema rejects fails the calling test.
+/// the schema rejects fails the calling test. A strategy with nested strategies is resolved and
+/// built through the full registry, as the config loader and the model do.
 template <template <class> class Impl, class S>
 Impl<S> make(const nlohmann::json& raw = nlohmann::json::object()) {
   std::vector<std::string> issues;
-  const nlohmann::json resolved = Impl<S>::schema().resolve(raw, "/strategy", issues);
-  EXPECT_TRUE(issues.empty()) << (issues.empty() ? "" : issues.front());
-  return Impl<S>(resolved);
+  if constexpr (std::is_constructible_v<Impl<S>, const nlohmann::json&, const kaa::Registry&>) {
+    const kaa::Registry registry = full_registry();
+    nlohmann::json node = raw;
+    node["type"] = Impl<S>::name;
+    nlohmann::json resolved;
+    for (kaa::Kind kind : kaa::all_kinds())
+      if (registry.find(kind, Impl<S>::name) != nullptr)
+        resolved = kaa::resolve_strategy_node(node, kind, registry, "/strategy", issues);
+    EXPECT_TRUE(issues.empty()) << (issues.empty() ? "" : issues.front());
+    return Impl<S>(resolved, registry);
+  } else {
+    const nlohmann::json resolved = Impl<S>::schema().resolve(raw, "/strategy", issues);
+    EXPECT_TRUE(issues.empty()) << (issues.empty() ? "" : issues.front());
+    return Impl<S>(resolved);
+  }
 }
 
 }  // namespace kaa_test

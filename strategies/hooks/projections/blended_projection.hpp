@@ -6,6 +6,7 @@
 #include "framework/config/schema.hpp"
 #include "framework/interfaces/hook.hpp"
 #include "framework/interfaces/projector.hpp"
+#include "framework/registry/registry.hpp"
 #include "strategies/common/schedule.hpp"
 
 namespace kaa::strategies {
@@ -13,9 +14,9 @@ namespace kaa::strategies {
 /// archetypax's periodic archetype projection (Improved AA, every 10 iterations from iteration
 /// 0): Z_p = projector(Z), r = objective(W, Z_p) / (objective(W, Z) + ratio_eps), and
 /// Z <- b Z_p + (1 - b) Z with b = blend_bad if r > ratio_bad, blend_mild if r > ratio_mild,
-/// blend_good otherwise (archetypax: 0.005 / 0.01 / 0.5 at 1.1 / 1.01). The projector is one of
-/// the archetype projector strategies (cbap, convex_hull, knn_hull), built from the parameters
-/// below.
+/// blend_good otherwise (archetypax: 0.005 / 0.01 / 0.5 at 1.1 / 1.01). The projector is any
+/// registered projector that applies to archetypes (archetypax's projection_method: cbap,
+/// convex_hull, knn = knn_hull), a nested strategy built by the registry.
 template <class S>
 class BlendedProjection final : public Hook<S> {
  public:
@@ -23,7 +24,7 @@ class BlendedProjection final : public Hook<S> {
   static constexpr const char* summary =
       "periodic archetype projection, blended in by how much it raises the loss";
   static Schema schema();
-  explicit BlendedProjection(const nlohmann::json& params);
+  BlendedProjection(const nlohmann::json& params, const Registry& registry);
   static void check_config(const nlohmann::json& config, const std::string& path,
                            std::vector<std::string>& issues);
 
