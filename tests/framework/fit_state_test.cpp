@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "framework/config/config.hpp"
+#include "framework/error.hpp"
 #include "framework/host_transfer.hpp"
 #include "framework/model.hpp"
 #include "framework/run.hpp"
@@ -171,6 +172,15 @@ TEST_F(FitStateTest, CheckpointResumesToTheUninterruptedFitOnAFreshOrAReusedMode
   kaa::Model<double> fresh(resolved, registry_);
   EXPECT_TRUE(resume_on(fresh) == full) << "resumed on a fresh Model";
   EXPECT_TRUE(resume_on(model) == full) << "resumed on the Model that made the checkpoint";
+  kaa::SavedState damaged = saved[0];
+  damaged.scalars.erase("best_update");
+  try {
+    auto p = fresh.allocate(X.extent(0), X.extent(1));
+    fresh.iterate(X, p, {}, 0, nullptr, &damaged);
+    ADD_FAILURE() << "a checkpoint without best_update was accepted";
+  } catch (const kaa::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("\"best_update\" missing"), std::string::npos) << e.what();
+  }
   // And the reused Model still fits from scratch as a fresh one does.
   kaa::Model<double> other(resolved, registry_);
   EXPECT_TRUE(fit(model, X, seed) == fit(other, X, seed)) << "fit after a resume";
