@@ -66,7 +66,7 @@ nlohmann::json load_config(const fs::path& path, const std::vector<std::string>&
   nlohmann::json raw = read_json_file(path);
   if (raw.is_object() && !raw.contains("name")) raw["name"] = path.stem().string();
   for (const auto& o : overrides) apply_override(raw, o);
-  if (data_path) raw["data"] = {{"type", "file"}, {"path", *data_path}};
+  if (data_path) raw["data"] = nlohmann::json::object({{"type", "file"}, {"path", *data_path}});
   return resolve_config(raw, registry, path.string());
 }
 
@@ -468,6 +468,7 @@ Result fit_data(const nlohmann::json& resolved, const Registry& registry, Loaded
   parallel::agree(
       [&] { check_magnitudes(data, resolved.at("model").at("normalize").get<bool>(), largest); });
   const std::size_t cols = data.X.cols;  // fit_typed releases data.X
+  std::vector<std::string> feature_names = std::move(data.feature_names);
   Result result = resolved.at("model").at("precision") == "float64"
                       ? fit_typed<double>(resolved, registry, control, data, total_rows)
                       : fit_typed<float>(resolved, registry, control, data, total_rows);
@@ -476,6 +477,8 @@ Result fit_data(const nlohmann::json& resolved, const Registry& registry, Loaded
   m["d"] = cols;
   m["n_archetypes"] = k;
   m["data"] = data.description;
+  if (!feature_names.empty()) m["feature_names"] = feature_names;
+  result.feature_names = std::move(feature_names);
   m["precision"] = resolved.at("model").at("precision");
   m["seed"] = resolved.at("model").at("seed").get<std::uint64_t>();
   m["threads"] = ExecSpace().concurrency();

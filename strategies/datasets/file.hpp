@@ -1,5 +1,6 @@
 #pragma once
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -9,6 +10,7 @@
 namespace kaa::strategies {
 
 /// A data file: CSV (header optional; comma or whitespace) or .npy (float32/float64, C order).
+/// Column names come from a names file or the CSV header and label every output.
 template <class S>
 class File final : public Dataset<S> {
  public:
@@ -23,7 +25,11 @@ class File final : public Dataset<S> {
                        std::size_t& total_rows) override;
 
  private:
-  std::string path_, format_;
+  bool is_npy() const;
+  bool is_csv() const;
+  /// From names_path_ or a CSV header; throws when their count is not `columns`.
+  std::vector<std::string> feature_names(std::size_t columns) const;
+  std::string path_, format_, names_path_;
 };
 
 }  // namespace kaa::strategies

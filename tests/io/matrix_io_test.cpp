@@ -107,6 +107,15 @@ TEST_F(MatrixIo, CsvWithHeader) {
   EXPECT_EQ(m.values, (std::vector<double>{1, 2.5, -300, 4, 0.125, 7}));
 }
 
+TEST_F(MatrixIo, CsvHeaderNamesWithoutQuotesAndNoneWithoutAHeader) {
+  EXPECT_EQ(kaa::read_csv_header(file("h.csv", "\xEF\xBB\xBF\n\"a b\", c ,\"d\"\n1,2,3\n")),
+            (std::vector<std::string>{"a b", "c", "d"}));
+  EXPECT_EQ(kaa::read_csv_header(file("w.txt", "x y\n1 2\n")),
+            (std::vector<std::string>{"x", "y"}));
+  EXPECT_TRUE(kaa::read_csv_header(file("n.csv", "1,2\n3,4\n")).empty());
+  EXPECT_TRUE(kaa::read_csv_header(file("o.csv", "1e400,2\n3,4\n")).empty());
+}
+
 TEST_F(MatrixIo, CsvWithoutHeader) {
   const auto m = kaa::read_csv(file("a.csv", "1, 2\n3 ,4\n"));
 
@@ -310,6 +319,23 @@ TEST_F(MatrixIo, ErrorIncompleteNumber) {
   EXPECT_EQ(read_error(p), p.string() + ":2: column 2: not a number: \"1.5e\"");
   const auto q = file("u.csv", "1,2\n,4\n");
   EXPECT_EQ(read_error(q), q.string() + ":2: column 1: not a number: \"\"");
+}
+
+TEST_F(MatrixIo, AFirstRowOfNumbersOneOfThemTooLargeIsAnErrorNotAHeader) {
+  const auto p = file("o.csv", "1e400,2\n3,4\n");
+  const std::string expected = p.string() + ":1: column 1: \"1e400\" is out of a double's range";
+
+  EXPECT_EQ(read_error(p), expected);
+  std::size_t total = 0;
+  EXPECT_EQ(message_of<kaa::InputError>([&] {
+              kaa::read_csv_rows(
+                  p,
+                  [](std::size_t n) {
+                    return kaa::RowRange{0, n};
+                  },
+                  total);
+            }),
+            expected);
 }
 
 TEST_F(MatrixIo, ErrorCsvNanOrInf) {
