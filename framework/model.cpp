@@ -1,10 +1,9 @@
 #include "framework/model.hpp"
 
-#include <chrono>
 #include <cmath>
-#include <limits>
 
 #include "framework/config/config.hpp"
+#include "framework/fit_state.hpp"
 #include "framework/kernels/mixing.hpp"
 #include "framework/parallel/communicator.hpp"
 #include "framework/parallel/row_block.hpp"
@@ -88,90 +87,38 @@ template <class S>
 FitTrace Model<S>::iterate(const Matrix<S>& X, Parameters<S>& params,
                            const ProgressCallback& progress, std::size_t progress_every,
                            const CheckpointPolicy* checkpoint, const SavedState* resume) {
-  const auto start = std::chrono::steady_clock::now();
-  double seconds_before = 0;  // time spent before a resume
-  auto elapsed = [&] {
-    return seconds_before +
-           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  };
-  FitTrace trace;
   Parameters<S> grad = allocate_like<S>("kaa::grad", params);
   prepare(X, params);
-  optimizer_->init(X, params);
-  FitProgress state{0, &trace.losses, 0.0};
-
-  // Always kept: hooks may restore it, and after a divergence it is what the run reports.
-  Parameters<S> best = allocate_like<S>("kaa::best", params);
-  double best_loss = std::numeric_limits<double>::infinity();
-  std::size_t best_update = 0;
-
-  if (resume != nullptr) {
-    const auto& sc = resume->scalars;
-    resume->get_parameters("params", params);
-    trace.losses = sc.at("losses").get<std::vector<double>>();
-    state.updates = sc.at("updates").get<std::size_t>();
-    seconds_before = sc.at("seconds").get<double>();
-    best_loss = sc.at("best_loss").is_null() ? std::numeric_limits<double>::infinity()
-                                             : sc.at("best_loss").get<double>();
-    best_update = sc.at("best_update").get<std::size_t>();
-    if (std::isfinite(best_loss)) resume->get_parameters("best", best);
-    optimizer_->load_state(*resume, "optimizer");
-    for (std::size_t h = 0; h < hooks_.size(); ++h)
-      hooks_[h]->load_state(*resume, "hook" + std::to_string(h));
-  }
+  // All of this fit's state; the strategies start theirs afresh in its constructor.
+  FitState<S> fit(X, params, {*optimizer_, hooks_, stopping_});
+  if (resume != nullptr) fit.load(*resume, params);
 
   HookContext<S> ctx{X,
                      params,
-                     state.updates,
-                     trace.losses,
+                     fit.updates(),
+                     fit.losses(),
                      [this, &X](const Parameters<S>& p) { return objective(X, p); },
                      [this, &X, &params] { optimizer_->init(X, params); },
-                     [&] {
-                       if (!std::isfinite(best_loss)) return false;
-                       copy_parameters(best, params);
-                       return true;
-                     }};
-
-  auto save = [&] {
-    SavedState saved;
-    saved.scalars["updates"] = state.updates;
-    saved.scalars["losses"] = trace.losses;
-    saved.scalars["seconds"] = elapsed();
-    saved.scalars["best_loss"] =
-        std::isfinite(best_loss) ? nlohmann::json(best_loss) : nlohmann::json(nullptr);
-    saved.scalars["best_update"] = best_update;
-    saved.put_parameters("params", params);
-    if (std::isfinite(best_loss)) saved.put_parameters("best", best);
-    optimizer_->save_state(saved, "optimizer");
-    for (std::size_t h = 0; h < hooks_.size(); ++h)
-      hooks_[h]->save_state(saved, "hook" + std::to_string(h));
-    checkpoint->write(saved);
-  };
-  double last_checkpoint = elapsed();
-
+                     [&fit, &params] { return fit.restore_best(params); }};
+  FitTrace trace;
   auto stop_with = [&](const std::optional<std::string>& reason, bool failure) {
     if (!reason) return false;
     trace.stop_reason = *reason;
     trace.diverged = failure;
     return true;
   };
+  double last_checkpoint = fit.seconds();
   const bool with_gradient = optimizer_->needs_gradient();
 
   for (;;) {
     const double loss = with_gradient ? value_and_grad(X, params, grad) : objective(X, params);
-    trace.losses.push_back(loss);
-    state.seconds = elapsed();
+    fit.record(loss, params);
+    FitProgress state = fit.progress();
     // A non-finite objective is never a result, whatever rules the config names.
     if (!std::isfinite(loss)) {
       trace.stop_reason = "diverged: non-finite loss at update " + std::to_string(state.updates);
       trace.diverged = true;
       break;
-    }
-    // The best parameters are the ones the loss was evaluated at, i.e. before this update.
-    if (loss < best_loss) {
-      best_loss = loss;
-      best_update = state.updates;
-      copy_parameters(params, best);
     }
     bool stop = false;
     for (auto& rule : stopping_) {
@@ -187,10 +134,10 @@ FitTrace Model<S>::iterate(const Matrix<S>& X, Parameters<S>& params,
       if (block != Block::archetypes || !params.has(Block::mixing))
         projector->project(params.block(block), X);
     derive_archetypes(X, params);
-    ++state.updates;
-    ctx.updates = state.updates;
+    fit.count_update();
+    ctx.updates = fit.updates();
     for (auto& hook : hooks_) hook->after_update(ctx);
-    state.seconds = elapsed();
+    state = fit.progress();
     if (progress && progress_every > 0 && state.updates % progress_every == 0)
       progress(state.updates, loss);
 
@@ -204,24 +151,27 @@ FitTrace Model<S>::iterate(const Matrix<S>& X, Parameters<S>& params,
     if (checkpoint != nullptr && checkpoint->write) {
       const bool by_count =
           checkpoint->every_updates > 0 && state.updates % checkpoint->every_updates == 0;
-      const bool by_time =
-          checkpoint->every_seconds > 0 && elapsed() - last_checkpoint >= checkpoint->every_seconds;
+      const bool by_time = checkpoint->every_seconds > 0 &&
+                           fit.seconds() - last_checkpoint >= checkpoint->every_seconds;
       if (by_count || by_time) {
-        save();
-        last_checkpoint = elapsed();
+        SavedState saved;
+        fit.save(saved, params);
+        checkpoint->write(saved);
+        last_checkpoint = fit.seconds();
       }
     }
   }
   if (trace.diverged) {
-    if (std::isfinite(best_loss)) copy_parameters(best, params);
+    fit.restore_best(params);
   } else {
     for (auto& hook : hooks_) hook->on_finish(ctx);
   }
   Kokkos::fence();
-  trace.updates = state.updates;
-  trace.seconds = elapsed();
-  trace.best_loss = best_loss;
-  trace.best_update = best_update;
+  trace.updates = fit.updates();
+  trace.seconds = fit.seconds();
+  trace.best_loss = fit.best_loss();
+  trace.best_update = fit.best_update();
+  trace.losses = fit.take_losses();
   return trace;
 }
 

@@ -37,7 +37,8 @@ struct CheckpointPolicy {
 /// Called every `progress_every` updates with the update count and the latest loss.
 using ProgressCallback = std::function<void(std::size_t updates, double loss)>;
 
-/// The strategies of one resolved config, composed. Knows only the interfaces.
+/// The strategies of one resolved config, composed. Knows only the interfaces. Holds no state of
+/// a fit: each fit's lives in its own FitState (framework/fit_state.hpp), so a Model may fit again.
 template <class S>
 class Model {
  public:
@@ -55,7 +56,8 @@ class Model {
                const ProgressCallback& progress = {}, std::size_t progress_every = 0);
 
   /// Only the loop, from the given parameters (used when the start is known, e.g. in tests), or
-  /// from a saved state (`resume`, which then also supplies the parameters).
+  /// from a saved state (`resume`, which then also supplies the parameters). A checkpoint is this
+  /// fit's FitState saved; a resume loads one.
   FitTrace iterate(const Matrix<S>& X, Parameters<S>& params, const ProgressCallback& progress = {},
                    std::size_t progress_every = 0, const CheckpointPolicy* checkpoint = nullptr,
                    const SavedState* resume = nullptr);

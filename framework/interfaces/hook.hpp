@@ -35,6 +35,10 @@ class Hook {
   /// Sizes the workspaces the update loop needs, once per fit before the first update, so that
   /// no update allocates (most strategies have none).
   virtual void prepare(const Matrix<S>& /*X*/, const Parameters<S>& /*params*/) {}
+  /// Forgets everything an earlier fit left (counters, snapshots): called at the start of every
+  /// fit, before load_state when it resumes. A hook that keeps anything between calls resets it
+  /// here, so a Model fitted again gives what a fresh one gives.
+  virtual void begin_fit() {}
   virtual void after_update(HookContext<S>& ctx) = 0;
   /// Called once when the loop has stopped (not after a divergence).
   virtual void on_finish(HookContext<S>&) {}

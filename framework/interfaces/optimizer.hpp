@@ -8,10 +8,10 @@ namespace kaa {
 
 /// Moves the parameters: a gradient method along the (already summed) gradient, or a block
 /// solver that updates blocks in closed form from X.
-/// Contract: init() is called with the starting parameters before the first step (and again when
-/// a hook resets the optimizer); step() updates the blocks it declares (StrategyInfo::blocks) in
-/// place and may update `grad` (e.g. clip it). When needs_gradient() is false the model only
-/// evaluates the objective and `grad` holds zeros.
+/// Contract: init() is called with the starting parameters before the first step of every fit
+/// (and again when a hook resets the optimizer) and forgets every earlier step; step() updates the
+/// blocks it declares (StrategyInfo::blocks) in place and may update `grad` (e.g. clip it). When
+/// needs_gradient() is false the model only evaluates the objective and `grad` holds zeros.
 template <class S>
 class Optimizer {
  public:

@@ -15,6 +15,11 @@ namespace kaa::strategies::common {
 template <class S>
 class LateBest {
  public:
+  /// Forgets the snapshot, at the start of a fit (the next fit's data may have another shape).
+  void reset() {
+    loss_ = std::numeric_limits<double>::infinity();
+    snapshot_ = Parameters<S>();
+  }
   /// Call once after each update.
   void observe(const HookContext<S>& ctx) {
     if (ctx.losses.empty() || !(ctx.losses.back() < loss_)) return;

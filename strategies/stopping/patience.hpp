@@ -20,12 +20,13 @@ class Patience final : public StoppingRule<S> {
   static Schema schema();
   explicit Patience(const nlohmann::json& params);
 
+  void begin_fit() override { scanned_ = best_index_ = 0; }
   std::optional<std::string> after_update(const FitProgress& p) override;
 
  private:
   std::size_t patience_;
-  // A cache of the scan of the loss history (the rule holds no state of the fit: a fresh rule
-  // rescans the history once, e.g. after a resume).
+  // A cache of the scan of the loss history (no state of the fit): begin_fit() empties it, so each
+  // fit, resumed or not, rescans its history once.
   std::size_t scanned_ = 0, best_index_ = 0;
 };
 

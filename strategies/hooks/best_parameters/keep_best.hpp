@@ -19,6 +19,7 @@ class KeepBest final : public Hook<S> {
   static Schema schema();
   explicit KeepBest(const nlohmann::json& params);
 
+  void begin_fit() override { late_best_.reset(); }
   void after_update(HookContext<S>& ctx) override;
   void on_finish(HookContext<S>& ctx) override;
   void save_state(SavedState& state, const std::string& prefix) const override;

@@ -19,6 +19,12 @@ RestoreOnRise<S>::RestoreOnRise(const nlohmann::json& p)
     : schedule_(p), factor_(p.at("factor").get<double>()), late_(p.at("best") == "after_update") {}
 
 template <class S>
+void RestoreOnRise<S>::begin_fit() {
+  restores_ = 0;
+  late_best_.reset();
+}
+
+template <class S>
 void RestoreOnRise<S>::after_update(HookContext<S>& ctx) {
   if (late_) late_best_.observe(ctx);
   const auto& l = ctx.losses;

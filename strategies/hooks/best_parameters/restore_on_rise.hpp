@@ -20,6 +20,7 @@ class RestoreOnRise final : public Hook<S> {
   static Schema schema();
   explicit RestoreOnRise(const nlohmann::json& params);
 
+  void begin_fit() override;
   void after_update(HookContext<S>& ctx) override;
   void save_state(SavedState& state, const std::string& prefix) const override;
   void load_state(const SavedState& state, const std::string& prefix) override;

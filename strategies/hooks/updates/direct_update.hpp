@@ -35,6 +35,8 @@ class DirectUpdate final : public Hook<S> {
                            std::vector<std::string>& issues);
 
   void prepare(const Matrix<S>& X, const Parameters<S>& params) override;
+  /// The redrawn noise is indexed by the call count, which restarts with every fit.
+  void begin_fit() override { calls_ = 0; }
   void after_update(HookContext<S>& ctx) override;
   void save_state(SavedState& state, const std::string& prefix) const override;
   void load_state(const SavedState& state, const std::string& prefix) override;
