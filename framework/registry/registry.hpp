@@ -4,10 +4,12 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "framework/config/bound_schema.hpp"
 #include "framework/config/schema.hpp"
 #include "framework/error.hpp"
 #include "framework/interfaces/dataset.hpp"
@@ -101,9 +103,11 @@ struct StrategyInfo {
 /// The factory of strategies. A value, filled explicitly by register_all(); every main and test
 /// builds its own, so nothing depends on static initialisation.
 ///
-/// A strategy is a class template Impl<S> deriving from Interface<S>, constructible from its
-/// resolved parameters (const nlohmann::json&), with static members `name`, `summary` and
-/// `schema()`; optionally `blocks` (see StrategyInfo) and
+/// A strategy is a class template Impl<S> deriving from Interface<S>, with static members `name`,
+/// `summary` and `schema()`. A strategy with parameters has a struct `Params`, declares them once
+/// in `static BoundSchema<Params> schema()` and is constructible from `const Params&` (the
+/// registry binds the resolved node); one without is default-constructible and its schema() is an
+/// empty Schema. Optionally `blocks` (see StrategyInfo) and
 /// `static void check_config(const nlohmann::json& config, const std::string& path,
 /// std::vector<std::string>& issues)` and `static constexpr bool distributed = true`.
 class Registry {
@@ -138,7 +142,16 @@ class Registry {
 
   template <template <class> class Interface, template <class> class Impl, class S>
   static Factory<Interface, S> factory() {
-    return [](const nlohmann::json& p) { return std::unique_ptr<Interface<S>>(new Impl<S>(p)); };
+    if constexpr (requires { typename Impl<S>::Params; }) {
+      return [schema = Impl<S>::schema()](const nlohmann::json& p) {
+        return std::unique_ptr<Interface<S>>(new Impl<S>(schema.bind(p)));
+      };
+    } else if constexpr (std::is_default_constructible_v<Impl<S>>) {
+      return [](const nlohmann::json&) { return std::unique_ptr<Interface<S>>(new Impl<S>()); };
+    } else {
+      // Still read from JSON in its constructor (the nested strategies of issue 15 item 2).
+      return [](const nlohmann::json& p) { return std::unique_ptr<Interface<S>>(new Impl<S>(p)); };
+    }
   }
 
   struct Entry {

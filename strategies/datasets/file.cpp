@@ -8,24 +8,25 @@
 namespace kaa::strategies {
 
 template <class S>
-Schema File<S>::schema() {
-  Schema s;
-  s.string("path", "").required().doc("path of the data file");
-  s.choice("format", "auto", {"auto", "csv", "npy"}).doc("file format; auto = by extension");
+auto File<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.string("path", &Params::path).required().doc("path of the data file");
+  s.choice("format", &Params::format,
+           {{"auto", Format::by_extension}, {"csv", Format::csv}, {"npy", Format::npy}})
+      .doc("file format; auto = by extension");
   return s;
 }
 
 template <class S>
-File<S>::File(const nlohmann::json& p)
-    : path_(p.at("path").get<std::string>()), format_(p.at("format").get<std::string>()) {}
+File<S>::File(const Params& p) : config_(p) {}
 
 template <class S>
 LoadedData File<S>::load(std::uint64_t) {
   LoadedData out;
-  out.X = format_ == "csv"   ? read_csv(path_)
-          : format_ == "npy" ? read_npy(path_)
-                             : read_matrix(path_);
-  out.description = path_;
+  out.X = config_.format == Format::csv   ? read_csv(config_.path)
+          : config_.format == Format::npy ? read_npy(config_.path)
+                                          : read_matrix(config_.path);
+  out.description = config_.path;
   return out;
 }
 
@@ -36,16 +37,18 @@ LoadedData File<S>::load_rows(std::uint64_t model_seed, int rank, int ranks,
     const parallel::RowBlock b = parallel::block_of(total, rank, ranks);
     return RowRange{b.begin, b.end};
   };
-  std::string ext = std::filesystem::path(path_).extension().string();
+  std::string ext = std::filesystem::path(config_.path).extension().string();
   for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  const bool npy = format_ == "npy" || (format_ == "auto" && ext == ".npy");
-  const bool csv =
-      format_ == "csv" ||
-      (format_ == "auto" && (ext == ".csv" || ext == ".txt" || ext == ".tsv" || ext == ".dat"));
+  const bool npy =
+      config_.format == Format::npy || (config_.format == Format::by_extension && ext == ".npy");
+  const bool csv = config_.format == Format::csv ||
+                   (config_.format == Format::by_extension &&
+                    (ext == ".csv" || ext == ".txt" || ext == ".tsv" || ext == ".dat"));
   if (!npy && !csv) return Dataset<S>::load_rows(model_seed, rank, ranks, total_rows);
   LoadedData out;
-  out.X = npy ? read_npy_rows(path_, select, total_rows) : read_csv_rows(path_, select, total_rows);
-  out.description = path_;
+  out.X = npy ? read_npy_rows(config_.path, select, total_rows)
+              : read_csv_rows(config_.path, select, total_rows);
+  out.description = config_.path;
   return out;
 }
 

@@ -2,7 +2,7 @@
 #include <nlohmann/json.hpp>
 #include "framework/kernels/block_solver_workspace.hpp"
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/projector.hpp"
 #include "framework/kernels/knn_hull.hpp"
 
@@ -22,8 +22,14 @@ class KnnHull final : public Projector<S> {
       "pull each archetype to the inverse-squared-distance mix of its k nearest points";
   static constexpr unsigned blocks = static_cast<unsigned>(Block::archetypes);
   static constexpr int max_neighbours = 64;
-  static Schema schema();
-  explicit KnnHull(const nlohmann::json& params);
+  struct Params {
+    int k = 10;
+    double eps = 1e-10;
+  };
+  static BoundSchema<Params> schema();
+  explicit KnnHull(const Params& config);
+  /// Until blended_projection builds it through the registry (issue 15 item 2).
+  explicit KnnHull(const nlohmann::json& resolved) : KnnHull(schema().bind(resolved)) {}
 
   void project(Matrix<S>& block, const Matrix<S>& X) override;
 
@@ -33,10 +39,9 @@ class KnnHull final : public Projector<S> {
                                                               const Matrix<S>& X);
 
  private:
+  Params config_;
   /// Over the ranks of a distributed fit: the same neighbours and result as on one rank.
   void project_distributed(Matrix<S>& block, const Matrix<S>& X);
-  int neighbours_;
-  double eps_;
   Kokkos::View<long**, Kokkos::LayoutRight, MemSpace> last_;
   kernels::KnnHullWorkspace<S> work_;
   mutable kernels::LoopWorkspace loop_;

@@ -1,7 +1,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/stopping_rule.hpp"
 
 namespace kaa::strategies {
@@ -17,13 +17,16 @@ class Patience final : public StoppingRule<S> {
   static constexpr bool distributed = true;
   static constexpr const char* summary =
       "stop after `patience` updates without a strictly lower loss";
-  static Schema schema();
-  explicit Patience(const nlohmann::json& params);
+  struct Params {
+    std::size_t patience = 100;
+  };
+  static BoundSchema<Params> schema();
+  explicit Patience(const Params& config);
 
   std::optional<std::string> after_update(const FitProgress& p) override;
 
  private:
-  std::size_t patience_;
+  Params config_;
   // A cache of the scan of the loss history (the rule holds no state of the fit: a fresh rule
   // rescans the history once, e.g. after a resume).
   std::size_t scanned_ = 0, best_index_ = 0;
