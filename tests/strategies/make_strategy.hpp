@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -17,8 +18,10 @@ Impl<S> make(const nlohmann::json& raw = nlohmann::json::object()) {
   EXPECT_TRUE(issues.empty()) << (issues.empty() ? "" : issues.front());
   if constexpr (requires { typename Impl<S>::Params; })
     return Impl<S>(Impl<S>::schema().bind(resolved));
-  else
+  else if constexpr (std::is_default_constructible_v<Impl<S>>)
     return Impl<S>();
+  else  // still read from JSON (the nested strategies of issue 15 item 2)
+    return Impl<S>(resolved);
 }
 
 }  // namespace kaa_test
