@@ -4,9 +4,9 @@
 #include <vector>
 
 #include "framework/host_transfer.hpp"
-#include "tests/strategies/make_strategy.hpp"
 #include "strategies/metrics/explained_variance.hpp"
 #include "strategies/metrics/rss.hpp"
+#include "tests/strategies/make_strategy.hpp"
 
 namespace {
 
