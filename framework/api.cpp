@@ -66,7 +66,7 @@ nlohmann::json load_config(const fs::path& path, const std::vector<std::string>&
   nlohmann::json raw = read_json_file(path);
   if (raw.is_object() && !raw.contains("name")) raw["name"] = path.stem().string();
   for (const auto& o : overrides) apply_override(raw, o);
-  if (data_path) raw["data"] = {{"type", "file"}, {"path", *data_path}};
+  if (data_path) raw["data"] = nlohmann::json::object({{"type", "file"}, {"path", *data_path}});
   return resolve_config(raw, registry, path.string());
 }
 

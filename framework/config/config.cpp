@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "framework/config/duplicate_keys.hpp"
 #include "framework/config/strategy_nodes.hpp"
 
 namespace kaa {
@@ -39,8 +40,10 @@ nlohmann::json read_json_file(const std::filesystem::path& path) {
 }
 
 nlohmann::json parse_json_text(const std::string& text, const std::string& source) {
+  std::vector<std::string> duplicates;
+  nlohmann::json parsed;
   try {
-    return nlohmann::json::parse(text);
+    parsed = parse_noting_duplicate_keys(text, duplicates);
   } catch (const nlohmann::json::parse_error& e) {
     // nlohmann's byte is one past the offending character.
     const std::size_t byte = e.byte > 0 ? e.byte - 1 : 0;
@@ -56,6 +59,14 @@ nlohmann::json parse_json_text(const std::string& text, const std::string& sourc
     if (what.size() > 200) what = what.substr(0, 200) + "...";
     throw ConfigError({source + ": malformed JSON: " + what});
   }
+  if (!duplicates.empty()) {
+    std::vector<std::string> issues;
+    for (const auto& pointer : duplicates)
+      issues.push_back(source + ": " + pointer +
+                       ": duplicate key (JSON keeps only the last value; remove one)");
+    throw ConfigError(std::move(issues));
+  }
+  return parsed;
 }
 
 void apply_override(nlohmann::json& raw, const std::string& assignment) {

@@ -46,11 +46,23 @@ std::vector<std::string_view> split_cells(std::string_view line, bool comma) {
   return cells;
 }
 
-bool parse_number(std::string_view cell, double& value) {
+enum class CellKind { number, out_of_range, text };
+
+CellKind parse_number(std::string_view cell, double& value) {
   // from_chars rejects the leading '+' that spreadsheets and printf("%+g") write.
   if (cell.size() > 1 && cell.front() == '+' && cell[1] != '-') cell.remove_prefix(1);
   const auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), value);
-  return !cell.empty() && ec == std::errc() && end == cell.data() + cell.size();
+  if (cell.empty() || end != cell.data() + cell.size()) return CellKind::text;
+  if (ec == std::errc::result_out_of_range) return CellKind::out_of_range;
+  return ec == std::errc() ? CellKind::number : CellKind::text;
+}
+
+// A header has a cell that is not written as a number: "1e400,2" is a data row whose first value
+// does not fit a double, not a header.
+bool is_header(const std::vector<std::string_view>& cells) {
+  double value = 0;
+  return !std::all_of(cells.begin(), cells.end(),
+                      [&](std::string_view c) { return parse_number(c, value) != CellKind::text; });
 }
 
 std::string at_line(const std::string& name, std::size_t line) {
@@ -67,7 +79,11 @@ void append_row(const std::vector<std::string_view>& cells, const std::string& n
   double value = 0;
   for (std::size_t c = 0; c < cells.size(); ++c) {
     const std::string where = at_line(name, line_number) + "column " + std::to_string(c + 1);
-    if (!parse_number(cells[c], value)) {
+    const CellKind kind = parse_number(cells[c], value);
+    if (kind == CellKind::out_of_range) {
+      throw InputError(where + ": \"" + std::string(cells[c]) + "\" is out of a double's range");
+    }
+    if (kind == CellKind::text) {
       throw InputError(where + ": not a number: \"" + std::string(cells[c]) + "\"");
     }
     if (!std::isfinite(value)) throw InputError(where + ": NaN or Inf value");
@@ -100,13 +116,9 @@ HostMatrix parse_csv(std::string text, const std::string& name) {
     if (line.empty()) continue;
 
     const auto cells = split_cells(line, comma);
-    double value = 0;
     if (!seen_content) {
       seen_content = true;
-      if (!std::all_of(cells.begin(), cells.end(),
-                       [&](std::string_view c) { return parse_number(c, value); })) {
-        continue;  // a header
-      }
+      if (is_header(cells)) continue;
     }
     if (m.rows == 0) {
       m.cols = cells.size();
@@ -153,13 +165,7 @@ HostMatrix read_csv_rows(const std::filesystem::path& path, const RowSelector& s
     }
     if (in.bad()) throw InputError(name + ": read error: " + std::strerror(errno));
   }
-  double value = 0;
-  bool header = false;
-  if (content_lines > 0) {
-    const auto cells = split_cells(first, comma);
-    header = !std::all_of(cells.begin(), cells.end(),
-                          [&](std::string_view c) { return parse_number(c, value); });
-  }
+  const bool header = content_lines > 0 && is_header(split_cells(first, comma));
   total_rows = content_lines - (header ? 1 : 0);
   if (total_rows == 0) throw InputError(name + ": no data rows");
   const std::size_t cols = split_cells(header ? second : first, comma).size();

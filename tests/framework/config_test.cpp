@@ -222,6 +222,37 @@ TEST(Config, MalformedJsonNamesLineAndColumn) {
   std::filesystem::remove(path);
 }
 
+std::vector<std::string> issues_of_text(const std::string& text) {
+  try {
+    kaa::parse_json_text(text, "cfg.json");
+  } catch (const kaa::ConfigError& e) {
+    return e.issues();
+  }
+  return {};
+}
+
+TEST(Config, DuplicateKeysAreErrorsNamingTheirPointers) {
+  const auto issues = issues_of_text(R"({"name": "a",
+    "loss": [{"type": "reconstruction"}, {"type": "entropy", "weight": 1, "weight": 2}],
+    "model": {"seed": 1, "n_archetypes": 3, "seed": 2},
+    "name": "b"})");
+
+  ASSERT_EQ(issues.size(), 3u);
+  EXPECT_EQ(issues[0],
+            "cfg.json: /loss/1/weight: duplicate key (JSON keeps only the last value; "
+            "remove one)");
+  EXPECT_EQ(issues[1].rfind("cfg.json: /model/seed: duplicate key", 0), 0u) << issues[1];
+  EXPECT_EQ(issues[2].rfind("cfg.json: /name: duplicate key", 0), 0u) << issues[2];
+}
+
+TEST(Config, EqualKeysInDifferentObjectsAreNotDuplicates) {
+  const std::string text = R"({"a": [{"type": 1, "x": [1, {"type": 2}]}, {"type": 3}],
+                               "b": {"type": 4, "c": {"type": 5}}, "type": 6})";
+
+  EXPECT_TRUE(issues_of_text(text).empty());
+  EXPECT_EQ(kaa::parse_json_text(text, "cfg.json"), json::parse(text));
+}
+
 TEST(Config, OverrideSetsValueByJsonPointer) {
   json raw = base_config();
 

@@ -1,4 +1,5 @@
-// The registry holds every strategy written under strategies/, and builds each in both precisions.
+// The registry holds every strategy written under strategies/, each documented. Building each in
+// both precisions is strategy_conformance_test's job.
 #include <gtest/gtest.h>
 
 #include <map>

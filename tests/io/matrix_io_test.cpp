@@ -312,6 +312,23 @@ TEST_F(MatrixIo, ErrorIncompleteNumber) {
   EXPECT_EQ(read_error(q), q.string() + ":2: column 1: not a number: \"\"");
 }
 
+TEST_F(MatrixIo, AFirstRowOfNumbersOneOfThemTooLargeIsAnErrorNotAHeader) {
+  const auto p = file("o.csv", "1e400,2\n3,4\n");
+  const std::string expected = p.string() + ":1: column 1: \"1e400\" is out of a double's range";
+
+  EXPECT_EQ(read_error(p), expected);
+  std::size_t total = 0;
+  EXPECT_EQ(message_of<kaa::InputError>([&] {
+              kaa::read_csv_rows(
+                  p,
+                  [](std::size_t n) {
+                    return kaa::RowRange{0, n};
+                  },
+                  total);
+            }),
+            expected);
+}
+
 TEST_F(MatrixIo, ErrorCsvNanOrInf) {
   const auto p = file("n.csv", "1,2,3\n4,5,NaN\n");
   EXPECT_EQ(read_error(p), p.string() + ":2: column 3: NaN or Inf value");
