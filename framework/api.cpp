@@ -467,6 +467,7 @@ Result fit_data(const nlohmann::json& resolved, const Registry& registry, Loaded
   comm.allreduce_max(&largest, 1);
   parallel::agree([&] { check_magnitudes(data, settings.normalize, largest); });
   const std::size_t cols = data.X.cols;  // fit_typed releases data.X
+  std::vector<std::string> feature_names = std::move(data.feature_names);
   Result result = settings.precision == Precision::float64
                       ? fit_typed<double>(resolved, registry, control, data, total_rows)
                       : fit_typed<float>(resolved, registry, control, data, total_rows);
@@ -475,6 +476,8 @@ Result fit_data(const nlohmann::json& resolved, const Registry& registry, Loaded
   m["d"] = cols;
   m["n_archetypes"] = k;
   m["data"] = data.description;
+  if (!feature_names.empty()) m["feature_names"] = feature_names;
+  result.feature_names = std::move(feature_names);
   m["precision"] = to_string(settings.precision);
   m["seed"] = settings.seed;
   m["threads"] = ExecSpace().concurrency();

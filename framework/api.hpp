@@ -69,6 +69,7 @@ struct Result {
   /// What the strategies add (e.g. biarchetypal column archetypes), in the space of the fit.
   std::vector<Artifact> artifacts;
   std::optional<HostMatrix> true_archetypes;       // synthetic data's ground truth
+  std::vector<std::string> feature_names;          // the data's column names, if it has them
   std::optional<Standardization> standardization;  // when model.normalize
 };
 

@@ -133,7 +133,8 @@ void write_result(const Result& r, const fs::path& staging) {
     }
     return;
   }
-  const std::vector<std::string> header = column_names("f", r.archetypes.cols);
+  const std::vector<std::string> header =
+      r.feature_names.empty() ? column_names("f", r.archetypes.cols) : r.feature_names;
   write_csv(staging / "archetypes.csv", r.archetypes, header);
   write_npy(staging / "weights.npy", r.weights, npy_type);
   if (r.effective_archetypes)

@@ -555,10 +555,14 @@ class Data:
             self.cache[key] = self._load(run_id, key)
         return self.cache[key]
 
-    def feature_names(self, run_id, d):
-        path = self.path(run_id)
-        names = csv_header(path) if path and os.path.exists(path) else None
-        return names if names and len(names) == d else [f"f{j}" for j in range(d)]
+    def feature_names(self, run_id, d, archetypes_csv=None):
+        """kaa writes the data's column names into archetypes.csv's header; older runs have
+        f0, f1, ... there, so the data file's own header is the fallback."""
+        for path in (archetypes_csv, self.path(run_id)):
+            names = csv_header(path) if path and os.path.exists(path) else None
+            if names and len(names) == d and names != [f"f{j}" for j in range(d)]:
+                return names
+        return [f"f{j}" for j in range(d)]
 
     def _load(self, run_id, key):
         for r in self.rows:
@@ -786,7 +790,8 @@ def per_configuration(folder, plan, rows, out, limit=24):
                          "Each archetype drawn as an image: the extreme, pure types every data "
                          "point is a mixture of."))
         else:
-            made = profiles(Z, X, data.feature_names(r["id"], d), g, out, f"profiles_{safe}.png")
+            names = data.feature_names(r["id"], d, zpath)
+            made = profiles(Z, X, names, g, out, f"profiles_{safe}.png")
             if made:
                 figs.append((made, "Archetype profiles: each row is one archetype; left, its value "
                                    "per feature in data units; right, where that value lies in "

@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "framework/host_matrix.hpp"
 #include "framework/parallel/row_block.hpp"
@@ -13,6 +14,8 @@ struct LoadedData {
   HostMatrix X;
   std::optional<HostMatrix> true_archetypes;  // known ground truth (synthetic data)
   std::string description;                    // one line for logs and metrics
+  /// One name per column (a CSV header, a names file), or empty when the source has none.
+  std::vector<std::string> feature_names;
 };
 
 /// A source of data points. Contract: load() returns a finite n x d matrix with n, d >= 1 or
@@ -33,7 +36,7 @@ class Dataset {
     total_rows = all.X.rows;
     const parallel::RowBlock block = parallel::block_of(total_rows, rank, ranks);
     LoadedData out{HostMatrix(block.size(), all.X.cols), std::move(all.true_archetypes),
-                   std::move(all.description)};
+                   std::move(all.description), std::move(all.feature_names)};
     for (std::size_t i = 0; i < block.size(); ++i)
       for (std::size_t f = 0; f < all.X.cols; ++f) out.X(i, f) = all.X(block.begin + i, f);
     return out;

@@ -208,6 +208,28 @@ HostMatrix read_csv_rows(const std::filesystem::path& path, const RowSelector& s
   return m;
 }
 
+std::vector<std::string> read_csv_header(const std::filesystem::path& path) {
+  std::ifstream in = io_detail::open_for_reading(path);
+  std::string line;
+  bool first = true;
+  while (std::getline(in, line)) {
+    if (first && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
+    first = false;
+    const std::string_view content = trim(line);
+    if (content.empty()) continue;
+    const auto cells = split_cells(content, content.find(',') != std::string_view::npos);
+    if (!is_header(cells)) return {};
+    std::vector<std::string> names;
+    for (std::string_view cell : cells) {
+      if (cell.size() >= 2 && cell.front() == '"' && cell.back() == '"')
+        cell = cell.substr(1, cell.size() - 2);
+      names.emplace_back(cell);
+    }
+    return names;
+  }
+  return {};
+}
+
 void write_csv(const std::filesystem::path& path, const HostMatrix& m,
                const std::vector<std::string>& header) {
   io_detail::check_shape(path, m);

@@ -20,6 +20,10 @@ HostMatrix read_csv(const std::filesystem::path& path);
 HostMatrix read_csv_rows(const std::filesystem::path& path, const RowSelector& select,
                          std::size_t& total_rows);
 
+/// The names in a CSV file's header (its first non-blank line when that is not all numbers),
+/// surrounding double quotes removed; empty when the file has no header.
+std::vector<std::string> read_csv_header(const std::filesystem::path& path);
+
 /// read_csv's parser on text already in memory (`name` is what errors cite). Used by the fuzzers.
 HostMatrix parse_csv(std::string text, const std::string& name);
 

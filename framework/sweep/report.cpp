@@ -96,6 +96,28 @@ bool is_run_folder(const fs::path& folder) {
          !fs::is_regular_file(folder / "sweep.json", ec);
 }
 
+/// The archetypes under their feature names, when they fit on a terminal line.
+void print_archetype_table(const fs::path& path, std::ostream& out) {
+  constexpr std::size_t kMaxColumns = 8;
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return;
+  const HostMatrix Z = read_matrix(path);
+  if (Z.cols > kMaxColumns) return;
+  std::vector<std::string> names = read_csv_header(path);
+  names.resize(Z.cols);
+  constexpr int kWidth = 12;
+  out << "  archetypes:\n  " << std::setw(5) << "";
+  for (const auto& name : names)
+    out << std::right << std::setw(kWidth) << name.substr(0, kWidth - 1);
+  out << "\n";
+  for (std::size_t j = 0; j < Z.rows; ++j) {
+    out << "  " << std::left << std::setw(5) << ("A" + std::to_string(j)) << std::right;
+    for (std::size_t c = 0; c < Z.cols; ++c) out << std::setw(kWidth) << brief(Z(j, c));
+    out << "\n";
+  }
+  out << std::left;
+}
+
 void print_run_report(const fs::path& folder, std::ostream& out) {
   const json metrics = read_json_file(folder / "metrics.json");
   if (!metrics.is_object())
@@ -113,6 +135,7 @@ void print_run_report(const fs::path& folder, std::ostream& out) {
                            "recovery_error_mean", "hull_distance_max", "iterations", "seconds"})
     if (m.count(name))
       out << "  " << std::left << std::setw(26) << name << brief(m.at(name)) << "\n";
+  print_archetype_table(folder / "archetypes.csv", out);
   out << "(every metric: " << (folder / "metrics.json").string() << ")\n";
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -9,6 +10,7 @@
 namespace kaa::strategies {
 
 /// A data file: CSV (header optional; comma or whitespace) or .npy (float32/float64, C order).
+/// Column names come from a names file or the CSV header and label every output.
 template <class S>
 class File final : public Dataset<S> {
  public:
@@ -19,6 +21,7 @@ class File final : public Dataset<S> {
   struct Params {
     std::string path;
     Format format = Format::by_extension;
+    std::string feature_names;
   };
   static BoundSchema<Params> schema();
   explicit File(const Params& config);
@@ -28,6 +31,10 @@ class File final : public Dataset<S> {
                        std::size_t& total_rows) override;
 
  private:
+  bool is_npy() const;
+  bool is_csv() const;
+  /// From the feature_names file or a CSV header; throws when their count is not `columns`.
+  std::vector<std::string> feature_names(std::size_t columns) const;
   Params config_;
 };
 

@@ -135,6 +135,29 @@ TEST_F(Cli, NormalizedFitReportsArchetypesInOriginalUnits) {
   EXPECT_EQ(rows, 3);
 }
 
+TEST_F(Cli, TheDataHeaderNamesTheColumnsOfTheOutputsAndTheReport) {
+  std::string csv = "height,\"weight\"\n";
+  for (int i = 0; i < 30; ++i)
+    csv += std::to_string(150 + (i * 7) % 40) + "," + std::to_string(50 + (i * 11) % 30) + "\n";
+  const auto data = file("people.csv", csv);
+  const fs::path out = dir_ / "run";
+
+  const Result fit =
+      run("fit " + config().string() + " --data " + data.string() + " --out " + out.string());
+  ASSERT_EQ(fit.exit_code, 0) << fit.err;
+  const Result report = run("report " + out.string());
+
+  std::istringstream lines(slurp(out / "archetypes.csv"));
+  std::string header;
+  std::getline(lines, header);
+  EXPECT_EQ(header, "height,weight");
+  EXPECT_EQ(nlohmann::json::parse(slurp(out / "metrics.json"))["feature_names"],
+            nlohmann::json({"height", "weight"}));
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_NE(report.out.find("height      weight"), std::string::npos) << report.out;
+  EXPECT_NE(report.out.find("  A0 "), std::string::npos) << report.out;
+}
+
 TEST_F(Cli, KilledFitLeavesNoRunFolder) {
   // A fit far too long to finish, killed after a second.
   const auto cfg = config({{"data", {{"n", 200000}, {"d", 20}}},

@@ -107,6 +107,15 @@ TEST_F(MatrixIo, CsvWithHeader) {
   EXPECT_EQ(m.values, (std::vector<double>{1, 2.5, -300, 4, 0.125, 7}));
 }
 
+TEST_F(MatrixIo, CsvHeaderNamesWithoutQuotesAndNoneWithoutAHeader) {
+  EXPECT_EQ(kaa::read_csv_header(file("h.csv", "\xEF\xBB\xBF\n\"a b\", c ,\"d\"\n1,2,3\n")),
+            (std::vector<std::string>{"a b", "c", "d"}));
+  EXPECT_EQ(kaa::read_csv_header(file("w.txt", "x y\n1 2\n")),
+            (std::vector<std::string>{"x", "y"}));
+  EXPECT_TRUE(kaa::read_csv_header(file("n.csv", "1,2\n3,4\n")).empty());
+  EXPECT_TRUE(kaa::read_csv_header(file("o.csv", "1e400,2\n3,4\n")).empty());
+}
+
 TEST_F(MatrixIo, CsvWithoutHeader) {
   const auto m = kaa::read_csv(file("a.csv", "1, 2\n3 ,4\n"));
 
