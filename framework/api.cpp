@@ -184,14 +184,13 @@ FitData<S> prepare_data(LoadedData& data, bool normalize, std::size_t total_rows
   return fit;
 }
 
-void log_fit_start(const nlohmann::json& model_cfg, const std::string& description,
+void log_fit_start(const ModelSettings& model, const std::string& description,
                    std::size_t total_rows, std::size_t d) {
   const parallel::Communicator& comm = parallel::world();
   logging::info(
-      "fitting k=" + std::to_string(model_cfg.at("n_archetypes").get<std::size_t>()) + " on " +
-      description + " (n=" + std::to_string(total_rows) + ", d=" + std::to_string(d) + ", " +
-      model_cfg.at("precision").get<std::string>() + ", " +
-      std::to_string(ExecSpace().concurrency()) + " threads" +
+      "fitting k=" + std::to_string(model.n_archetypes) + " on " + description +
+      " (n=" + std::to_string(total_rows) + ", d=" + std::to_string(d) + ", " +
+      to_string(model.precision) + ", " + std::to_string(ExecSpace().concurrency()) + " threads" +
       (comm.size() > 1 ? " x " + std::to_string(comm.size()) + " MPI ranks" : std::string()) + ")");
 }
 
@@ -257,7 +256,7 @@ LoopOutcome run_loop(Model<S>& model, const FitData<S>& data, Parameters<S>& par
     outcome.trace = model.iterate(data.X, params, progress, progress_every, &policy, &state);
     return outcome;
   }
-  model.initialize(data.X, params, resolved.at("model").at("seed").get<std::uint64_t>());
+  model.initialize(data.X, params, model_settings(resolved).seed);
   if (control.check_interrupt) control.check_interrupt();
   const parallel::Communicator& comm = parallel::world();
   const std::uint64_t before = comm.payload_bytes();
@@ -404,14 +403,14 @@ Result collect_result(Model<S>& model, const FitData<S>& data, const Parameters<
 template <class S>
 Result fit_typed(const nlohmann::json& resolved, const Registry& registry,
                  const FitControl& control, LoadedData& data, std::size_t total_rows) {
-  const auto& model_cfg = resolved.at("model");
+  const ModelSettings settings = model_settings(resolved);
   const std::size_t d = data.X.cols, n = data.X.rows;
-  FitData<S> fit = prepare_data<S>(data, model_cfg.at("normalize").get<bool>(), total_rows);
+  FitData<S> fit = prepare_data<S>(data, settings.normalize, total_rows);
   // Built on every rank alike, so a config error is every rank's (agree keeps it one message).
   std::optional<Model<S>> model;
   parallel::agree([&] { model.emplace(resolved, registry); });
   Parameters<S> params = model->allocate(n, d);
-  log_fit_start(model_cfg, data.description, total_rows, d);
+  log_fit_start(settings, data.description, total_rows, d);
   const LoopOutcome loop = run_loop(*model, fit, params, resolved, control, data.description);
   return collect_result(*model, fit, params, resolved, loop, data.true_archetypes);
 }
@@ -455,7 +454,8 @@ Result fit_data(const nlohmann::json& resolved, const Registry& registry, Loaded
   const auto start = std::chrono::steady_clock::now();
   const parallel::Communicator& comm = parallel::world();
   const bool many = comm.size() > 1;
-  const std::size_t k = resolved.at("model").at("n_archetypes").get<std::size_t>();
+  const ModelSettings settings = model_settings(resolved);
+  const std::size_t k = settings.n_archetypes;
   parallel::agree([&] {
     if (k > total_rows) {
       throw ConfigError({"/model/n_archetypes: " + std::to_string(k) +
@@ -465,11 +465,10 @@ Result fit_data(const nlohmann::json& resolved, const Registry& registry, Loaded
   });
   double largest = largest_magnitude(data.X);
   comm.allreduce_max(&largest, 1);
-  parallel::agree(
-      [&] { check_magnitudes(data, resolved.at("model").at("normalize").get<bool>(), largest); });
+  parallel::agree([&] { check_magnitudes(data, settings.normalize, largest); });
   const std::size_t cols = data.X.cols;  // fit_typed releases data.X
   std::vector<std::string> feature_names = std::move(data.feature_names);
-  Result result = resolved.at("model").at("precision") == "float64"
+  Result result = settings.precision == Precision::float64
                       ? fit_typed<double>(resolved, registry, control, data, total_rows)
                       : fit_typed<float>(resolved, registry, control, data, total_rows);
   auto& m = result.metrics;
@@ -479,8 +478,8 @@ Result fit_data(const nlohmann::json& resolved, const Registry& registry, Loaded
   m["data"] = data.description;
   if (!feature_names.empty()) m["feature_names"] = feature_names;
   result.feature_names = std::move(feature_names);
-  m["precision"] = resolved.at("model").at("precision");
-  m["seed"] = resolved.at("model").at("seed").get<std::uint64_t>();
+  m["precision"] = to_string(settings.precision);
+  m["seed"] = settings.seed;
   m["threads"] = ExecSpace().concurrency();
   if (many) m["mpi_ranks"] = comm.size();
   m["execution_space"] = ExecSpace::name();
@@ -501,8 +500,8 @@ Result fit(const nlohmann::json& config, const MatrixRef& X, const Registry& reg
 
 Result fit(const nlohmann::json& config, const Registry& registry, const FitControl& control) {
   const nlohmann::json resolved = resolve_config(config, registry, control.config_source);
-  LoadedData data = registry.make<Dataset, double>(resolved.at("data"))
-                        ->load(resolved.at("model").at("seed").get<std::uint64_t>());
+  LoadedData data =
+      registry.make<Dataset, double>(resolved.at("data"))->load(model_settings(resolved).seed);
   const std::size_t rows = data.X.rows;
   return fit_data(resolved, registry, std::move(data), rows, control);
 }
@@ -523,7 +522,8 @@ HostMatrix transform(const nlohmann::json& resolved, HostMatrix archetypes, Host
     model.transform(Xd, Zd, W);
     return to_host(W);
   };
-  return resolved.at("model").at("precision") == "float64" ? solve(double{}) : solve(float{});
+  return model_settings(resolved).precision == Precision::float64 ? solve(double{})
+                                                                  : solve(float{});
 }
 
 }  // namespace kaa

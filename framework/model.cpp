@@ -12,8 +12,8 @@ namespace kaa {
 
 template <class S>
 Model<S>::Model(const nlohmann::json& resolved, const Registry& registry)
-    : n_archetypes_(resolved.at("model").at("n_archetypes").get<std::size_t>()),
-      n_column_archetypes_(resolved.at("model").value("n_column_archetypes", std::size_t{0})),
+    : n_archetypes_(model_settings(resolved).n_archetypes),
+      n_column_archetypes_(model_settings(resolved).n_column_archetypes),
       blocks_(needed_blocks(resolved, registry)) {
   for (const auto& node : resolved.at("initializers"))
     initializers_.push_back(registry.make<Initializer, S>(node));

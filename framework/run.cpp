@@ -123,8 +123,9 @@ void write_result(const Result& r, const fs::path& staging) {
     for (std::size_t t = 0; t < r.loss_history.size(); ++t)
       os << t << ',' << r.loss_history[t] << '\n';
   });
-  const NpyType npy_type =
-      r.config.at("model").at("precision") == "float64" ? NpyType::float64 : NpyType::float32;
+  const NpyType npy_type = model_settings(r.config).precision == Precision::float64
+                               ? NpyType::float64
+                               : NpyType::float32;
   if (!r.ok) {
     if (r.best_before_divergence) {
       write_csv(staging / "best_before_divergence_archetypes.csv", r.archetypes, {});
@@ -149,7 +150,7 @@ void write_result(const Result& r, const fs::path& staging) {
 LoadedData load_data(const nlohmann::json& resolved, const Registry& registry,
                      std::size_t& total_rows) {
   const parallel::Communicator& comm = parallel::world();
-  const std::uint64_t seed = resolved.at("model").at("seed").get<std::uint64_t>();
+  const std::uint64_t seed = model_settings(resolved).seed;
   LoadedData data;
   parallel::agree([&] {
     auto source = registry.make<Dataset, double>(resolved.at("data"));

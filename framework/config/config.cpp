@@ -91,21 +91,32 @@ void apply_override(nlohmann::json& raw, const std::string& assignment) {
   }
 }
 
-const Schema& model_schema() {
-  static const Schema schema = [] {
-    Schema s;
-    s.integer("n_archetypes", 0).required().min(1).doc("number of archetypes k");
-    s.choice("precision", "float32", {"float32", "float64"})
+const char* to_string(Precision precision) {
+  return precision == Precision::float64 ? "float64" : "float32";
+}
+
+const BoundSchema<ModelSettings>& model_schema() {
+  static const BoundSchema<ModelSettings> schema = [] {
+    using M = ModelSettings;
+    BoundSchema<M> s;
+    s.integer("n_archetypes", &M::n_archetypes).required().min(1).doc("number of archetypes k");
+    s.choice("precision", &M::precision,
+             {{to_string(Precision::float32), Precision::float32},
+              {to_string(Precision::float64), Precision::float64}})
         .doc("scalar type of every array and kernel");
-    s.integer("seed", 42).non_negative().doc("seed of every random choice in the fit");
-    s.integer("n_column_archetypes", 0)
+    s.integer("seed", &M::seed).non_negative().doc("seed of every random choice in the fit");
+    s.integer("n_column_archetypes", &M::n_column_archetypes)
         .non_negative()
         .doc("column archetypes kc (biarchetypal models; 0 when unused)");
-    s.boolean("normalize", false)
+    s.boolean("normalize", &M::normalize)
         .doc("fit on z-scored features (std < 1e-10 -> 1); results reported in original units");
     return s;
   }();
   return schema;
+}
+
+ModelSettings model_settings(const nlohmann::json& resolved_config) {
+  return model_schema().bind(resolved_config.at("model"));
 }
 
 const Schema& checkpoint_schema() {

@@ -1,10 +1,13 @@
 #pragma once
+#include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "framework/config/bound_schema.hpp"
 #include "framework/registry/registry.hpp"
 
 namespace kaa {
@@ -38,8 +41,26 @@ std::string block_names(unsigned blocks);
 /// The blocks a resolved config's optimizer and loss terms need (always weights and archetypes).
 unsigned needed_blocks(const nlohmann::json& resolved, const Registry& registry);
 
+/// Scalar type of every array and kernel of a fit.
+enum class Precision { float32, float64 };
+
+/// "float32" or "float64", as the config spells it.
+const char* to_string(Precision precision);
+
+/// The "model" section, typed; its members' initial values are the section's defaults.
+struct ModelSettings {
+  std::size_t n_archetypes = 0;
+  Precision precision = Precision::float32;
+  std::uint64_t seed = 42;
+  std::size_t n_column_archetypes = 0;
+  bool normalize = false;
+};
+
 /// The schema of the "model" section.
-const Schema& model_schema();
+const BoundSchema<ModelSettings>& model_schema();
+
+/// The "model" section of a resolved config (resolve_config's output), read once.
+ModelSettings model_settings(const nlohmann::json& resolved_config);
 
 /// The schema of the "checkpoint" section.
 const Schema& checkpoint_schema();

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "framework/config/bound_schema.hpp"
 #include "framework/config/schema.hpp"
 #include "framework/error.hpp"
 #include "framework/interfaces/dataset.hpp"
@@ -88,9 +89,11 @@ struct StrategyInfo {
 /// The factory of strategies. A value, filled explicitly by register_all(); every main and test
 /// builds its own, so nothing depends on static initialisation.
 ///
-/// A strategy is a class template Impl<S> deriving from Interface<S>, constructible from its
-/// resolved parameters (const nlohmann::json&), with static members `name`, `summary` and
-/// `schema()`; optionally `blocks` (see StrategyInfo) and
+/// A strategy is a class template Impl<S> deriving from Interface<S>, with static members `name`,
+/// `summary` and `schema()`. A strategy with parameters has a struct `Params`, declares them once
+/// in `static BoundSchema<Params> schema()` and is constructible from `const Params&` (the
+/// registry binds the resolved node); one without is default-constructible and its schema() is an
+/// empty Schema. Optionally `blocks` (see StrategyInfo) and
 /// `static void check_config(const nlohmann::json& config, const std::string& path,
 /// std::vector<std::string>& issues)` and `static constexpr bool distributed = true`.
 ///
@@ -130,14 +133,20 @@ class Registry {
 
   template <template <class> class Interface, template <class> class Impl, class S>
   static Factory<Interface, S> factory() {
-    return [](const nlohmann::json& p, const Registry& registry) {
-      if constexpr (std::is_constructible_v<Impl<S>, const nlohmann::json&, const Registry&>) {
-        return std::unique_ptr<Interface<S>>(new Impl<S>(p, registry));
-      } else {
-        (void)registry;
-        return std::unique_ptr<Interface<S>>(new Impl<S>(p));
-      }
-    };
+    using Made = std::unique_ptr<Interface<S>>;
+    if constexpr (requires { typename Impl<S>::Params; }) {
+      return [schema = Impl<S>::schema()](const nlohmann::json& p, const Registry&) {
+        return Made(new Impl<S>(schema.bind(p)));
+      };
+    } else if constexpr (std::is_default_constructible_v<Impl<S>>) {
+      return [](const nlohmann::json&, const Registry&) { return Made(new Impl<S>()); };
+    } else {
+      // Strategies with nested strategies read their parameters from the resolved node and
+      // build their children through the registry.
+      return [](const nlohmann::json& p, const Registry& registry) {
+        return Made(new Impl<S>(p, registry));
+      };
+    }
   }
 
   struct Entry {

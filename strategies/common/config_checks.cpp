@@ -1,5 +1,7 @@
 #include "strategies/common/config_checks.hpp"
 
+#include "framework/config/config.hpp"
+
 namespace kaa::strategies::common {
 
 namespace {
@@ -43,7 +45,7 @@ bool require_single_loss(const nlohmann::json& config, const std::string& optimi
 
 void require_at_most_archetypes(const nlohmann::json& config, const std::string& optimizer_path,
                                 long long max_k, std::vector<std::string>& issues) {
-  const long long k = config.at("model").at("n_archetypes").get<long long>();
+  const long long k = static_cast<long long>(model_settings(config).n_archetypes);
   if (k > max_k) {
     issues.push_back("/model/n_archetypes: optimizer \"" +
                      config.at("optimizer").at("type").get<std::string>() + "\" (" +

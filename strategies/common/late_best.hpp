@@ -2,11 +2,21 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "framework/checkpoint/saved_state.hpp"
 #include "framework/interfaces/hook.hpp"
 
 namespace kaa::strategies::common {
+
+/// Which best parameters a hook keeps: those the lowest loss was evaluated at, or archetypax's
+/// (LateBest below).
+enum class BestChoice { evaluated, after_update };
+
+inline std::vector<std::pair<std::string, BestChoice>> best_choices() {
+  return {{"evaluated", BestChoice::evaluated}, {"after_update", BestChoice::after_update}};
+}
 
 /// archetypax's notion of the best parameters, kept for comparison runs: when the loss evaluated
 /// before an update is a new minimum, it stores the parameters *after* that update (an

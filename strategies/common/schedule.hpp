@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 
 namespace kaa::strategies::common {
 
@@ -14,19 +14,35 @@ namespace kaa::strategies::common {
 struct Schedule {
   std::size_t every = 1, start = 1;
 
+  Schedule(std::size_t every_updates, std::size_t first_update)
+      : every(every_updates), start(first_update) {}
+
+  /// Declares "every" and "start", bound to the members of those names in the hook's Params
+  /// (whose initial values are the hook's defaults).
+  template <class P>
+  static void declare(BoundSchema<P>& s) {
+    Schema::Field every_field = s.integer("every", &P::every);  // declared first: listed first
+    describe(every_field, s.integer("start", &P::start));
+  }
+
+  /// Untyped form, for a hook still read from JSON (blended_projection, issue 15 item 2).
   static void declare(Schema& s, long every, long start) {
-    s.integer("every", every).min(1).doc("act every this many updates");
-    s.integer("start", start)
-        .min(1)
-        .doc(
-            "first update after which it acts (1 = after the first update, archetypax's "
-            "iteration 0)");
+    Schema::Field every_field = s.integer("every", every);
+    describe(every_field, s.integer("start", start));
   }
   explicit Schedule(const nlohmann::json& p)
       : every(p.at("every").get<std::size_t>()), start(p.at("start").get<std::size_t>()) {}
 
   bool fires(std::size_t updates) const {
     return updates >= start && (updates - start) % every == 0;
+  }
+
+ private:
+  static void describe(Schema::Field every_field, Schema::Field start_field) {
+    every_field.min(1).doc("act every this many updates");
+    start_field.min(1).doc(
+        "first update after which it acts (1 = after the first update, archetypax's "
+        "iteration 0)");
   }
 };
 

@@ -10,20 +10,19 @@
 namespace kaa::strategies {
 
 template <class S>
-Schema File<S>::schema() {
-  Schema s;
-  s.string("path", "").required().doc("path of the data file");
-  s.choice("format", "auto", {"auto", "csv", "npy"}).doc("file format; auto = by extension");
-  s.string("feature_names", "")
+auto File<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.string("path", &Params::path).required().doc("path of the data file");
+  s.choice("format", &Params::format,
+           {{"auto", Format::by_extension}, {"csv", Format::csv}, {"npy", Format::npy}})
+      .doc("file format; auto = by extension");
+  s.string("feature_names", &Params::feature_names)
       .doc("text file with one column name per line (default: a CSV file's header, if any)");
   return s;
 }
 
 template <class S>
-File<S>::File(const nlohmann::json& p)
-    : path_(p.at("path").get<std::string>()),
-      format_(p.at("format").get<std::string>()),
-      names_path_(p.at("feature_names").get<std::string>()) {}
+File<S>::File(const Params& p) : config_(p) {}
 
 namespace {
 
@@ -51,30 +50,32 @@ std::vector<std::string> read_names_file(const std::string& path) {
 
 template <class S>
 bool File<S>::is_npy() const {
-  return format_ == "npy" || (format_ == "auto" && lower_extension(path_) == ".npy");
+  return config_.format == Format::npy ||
+         (config_.format == Format::by_extension && lower_extension(config_.path) == ".npy");
 }
 
 template <class S>
 bool File<S>::is_csv() const {
-  const std::string ext = lower_extension(path_);
-  return format_ == "csv" ||
-         (format_ == "auto" && (ext == ".csv" || ext == ".txt" || ext == ".tsv" || ext == ".dat"));
+  const std::string ext = lower_extension(config_.path);
+  return config_.format == Format::csv ||
+         (config_.format == Format::by_extension &&
+          (ext == ".csv" || ext == ".txt" || ext == ".tsv" || ext == ".dat"));
 }
 
 template <class S>
 std::vector<std::string> File<S>::feature_names(std::size_t columns) const {
   std::vector<std::string> names;
   std::string source;
-  if (!names_path_.empty()) {
-    names = read_names_file(names_path_);
-    source = names_path_;
+  if (!config_.feature_names.empty()) {
+    names = read_names_file(config_.feature_names);
+    source = config_.feature_names;
   } else if (is_csv()) {
-    names = read_csv_header(path_);
-    source = path_ + "'s header";
+    names = read_csv_header(config_.path);
+    source = config_.path + "'s header";
   }
   if (!names.empty() && names.size() != columns) {
     throw InputError(source + ": " + std::to_string(names.size()) + " feature names for " +
-                     std::to_string(columns) + " columns of " + path_);
+                     std::to_string(columns) + " columns of " + config_.path);
   }
   return names;
 }
@@ -82,10 +83,10 @@ std::vector<std::string> File<S>::feature_names(std::size_t columns) const {
 template <class S>
 LoadedData File<S>::load(std::uint64_t) {
   LoadedData out;
-  out.X = format_ == "csv"   ? read_csv(path_)
-          : format_ == "npy" ? read_npy(path_)
-                             : read_matrix(path_);
-  out.description = path_;
+  out.X = config_.format == Format::csv   ? read_csv(config_.path)
+          : config_.format == Format::npy ? read_npy(config_.path)
+                                          : read_matrix(config_.path);
+  out.description = config_.path;
   out.feature_names = feature_names(out.X.cols);
   return out;
 }
@@ -99,9 +100,9 @@ LoadedData File<S>::load_rows(std::uint64_t model_seed, int rank, int ranks,
   };
   if (!is_npy() && !is_csv()) return Dataset<S>::load_rows(model_seed, rank, ranks, total_rows);
   LoadedData out;
-  out.X = is_npy() ? read_npy_rows(path_, select, total_rows)
-                   : read_csv_rows(path_, select, total_rows);
-  out.description = path_;
+  out.X = is_npy() ? read_npy_rows(config_.path, select, total_rows)
+                   : read_csv_rows(config_.path, select, total_rows);
+  out.description = config_.path;
   out.feature_names = feature_names(out.X.cols);
   return out;
 }

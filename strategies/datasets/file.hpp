@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/dataset.hpp"
 
 namespace kaa::strategies {
@@ -17,8 +17,14 @@ class File final : public Dataset<S> {
   static constexpr const char* name = "file";
   static constexpr const char* summary = "rows of a CSV or .npy file";
   static constexpr bool distributed = true;
-  static Schema schema();
-  explicit File(const nlohmann::json& params);
+  enum class Format { by_extension, csv, npy };
+  struct Params {
+    std::string path;
+    Format format = Format::by_extension;
+    std::string feature_names;
+  };
+  static BoundSchema<Params> schema();
+  explicit File(const Params& config);
   LoadedData load(std::uint64_t model_seed) override;
   /// CSV and .npy read only the rank's rows (read_csv_rows, read_npy_rows); IDX loads it all.
   LoadedData load_rows(std::uint64_t model_seed, int rank, int ranks,
@@ -27,9 +33,9 @@ class File final : public Dataset<S> {
  private:
   bool is_npy() const;
   bool is_csv() const;
-  /// From names_path_ or a CSV header; throws when their count is not `columns`.
+  /// From the feature_names file or a CSV header; throws when their count is not `columns`.
   std::vector<std::string> feature_names(std::size_t columns) const;
-  std::string path_, format_, names_path_;
+  Params config_;
 };
 
 }  // namespace kaa::strategies

@@ -8,51 +8,50 @@
 namespace kaa::strategies {
 
 template <class S>
-Schema Synthetic<S>::schema() {
-  Schema s;
-  s.integer("n", 1000).min(1).doc("number of points");
-  s.integer("d", 10).min(1).doc("number of features");
-  s.integer("n_archetypes", 5).min(1).doc("number of true archetypes");
-  s.number("noise", 0.05).non_negative().doc("standard deviation of the Gaussian noise");
-  s.number("concentration", 1.0).positive().doc("Dirichlet concentration of the true weights");
-  s.integer("seed", 0).non_negative().doc("seed of the data (independent of the model's seed)");
+auto Synthetic<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.integer("n", &Params::n).min(1).doc("number of points");
+  s.integer("d", &Params::d).min(1).doc("number of features");
+  s.integer("n_archetypes", &Params::n_archetypes).min(1).doc("number of true archetypes");
+  s.number("noise", &Params::noise).non_negative().doc("standard deviation of the Gaussian noise");
+  s.number("concentration", &Params::concentration)
+      .positive()
+      .doc("Dirichlet concentration of the true weights");
+  s.integer("seed", &Params::seed)
+      .non_negative()
+      .doc("seed of the data (independent of the model's seed)");
   return s;
 }
 
 template <class S>
-Synthetic<S>::Synthetic(const nlohmann::json& p)
-    : n_(p.at("n").get<std::size_t>()),
-      d_(p.at("d").get<std::size_t>()),
-      k_(p.at("n_archetypes").get<std::size_t>()),
-      noise_(p.at("noise").get<double>()),
-      concentration_(p.at("concentration").get<double>()),
-      seed_(p.at("seed").get<std::uint64_t>()) {}
+Synthetic<S>::Synthetic(const Params& p) : config_(p) {}
 
 template <class S>
 LoadedData Synthetic<S>::load(std::uint64_t) {
-  boost::random::mt19937_64 rng(seed_);
+  boost::random::mt19937_64 rng(config_.seed);
   boost::random::uniform_real_distribution<double> unit(0.0, 1.0);
-  boost::random::gamma_distribution<double> gamma(concentration_, 1.0);
+  boost::random::gamma_distribution<double> gamma(config_.concentration, 1.0);
   boost::random::normal_distribution<double> gauss(0.0, 1.0);
 
   LoadedData out;
-  HostMatrix Z(k_, d_);
+  HostMatrix Z(config_.n_archetypes, config_.d);
   for (double& v : Z.values) v = unit(rng);
-  out.X = HostMatrix(n_, d_);
-  std::vector<double> w(k_);
-  for (std::size_t i = 0; i < n_; ++i) {
+  out.X = HostMatrix(config_.n, config_.d);
+  std::vector<double> w(config_.n_archetypes);
+  for (std::size_t i = 0; i < config_.n; ++i) {
     double sum = 0;
     for (double& x : w) sum += (x = gamma(rng));
-    for (std::size_t f = 0; f < d_; ++f) {
+    for (std::size_t f = 0; f < config_.d; ++f) {
       double v = 0;
-      for (std::size_t j = 0; j < k_; ++j) v += w[j] / sum * Z(j, f);
-      out.X(i, f) = v + noise_ * gauss(rng);
+      for (std::size_t j = 0; j < config_.n_archetypes; ++j) v += w[j] / sum * Z(j, f);
+      out.X(i, f) = v + config_.noise * gauss(rng);
     }
   }
   out.true_archetypes = std::move(Z);
-  out.description = "synthetic n=" + std::to_string(n_) + " d=" + std::to_string(d_) +
-                    " k=" + std::to_string(k_) + " noise=" + std::to_string(noise_) +
-                    " seed=" + std::to_string(seed_);
+  out.description = "synthetic n=" + std::to_string(config_.n) + " d=" + std::to_string(config_.d) +
+                    " k=" + std::to_string(config_.n_archetypes) +
+                    " noise=" + std::to_string(config_.noise) +
+                    " seed=" + std::to_string(config_.seed);
   return out;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/dataset.hpp"
 
 namespace kaa::strategies {
@@ -16,14 +16,20 @@ class Synthetic final : public Dataset<S> {
   static constexpr bool distributed = true;
   static constexpr const char* summary =
       "Dirichlet mixtures of known random archetypes plus Gaussian noise";
-  static Schema schema();
-  explicit Synthetic(const nlohmann::json& params);
+  struct Params {
+    std::size_t n = 1000;
+    std::size_t d = 10;
+    std::size_t n_archetypes = 5;
+    double noise = 0.05;
+    double concentration = 1.0;
+    std::uint64_t seed = 0;
+  };
+  static BoundSchema<Params> schema();
+  explicit Synthetic(const Params& config);
   LoadedData load(std::uint64_t model_seed) override;
 
  private:
-  std::size_t n_, d_, k_;
-  double noise_, concentration_;
-  std::uint64_t seed_;
+  Params config_;
 };
 
 }  // namespace kaa::strategies

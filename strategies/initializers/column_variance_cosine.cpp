@@ -10,22 +10,21 @@
 namespace kaa::strategies {
 
 template <class S>
-Schema ColumnVarianceCosine<S>::schema() {
-  Schema s;
-  s.number("noise", 0.05)
+auto ColumnVarianceCosine<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.number("noise", &Params::noise)
       .non_negative()
       .doc(
           "upper end of the U(0, noise) added to every entry before renormalising (archetypax: "
           "0.05)");
-  s.number("eps", 1e-10)
+  s.number("eps", &Params::eps)
       .non_negative()
       .doc("added under the square root of the cosine's denominator (archetypax: 1e-10)");
   return s;
 }
 
 template <class S>
-ColumnVarianceCosine<S>::ColumnVarianceCosine(const nlohmann::json& p)
-    : noise_(p.at("noise").get<double>()), eps_(p.at("eps").get<double>()) {}
+ColumnVarianceCosine<S>::ColumnVarianceCosine(const Params& p) : config_(p) {}
 
 template <class S>
 void ColumnVarianceCosine<S>::initialize(const Matrix<S>& X, Parameters<S>& params,
@@ -76,7 +75,7 @@ void ColumnVarianceCosine<S>::initialize(const Matrix<S>& X, Parameters<S>& para
   Kokkos::deep_copy(min_dist, std::numeric_limits<double>::infinity());
   auto min_dist_host = Kokkos::create_mirror_view(min_dist);
   while (chosen_.size() < kc) {
-    kernels::shrink_cosine_distances(ExecSpace(), X, chosen_.back(), norm2, eps_, min_dist);
+    kernels::shrink_cosine_distances(ExecSpace(), X, chosen_.back(), norm2, config_.eps, min_dist);
     Kokkos::deep_copy(min_dist_host, min_dist);
     for (std::size_t c : chosen_) min_dist_host(c) = 0.0;
     std::size_t best = 0;
@@ -89,7 +88,7 @@ void ColumnVarianceCosine<S>::initialize(const Matrix<S>& X, Parameters<S>& para
   auto pick_host = Kokkos::create_mirror_view(pick);
   for (std::size_t t = 0; t < kc; ++t) pick_host(t) = chosen_[t];
   Kokkos::deep_copy(pick, pick_host);
-  kernels::noisy_one_hot_columns(ExecSpace(), params.column_mixing, pick, noise_, seed, 4);
+  kernels::noisy_one_hot_columns(ExecSpace(), params.column_mixing, pick, config_.noise, seed, 4);
 }
 
 template class ColumnVarianceCosine<float>;

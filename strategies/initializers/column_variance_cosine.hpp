@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/initializer.hpp"
 
 namespace kaa::strategies {
@@ -19,8 +19,12 @@ class ColumnVarianceCosine final : public Initializer<S> {
   static constexpr const char* name = "column_variance_cosine";
   static constexpr const char* summary =
       "column mixing theta: features by variance, then greedy 1 - |cos|; one-hot plus noise";
-  static Schema schema();
-  explicit ColumnVarianceCosine(const nlohmann::json& params);
+  struct Params {
+    double noise = 0.05;
+    double eps = 1e-10;
+  };
+  static BoundSchema<Params> schema();
+  explicit ColumnVarianceCosine(const Params& config);
   unsigned blocks() const override { return bit(Block::column_mixing); }
   void initialize(const Matrix<S>& X, Parameters<S>& params, std::uint64_t seed) override;
 
@@ -28,7 +32,7 @@ class ColumnVarianceCosine final : public Initializer<S> {
   const std::vector<std::size_t>& chosen() const { return chosen_; }
 
  private:
-  double noise_, eps_;
+  Params config_;
   std::vector<std::size_t> chosen_;
 };
 

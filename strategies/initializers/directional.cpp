@@ -23,29 +23,29 @@ void normalise_rows(HostMatrix& U, double eps) {
 }  // namespace
 
 template <class S>
-Schema Directional<S>::schema() {
-  Schema s;
-  s.boolean("lattice", true)
+auto Directional<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.boolean("lattice", &Params::lattice)
       .doc(
           "d = 2: evenly spaced angles, d = 3: Fibonacci sphere (archetypax); false = the random "
           "repulsion directions in every dimension");
-  s.integer("repulsion_steps", 50).min(0).doc("steps of the repulsion of random directions");
-  s.number("repulsion_strength", 0.1).non_negative().doc("step size of the repulsion");
-  s.number("eps", 1e-10).positive().doc("added to norms when normalising directions");
+  s.integer("repulsion_steps", &Params::repulsion_steps)
+      .min(0)
+      .doc("steps of the repulsion of random directions");
+  s.number("repulsion_strength", &Params::repulsion_strength)
+      .non_negative()
+      .doc("step size of the repulsion");
+  s.number("eps", &Params::eps).positive().doc("added to norms when normalising directions");
   return s;
 }
 
 template <class S>
-Directional<S>::Directional(const nlohmann::json& p)
-    : lattice_(p.at("lattice").get<bool>()),
-      steps_(p.at("repulsion_steps").get<int>()),
-      strength_(p.at("repulsion_strength").get<double>()),
-      eps_(p.at("eps").get<double>()) {}
+Directional<S>::Directional(const Params& p) : config_(p) {}
 
 template <class S>
 HostMatrix Directional<S>::directions(std::size_t k, std::size_t d, std::uint64_t seed) const {
   HostMatrix U(k, d);
-  if (lattice_ && d == 2) {
+  if (config_.lattice && d == 2) {
     for (std::size_t i = 0; i < k; ++i) {
       const double angle = 2.0 * std::numbers::pi * static_cast<double>(i) / static_cast<double>(k);
       U(i, 0) = std::cos(angle);
@@ -53,7 +53,7 @@ HostMatrix Directional<S>::directions(std::size_t k, std::size_t d, std::uint64_
     }
     return U;
   }
-  if (lattice_ && d == 3) {
+  if (config_.lattice && d == 3) {
     const double golden = (1.0 + std::sqrt(5.0)) / 2.0;
     for (std::size_t i = 0; i < k; ++i) {
       const double theta = 2.0 * std::numbers::pi * static_cast<double>(i) / golden;
@@ -65,8 +65,8 @@ HostMatrix Directional<S>::directions(std::size_t k, std::size_t d, std::uint64_
     return U;
   }
   U.values = common::normal_draws(seed, 2, k * d);
-  normalise_rows(U, eps_);
-  for (int step = 0; step < steps_; ++step) {
+  normalise_rows(U, config_.eps);
+  for (int step = 0; step < config_.repulsion_steps; ++step) {
     // All forces from the same positions (a Jacobi step), as archetypax's scan does.
     HostMatrix force(k, d);
     for (std::size_t i = 0; i < k; ++i) {
@@ -74,11 +74,12 @@ HostMatrix Directional<S>::directions(std::size_t k, std::size_t d, std::uint64_
         if (i == j) continue;
         double sim = 0;
         for (std::size_t f = 0; f < d; ++f) sim += U(i, f) * U(j, f);
-        for (std::size_t f = 0; f < d; ++f) force(i, f) -= strength_ * sim * U(j, f);
+        for (std::size_t f = 0; f < d; ++f)
+          force(i, f) -= config_.repulsion_strength * sim * U(j, f);
       }
     }
     for (std::size_t e = 0; e < U.values.size(); ++e) U.values[e] += force.values[e];
-    normalise_rows(U, eps_);
+    normalise_rows(U, config_.eps);
   }
   return U;
 }

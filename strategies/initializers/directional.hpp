@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/host_matrix.hpp"
 #include "framework/interfaces/initializer.hpp"
 
@@ -21,8 +21,14 @@ class Directional final : public Initializer<S> {
   static constexpr const char* name = "directional";
   static constexpr const char* summary =
       "archetypes = data rows farthest from the centroid along k spread directions";
-  static Schema schema();
-  explicit Directional(const nlohmann::json& params);
+  struct Params {
+    bool lattice = true;
+    int repulsion_steps = 50;
+    double repulsion_strength = 0.1;
+    double eps = 1e-10;
+  };
+  static BoundSchema<Params> schema();
+  explicit Directional(const Params& config);
   /// Also sets mixing weights (one-hot on the chosen rows) when the model has them.
   unsigned blocks() const override { return bit(Block::archetypes) | bit(Block::mixing); }
   void initialize(const Matrix<S>& X, Parameters<S>& params, std::uint64_t seed) override;
@@ -33,9 +39,7 @@ class Directional final : public Initializer<S> {
   const std::vector<long>& chosen() const { return chosen_; }
 
  private:
-  bool lattice_;
-  int steps_;
-  double strength_, eps_;
+  Params config_;
   std::vector<long> chosen_;
 };
 

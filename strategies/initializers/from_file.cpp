@@ -22,32 +22,31 @@ void load_block(const std::string& path, const Matrix<S>& target, const char* wh
 }  // namespace
 
 template <class S>
-Schema FromFile<S>::schema() {
-  Schema s;
-  s.string("weights", "").doc("CSV or .npy file of starting weights (n x k); \"\" = not set here");
-  s.string("archetypes", "")
+auto FromFile<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.string("weights", &Params::weights)
+      .doc("CSV or .npy file of starting weights (n x k); \"\" = not set here");
+  s.string("archetypes", &Params::archetypes)
       .doc("CSV or .npy file of starting archetypes (k x d); \"\" = not set here");
   return s;
 }
 
 template <class S>
-FromFile<S>::FromFile(const nlohmann::json& p)
-    : weights_path_(p.at("weights").get<std::string>()),
-      archetypes_path_(p.at("archetypes").get<std::string>()) {
-  if (weights_path_.empty() && archetypes_path_.empty())
+FromFile<S>::FromFile(const Params& p) : config_(p) {
+  if (config_.weights.empty() && config_.archetypes.empty())
     throw ConfigError({"from_file: set \"weights\", \"archetypes\" or both"});
 }
 
 template <class S>
 unsigned FromFile<S>::blocks() const {
-  return (weights_path_.empty() ? 0u : static_cast<unsigned>(Block::weights)) |
-         (archetypes_path_.empty() ? 0u : static_cast<unsigned>(Block::archetypes));
+  return (config_.weights.empty() ? 0u : static_cast<unsigned>(Block::weights)) |
+         (config_.archetypes.empty() ? 0u : static_cast<unsigned>(Block::archetypes));
 }
 
 template <class S>
 void FromFile<S>::initialize(const Matrix<S>&, Parameters<S>& params, std::uint64_t) {
-  if (!weights_path_.empty()) load_block(weights_path_, params.weights, "weights");
-  if (!archetypes_path_.empty()) load_block(archetypes_path_, params.archetypes, "archetypes");
+  if (!config_.weights.empty()) load_block(config_.weights, params.weights, "weights");
+  if (!config_.archetypes.empty()) load_block(config_.archetypes, params.archetypes, "archetypes");
 }
 
 template class FromFile<float>;

@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/initializer.hpp"
 
 namespace kaa::strategies {
@@ -16,13 +16,17 @@ class FromFile final : public Initializer<S> {
   static constexpr const char* name = "from_file";
   static constexpr const char* summary =
       "read starting weights (n x k) and/or archetypes (k x d) from files";
-  static Schema schema();
-  explicit FromFile(const nlohmann::json& params);
+  struct Params {
+    std::string weights = "";
+    std::string archetypes = "";
+  };
+  static BoundSchema<Params> schema();
+  explicit FromFile(const Params& config);
   unsigned blocks() const override;
   void initialize(const Matrix<S>& X, Parameters<S>& params, std::uint64_t seed) override;
 
  private:
-  std::string weights_path_, archetypes_path_;
+  Params config_;
 };
 
 }  // namespace kaa::strategies

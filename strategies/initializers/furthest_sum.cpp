@@ -12,9 +12,9 @@
 namespace kaa::strategies {
 
 template <class S>
-Schema FurthestSum<S>::schema() {
-  Schema s;
-  s.integer("replacements", 11)
+auto FurthestSum<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.integer("replacements", &Params::replacements)
       .non_negative()
       .doc(
           "passes, once k rows are chosen, that drop the oldest choice and add the best row "
@@ -23,8 +23,7 @@ Schema FurthestSum<S>::schema() {
 }
 
 template <class S>
-FurthestSum<S>::FurthestSum(const nlohmann::json& p)
-    : replacements_(p.at("replacements").get<int>()) {}
+FurthestSum<S>::FurthestSum(const Params& p) : config_(p) {}
 
 template <class S>
 void FurthestSum<S>::initialize(const Matrix<S>& X, Parameters<S>& params, std::uint64_t seed) {
@@ -41,7 +40,7 @@ void FurthestSum<S>::initialize(const Matrix<S>& X, Parameters<S>& params, std::
   std::size_t last = std::min(n - 1, static_cast<std::size_t>(kernels::uniform01(seed, 1, 0) * n));
   set.push_back(last);
   available[last] = 0;
-  const std::size_t passes = k > 1 ? k - 1 + static_cast<std::size_t>(replacements_) : 0;
+  const std::size_t passes = k > 1 ? k - 1 + static_cast<std::size_t>(config_.replacements) : 0;
   for (std::size_t pass = 1; pass <= passes; ++pass) {
     if (pass >= k) {  // the set is full: the oldest choice makes room
       kernels::add_row_distances(ExecSpace(), X, set.front(), -1.0, sum);

@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/initializer.hpp"
 
 namespace kaa::strategies {
@@ -23,8 +23,11 @@ class FurthestSum final : public Initializer<S> {
   static constexpr const char* summary =
       "archetypes = rows with the largest sum of distances to the others chosen (Mørup & Hansen "
       "2012)";
-  static Schema schema();
-  explicit FurthestSum(const nlohmann::json& params);
+  struct Params {
+    int replacements = 11;
+  };
+  static BoundSchema<Params> schema();
+  explicit FurthestSum(const Params& config);
   unsigned blocks() const override { return bit(Block::archetypes) | bit(Block::mixing); }
   void initialize(const Matrix<S>& X, Parameters<S>& params, std::uint64_t seed) override;
 
@@ -32,7 +35,7 @@ class FurthestSum final : public Initializer<S> {
   const std::vector<std::size_t>& chosen() const { return chosen_; }
 
  private:
-  int replacements_;
+  Params config_;
   std::vector<std::size_t> chosen_;
 };
 

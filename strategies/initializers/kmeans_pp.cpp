@@ -37,9 +37,6 @@ Schema KmeansPP<S>::schema() {
 }
 
 template <class S>
-KmeansPP<S>::KmeansPP(const nlohmann::json&) {}
-
-template <class S>
 void KmeansPP<S>::initialize(const Matrix<S>& X, Parameters<S>& params, std::uint64_t seed) {
   if (parallel::distributed()) {
     initialize_distributed(X, params, seed);

@@ -21,7 +21,7 @@ class KmeansPP final : public Initializer<S> {
   static constexpr const char* summary =
       "archetypes = data rows picked by D^2 sampling (k-means++)";
   static Schema schema();
-  explicit KmeansPP(const nlohmann::json& params);
+  KmeansPP() = default;
   /// Also sets mixing weights (one-hot on the chosen rows) when the model has them.
   unsigned blocks() const override { return bit(Block::archetypes) | bit(Block::mixing); }
   void initialize(const Matrix<S>& X, Parameters<S>& params, std::uint64_t seed) override;

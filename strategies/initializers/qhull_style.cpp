@@ -13,16 +13,16 @@
 namespace kaa::strategies {
 
 template <class S>
-Schema QhullStyle<S>::schema() {
-  Schema s;
-  s.integer("directions", 1000)
+auto QhullStyle<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.integer("directions", &Params::directions)
       .min(0)
       .doc("random directions searched for hull vertices (plus the 2d coordinate directions)");
   return s;
 }
 
 template <class S>
-QhullStyle<S>::QhullStyle(const nlohmann::json& p) : directions_(p.at("directions").get<long>()) {}
+QhullStyle<S>::QhullStyle(const Params& p) : config_(p) {}
 
 template <class S>
 void QhullStyle<S>::initialize(const Matrix<S>& X, Parameters<S>& params, std::uint64_t seed) {
@@ -34,18 +34,18 @@ void QhullStyle<S>::initialize(const Matrix<S>& X, Parameters<S>& params, std::u
   common::Support<S> support;
   support.bind(X);
 
-  const std::size_t m = static_cast<std::size_t>(directions_) + 2 * d;
+  const std::size_t m = static_cast<std::size_t>(config_.directions) + 2 * d;
   HostMatrix U(m, d);
-  const std::vector<double> normals = common::normal_draws(seed, 3, directions_ * d);
-  for (std::size_t i = 0; i < static_cast<std::size_t>(directions_); ++i) {
+  const std::vector<double> normals = common::normal_draws(seed, 3, config_.directions * d);
+  for (std::size_t i = 0; i < static_cast<std::size_t>(config_.directions); ++i) {
     double norm = 0;
     for (std::size_t f = 0; f < d; ++f) norm += normals[i * d + f] * normals[i * d + f];
     norm = std::sqrt(norm);
     for (std::size_t f = 0; f < d; ++f) U(i, f) = norm > 0 ? normals[i * d + f] / norm : 0.0;
   }
   for (std::size_t f = 0; f < d; ++f) {
-    U(directions_ + 2 * f, f) = 1.0;
-    U(directions_ + 2 * f + 1, f) = -1.0;
+    U(config_.directions + 2 * f, f) = 1.0;
+    U(config_.directions + 2 * f + 1, f) = -1.0;
   }
   std::vector<double> top;
   support.extremes(U, vertices_, top);

@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/initializer.hpp"
 
 namespace kaa::strategies {
@@ -23,8 +23,11 @@ class QhullStyle final : public Initializer<S> {
   static constexpr const char* name = "qhull_style";
   static constexpr const char* summary =
       "archetypes = farthest-point subset of hull vertices found along many directions";
-  static Schema schema();
-  explicit QhullStyle(const nlohmann::json& params);
+  struct Params {
+    long directions = 1000;
+  };
+  static BoundSchema<Params> schema();
+  explicit QhullStyle(const Params& config);
   unsigned blocks() const override { return bit(Block::archetypes) | bit(Block::mixing); }
   void initialize(const Matrix<S>& X, Parameters<S>& params, std::uint64_t seed) override;
 
@@ -34,7 +37,7 @@ class QhullStyle final : public Initializer<S> {
   const std::vector<long>& chosen() const { return chosen_; }
 
  private:
-  long directions_;
+  Params config_;
   std::vector<long> vertices_, chosen_;
 };
 

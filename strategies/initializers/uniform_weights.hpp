@@ -1,7 +1,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/initializer.hpp"
 
 namespace kaa::strategies {
@@ -14,13 +14,18 @@ class UniformWeights final : public Initializer<S> {
   static constexpr bool distributed = true;
   static constexpr const char* summary =
       "weights drawn U(low, high) per entry, then rows clamped and renormalised";
-  static Schema schema();
-  explicit UniformWeights(const nlohmann::json& params);
+  struct Params {
+    double low = 0.1;
+    double high = 0.9;
+    double eps = 1e-10;
+  };
+  static BoundSchema<Params> schema();
+  explicit UniformWeights(const Params& config);
   unsigned blocks() const override { return static_cast<unsigned>(Block::weights); }
   void initialize(const Matrix<S>& X, Parameters<S>& params, std::uint64_t seed) override;
 
  private:
-  double low_, high_, eps_;
+  Params config_;
 };
 
 }  // namespace kaa::strategies

@@ -3,16 +3,22 @@
 namespace kaa::strategies {
 
 template <class S>
-Schema ArchetypeSparsity<S>::schema() {
-  Schema s;
-  s.choice("method", "l1", {"l1", "l0_approx", "feature_selection"})
+auto ArchetypeSparsity<S>::schema() -> BoundSchema<Params> {
+  using kernels::SparsityMeasure;
+  BoundSchema<Params> s;
+  s.choice("method", &Params::method,
+           {{"l1", SparsityMeasure::l1},
+            {"l0_approx", SparsityMeasure::l0_approx},
+            {"feature_selection", SparsityMeasure::feature_selection}})
       .doc("sparsity measure (archetypax's sparsity_method; default l1)");
-  s.number("weight", 0.1).doc("multiplier of the mean measure (archetypax's lambda_sparsity)");
-  s.number("width", 1e-6)
+  s.number("weight", &Params::weight)
+      .doc("multiplier of the mean measure (archetypax's lambda_sparsity)");
+  s.number("width", &Params::width)
       .positive()
       .doc("l0_approx: sigma^2 of 1 - exp(-z^2 / width) (archetypax: 1e-6)");
-  s.number("eps", 1e-10).non_negative().doc("feature_selection: added inside the logarithm");
-  s.choice("negative_entries", "magnitude", {"magnitude", "nan"})
+  s.number("eps", &Params::eps).non_negative().doc("feature_selection: added inside the logarithm");
+  s.choice("negative_entries", &Params::negative_entries,
+           {{"magnitude", NegativeEntries::magnitude}, {"nan", NegativeEntries::nan}})
       .doc(
           "feature_selection on z < 0: entropy of abs(z) (finite), or archetypax's z log(z + eps), "
           "NaN");
@@ -20,21 +26,14 @@ Schema ArchetypeSparsity<S>::schema() {
 }
 
 template <class S>
-ArchetypeSparsity<S>::ArchetypeSparsity(const nlohmann::json& p)
-    : measure_(p.at("method") == "l1"
-                   ? kernels::SparsityMeasure::l1
-                   : (p.at("method") == "l0_approx" ? kernels::SparsityMeasure::l0_approx
-                                                    : kernels::SparsityMeasure::feature_selection)),
-      nan_on_negative_(p.at("negative_entries") == "nan"),
-      weight_(p.at("weight").get<double>()),
-      width_(p.at("width").get<double>()),
-      eps_(p.at("eps").get<double>()) {}
+ArchetypeSparsity<S>::ArchetypeSparsity(const Params& p) : config_(p) {}
 
 template <class S>
 double ArchetypeSparsity<S>::pass(const Matrix<S>& Z, const Matrix<S>& grad) const {
-  const double c = weight_ / static_cast<double>(Z.extent(0));
-  return c * kernels::sparsity_penalty(ExecSpace(), Z, measure_, nan_on_negative_, width_, eps_, c,
-                                       grad);
+  const double c = config_.weight / static_cast<double>(Z.extent(0));
+  const bool nan_on_negative = config_.negative_entries == NegativeEntries::nan;
+  return c * kernels::sparsity_penalty(ExecSpace(), Z, config_.method, nan_on_negative,
+                                       config_.width, config_.eps, c, grad);
 }
 
 template <class S>

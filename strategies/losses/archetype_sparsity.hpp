@@ -1,7 +1,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/loss_term.hpp"
 #include "framework/kernels/archetype_sparsity.hpp"
 
@@ -21,8 +21,17 @@ class ArchetypeSparsity final : public LossTerm<S> {
   static constexpr const char* summary =
       "weight x mean over archetypes of an l1, smooth-l0 or entropy sparsity measure";
   static constexpr unsigned blocks = static_cast<unsigned>(Block::archetypes);
-  static Schema schema();
-  explicit ArchetypeSparsity(const nlohmann::json& params);
+  /// What feature_selection does with a negative entry z.
+  enum class NegativeEntries { magnitude, nan };
+  struct Params {
+    kernels::SparsityMeasure method = kernels::SparsityMeasure::l1;
+    double weight = 0.1;
+    double width = 1e-6;
+    double eps = 1e-10;
+    NegativeEntries negative_entries = NegativeEntries::magnitude;
+  };
+  static BoundSchema<Params> schema();
+  explicit ArchetypeSparsity(const Params& config);
 
   double value_and_grad(const Matrix<S>& X, const Parameters<S>& params,
                         Parameters<S>& grad) override;
@@ -30,9 +39,7 @@ class ArchetypeSparsity final : public LossTerm<S> {
 
  private:
   double pass(const Matrix<S>& Z, const Matrix<S>& grad) const;
-  kernels::SparsityMeasure measure_;
-  bool nan_on_negative_;
-  double weight_, width_, eps_;
+  Params config_;
 };
 
 }  // namespace kaa::strategies

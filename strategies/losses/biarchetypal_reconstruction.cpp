@@ -1,5 +1,6 @@
 #include "strategies/losses/biarchetypal_reconstruction.hpp"
 
+#include "framework/config/config.hpp"
 #include "framework/host_transfer.hpp"
 #include "framework/kernels/reconstruction.hpp"
 #include "framework/kernels/small_product.hpp"
@@ -21,10 +22,11 @@ HostMatrix host_product(const HostMatrix& A, const HostMatrix& B) {
 }  // namespace
 
 template <class S>
-Schema BiarchetypalReconstruction<S>::schema() {
-  Schema s;
-  s.number("weight", 1.0).non_negative().doc("multiplier of the term");
-  s.choice("reduction", "mean", {"mean", "sum"}).doc("mean over rows (archetypax) or plain sum");
+auto BiarchetypalReconstruction<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.number("weight", &Params::weight).non_negative().doc("multiplier of the term");
+  s.choice("reduction", &Params::reduction, common::reduction_choices())
+      .doc("mean over rows (archetypax) or plain sum");
   return s;
 }
 
@@ -32,20 +34,20 @@ template <class S>
 void BiarchetypalReconstruction<S>::check_config(const nlohmann::json& config,
                                                  const std::string& path,
                                                  std::vector<std::string>& issues) {
-  if (config.at("model").at("n_column_archetypes").get<long long>() < 1) {
+  if (model_settings(config).n_column_archetypes < 1) {
     issues.push_back("/model/n_column_archetypes: must be >= 1 for the loss term at " + path +
                      " (biarchetypal_reconstruction), got " +
-                     config.at("model").at("n_column_archetypes").dump());
+                     std::to_string(model_settings(config).n_column_archetypes));
   }
 }
 
 template <class S>
-BiarchetypalReconstruction<S>::BiarchetypalReconstruction(const nlohmann::json& p)
-    : weight_(p.at("weight").get<double>()), mean_(p.at("reduction") == "mean") {}
+BiarchetypalReconstruction<S>::BiarchetypalReconstruction(const Params& p) : config_(p) {}
 
 template <class S>
 double BiarchetypalReconstruction<S>::scale(std::size_t n) const {
-  return mean_ ? weight_ / static_cast<double>(n) : weight_;
+  return config_.reduction == common::Reduction::mean ? config_.weight / static_cast<double>(n)
+                                                      : config_.weight;
 }
 
 template <class S>

@@ -2,8 +2,9 @@
 #include <nlohmann/json.hpp>
 #include "framework/kernels/block_solver_workspace.hpp"
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/loss_term.hpp"
+#include "strategies/common/reduction.hpp"
 
 namespace kaa::strategies {
 
@@ -24,10 +25,14 @@ class BiarchetypalReconstruction final : public LossTerm<S> {
   static constexpr const char* summary =
       "squared error of X - alpha (beta X) theta gamma (biarchetypal AA), mean over rows or sum";
   static constexpr unsigned blocks = kAllBlocks;
-  static Schema schema();
+  struct Params {
+    double weight = 1.0;
+    common::Reduction reduction = common::Reduction::mean;
+  };
+  static BoundSchema<Params> schema();
   static void check_config(const nlohmann::json& config, const std::string& path,
                            std::vector<std::string>& issues);
-  explicit BiarchetypalReconstruction(const nlohmann::json& params);
+  explicit BiarchetypalReconstruction(const Params& config);
 
   void prepare(const Matrix<S>& X, const Parameters<S>& params) override;
   double value_and_grad(const Matrix<S>& X, const Parameters<S>& params,
@@ -42,8 +47,7 @@ class BiarchetypalReconstruction final : public LossTerm<S> {
   double scale(std::size_t n) const;
   /// M = Z theta and E = M gamma into the cached buffers (resized to the current shapes).
   void products(const Parameters<S>& params);
-  double weight_;
-  bool mean_;
+  Params config_;
   Matrix<S> M_, E_, GE_, GM_;
   mutable kernels::LoopWorkspace loop_;
 };

@@ -7,21 +7,20 @@
 namespace kaa::strategies {
 
 template <class S>
-Schema BoundaryIncentive<S>::schema() {
-  Schema s;
-  s.number("weight", -0.001)
+auto BoundaryIncentive<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.number("weight", &Params::weight)
       .doc(
           "multiplier of the mean score; < 0 rewards archetypes on the boundary (archetypax: "
           "-0.001)");
-  s.number("eps", 1e-10)
+  s.number("eps", &Params::eps)
       .positive()
       .doc("norm of z - c at or below which a row scores 0; floor of the support value m");
   return s;
 }
 
 template <class S>
-BoundaryIncentive<S>::BoundaryIncentive(const nlohmann::json& p)
-    : weight_(p.at("weight").get<double>()), eps_(p.at("eps").get<double>()) {}
+BoundaryIncentive<S>::BoundaryIncentive(const Params& p) : config_(p) {}
 
 template <class S>
 double BoundaryIncentive<S>::evaluate(const Matrix<S>& X, const Matrix<S>& Zd,
@@ -30,7 +29,7 @@ double BoundaryIncentive<S>::evaluate(const Matrix<S>& X, const Matrix<S>& Zd,
   const HostMatrix Z = to_host(Zd);
   const std::size_t k = Z.rows, d = Z.cols;
   const auto& c = support_.centroid();
-  const HostMatrix U = common::directions_from(Z, c, eps_);
+  const HostMatrix U = common::directions_from(Z, c, config_.eps);
   std::vector<long> index;
   std::vector<double> support;
   support_.extremes(U, index, support);
@@ -40,17 +39,17 @@ double BoundaryIncentive<S>::evaluate(const Matrix<S>& X, const Matrix<S>& Zd,
   // row gets p = 1 exactly, as in archetypax's float32 arithmetic (where m + 1e-10 rounds to m).
   const std::vector<double> along = support_.along(Z, U);
   HostMatrix G(want_grad ? k : 0, d);
-  const double scale = weight_ / static_cast<double>(k);
+  const double scale = config_.weight / static_cast<double>(k);
 
   double total = 0;
   for (std::size_t j = 0; j < k; ++j) {
     double r2 = 0;
     for (std::size_t f = 0; f < d; ++f) r2 += (Z(j, f) - c[f]) * (Z(j, f) - c[f]);
     const double r = std::sqrt(r2);
-    if (!(r > eps_)) continue;  // archetypax's zero direction: p = 0, score (1 - 1)^2 = 0
+    if (!(r > config_.eps)) continue;  // archetypax's zero direction: p = 0, score (1 - 1)^2 = 0
     const double m = support[j];
-    const bool guarded = !(m > eps_);
-    const double denom = guarded ? eps_ : m;
+    const bool guarded = !(m > config_.eps);
+    const double denom = guarded ? config_.eps : m;
     const double p = along[j] / denom;
     const double closeness = 1.0 - std::abs(p - 1.0);
     const bool outside = p > 1.0;

@@ -1,7 +1,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/loss_term.hpp"
 #include "strategies/common/geometry/support.hpp"
 
@@ -24,8 +24,12 @@ class BoundaryIncentive final : public LossTerm<S> {
   static constexpr const char* summary =
       "weight x mean boundary score of the archetypes (peaks on the data's support along c->z)";
   static constexpr unsigned blocks = static_cast<unsigned>(Block::archetypes);
-  static Schema schema();
-  explicit BoundaryIncentive(const nlohmann::json& params);
+  struct Params {
+    double weight = -0.001;
+    double eps = 1e-10;
+  };
+  static BoundSchema<Params> schema();
+  explicit BoundaryIncentive(const Params& config);
 
   double value_and_grad(const Matrix<S>& X, const Parameters<S>& params,
                         Parameters<S>& grad) override;
@@ -33,7 +37,7 @@ class BoundaryIncentive final : public LossTerm<S> {
 
  private:
   double evaluate(const Matrix<S>& X, const Matrix<S>& Z, const Matrix<S>& grad);
-  double weight_, eps_;
+  Params config_;
   common::Support<S> support_;
 };
 

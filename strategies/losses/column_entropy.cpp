@@ -1,45 +1,45 @@
 #include "strategies/losses/column_entropy.hpp"
 
+#include "framework/config/config.hpp"
 #include "framework/kernels/entropy.hpp"
 
 namespace kaa::strategies {
 
 template <class S>
-Schema ColumnEntropy<S>::schema() {
-  Schema s;
-  s.number("weight", 0.01)
+auto ColumnEntropy<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.number("weight", &Params::weight)
       .doc("multiplier of the mean column entropy; > 0 (archetypax: 0.01) favours sparse columns");
-  s.number("eps", 1e-10).non_negative().doc("added inside the logarithm");
+  s.number("eps", &Params::eps).non_negative().doc("added inside the logarithm");
   return s;
 }
 
 template <class S>
 void ColumnEntropy<S>::check_config(const nlohmann::json& config, const std::string& path,
                                     std::vector<std::string>& issues) {
-  if (config.at("model").at("n_column_archetypes").get<long long>() < 1) {
+  if (model_settings(config).n_column_archetypes < 1) {
     issues.push_back("/model/n_column_archetypes: must be >= 1 for the loss term at " + path +
                      " (column_entropy), got " +
-                     config.at("model").at("n_column_archetypes").dump());
+                     std::to_string(model_settings(config).n_column_archetypes));
   }
 }
 
 template <class S>
-ColumnEntropy<S>::ColumnEntropy(const nlohmann::json& p)
-    : weight_(p.at("weight").get<double>()), eps_(p.at("eps").get<double>()) {}
+ColumnEntropy<S>::ColumnEntropy(const Params& p) : config_(p) {}
 
 template <class S>
 double ColumnEntropy<S>::value_and_grad(const Matrix<S>&, const Parameters<S>& params,
                                         Parameters<S>& grad) {
-  const double c = weight_ / static_cast<double>(params.column_weights.extent(1));
-  return c * kernels::entropy_sum<true>("kaa::column_entropy", params.column_weights, eps_, c,
-                                        grad.column_weights);
+  const double c = config_.weight / static_cast<double>(params.column_weights.extent(1));
+  return c * kernels::entropy_sum<true>("kaa::column_entropy", params.column_weights, config_.eps,
+                                        c, grad.column_weights);
 }
 
 template <class S>
 double ColumnEntropy<S>::value(const Matrix<S>&, const Parameters<S>& params) {
-  const double c = weight_ / static_cast<double>(params.column_weights.extent(1));
-  return c * kernels::entropy_sum<true>("kaa::column_entropy", params.column_weights, eps_, 0.0,
-                                        Matrix<S>());
+  const double c = config_.weight / static_cast<double>(params.column_weights.extent(1));
+  return c * kernels::entropy_sum<true>("kaa::column_entropy", params.column_weights, config_.eps,
+                                        0.0, Matrix<S>());
 }
 
 template class ColumnEntropy<float>;

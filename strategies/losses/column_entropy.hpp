@@ -1,7 +1,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/loss_term.hpp"
 
 namespace kaa::strategies {
@@ -17,18 +17,21 @@ class ColumnEntropy final : public LossTerm<S> {
   static constexpr const char* summary =
       "weight x mean column entropy of the column weights gamma, -sum g log(g + eps)";
   static constexpr unsigned blocks = static_cast<unsigned>(Block::column_weights);
-  static Schema schema();
+  struct Params {
+    double weight = 0.01;
+    double eps = 1e-10;
+  };
+  static BoundSchema<Params> schema();
   static void check_config(const nlohmann::json& config, const std::string& path,
                            std::vector<std::string>& issues);
-  explicit ColumnEntropy(const nlohmann::json& params);
+  explicit ColumnEntropy(const Params& config);
 
   double value_and_grad(const Matrix<S>& X, const Parameters<S>& params,
                         Parameters<S>& grad) override;
   double value(const Matrix<S>& X, const Parameters<S>& params) override;
 
  private:
-  double weight_;
-  double eps_;
+  Params config_;
 };
 
 }  // namespace kaa::strategies

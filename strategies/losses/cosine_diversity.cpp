@@ -9,16 +9,16 @@
 namespace kaa::strategies {
 
 template <class S>
-Schema CosineDiversity<S>::schema() {
-  Schema s;
-  s.number("weight", 0.1).doc("multiplier of the mean positive cosine (archetypax: 0.1)");
-  s.number("eps", 1e-10).positive().doc("floor of the norms in the cosine");
+auto CosineDiversity<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.number("weight", &Params::weight)
+      .doc("multiplier of the mean positive cosine (archetypax: 0.1)");
+  s.number("eps", &Params::eps).positive().doc("floor of the norms in the cosine");
   return s;
 }
 
 template <class S>
-CosineDiversity<S>::CosineDiversity(const nlohmann::json& p)
-    : weight_(p.at("weight").get<double>()), eps_(p.at("eps").get<double>()) {}
+CosineDiversity<S>::CosineDiversity(const Params& p) : config_(p) {}
 
 template <class S>
 double CosineDiversity<S>::evaluate(const Matrix<S>& Z, const Matrix<S>& grad) {
@@ -30,9 +30,9 @@ double CosineDiversity<S>::evaluate(const Matrix<S>& Z, const Matrix<S>& grad) {
   std::vector<double> norm(k), floor(k);
   for (std::size_t i = 0; i < k; ++i) {
     norm[i] = std::sqrt(g(i, i));
-    floor[i] = std::max(norm[i], eps_);
+    floor[i] = std::max(norm[i], config_.eps);
   }
-  const double c = weight_ / static_cast<double>(k * k);
+  const double c = config_.weight / static_cast<double>(k * k);
   // grad z_i = 2c sum_{j != i, cos_ij > 0} (z_j / (s_i s_j) - [|z_i| > eps] cos_ij z_i / |z_i|^2):
   // a k x k mixing of the rows of Z.
   if (kernels::fit_extents(M_, "kaa::cosine_diversity.M", k, k))
@@ -47,7 +47,7 @@ double CosineDiversity<S>::evaluate(const Matrix<S>& Z, const Matrix<S>& grad) {
       if (!(cosine > 0)) continue;
       total += cosine;
       hm(i, j) += 2.0 * c / (floor[i] * floor[j]);
-      if (norm[i] > eps_) hm(i, i) -= 2.0 * c * cosine / (norm[i] * norm[i]);
+      if (norm[i] > config_.eps) hm(i, i) -= 2.0 * c * cosine / (norm[i] * norm[i]);
     }
   }
   if (grad.data() != nullptr) {

@@ -2,7 +2,7 @@
 #include <nlohmann/json.hpp>
 #include "framework/kernels/block_solver_workspace.hpp"
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/loss_term.hpp"
 
 namespace kaa::strategies {
@@ -17,8 +17,12 @@ class CosineDiversity final : public LossTerm<S> {
   static constexpr const char* summary =
       "weight x mean positive cosine similarity between distinct archetypes";
   static constexpr unsigned blocks = static_cast<unsigned>(Block::archetypes);
-  static Schema schema();
-  explicit CosineDiversity(const nlohmann::json& params);
+  struct Params {
+    double weight = 0.1;
+    double eps = 1e-10;
+  };
+  static BoundSchema<Params> schema();
+  explicit CosineDiversity(const Params& config);
 
   void prepare(const Matrix<S>& X, const Parameters<S>& params) override;
   double value_and_grad(const Matrix<S>& X, const Parameters<S>& params,
@@ -27,7 +31,7 @@ class CosineDiversity final : public LossTerm<S> {
 
  private:
   double evaluate(const Matrix<S>& Z, const Matrix<S>& grad);
-  double weight_, eps_;
+  Params config_;
   // The k x k mixing of the gradient and its host copy, reused across updates.
   Kokkos::View<double**, Kokkos::LayoutRight, MemSpace> M_;
   typename Kokkos::View<double**, Kokkos::LayoutRight, MemSpace>::HostMirror M_host_;

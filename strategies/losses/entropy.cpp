@@ -6,29 +6,32 @@
 namespace kaa::strategies {
 
 template <class S>
-Schema Entropy<S>::schema() {
-  Schema s;
-  s.number("weight", -0.01)
+auto Entropy<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.number("weight", &Params::weight)
       .doc("multiplier of the mean row entropy; < 0 favours uniform weights, > 0 sparse ones");
-  s.number("eps", 1e-10).non_negative().doc("added inside the logarithm");
+  s.number("eps", &Params::eps).non_negative().doc("added inside the logarithm");
   return s;
 }
 
 template <class S>
-Entropy<S>::Entropy(const nlohmann::json& p)
-    : weight_(p.at("weight").get<double>()), eps_(p.at("eps").get<double>()) {}
+Entropy<S>::Entropy(const Params& p) : config_(p) {}
 
 template <class S>
 double Entropy<S>::value_and_grad(const Matrix<S>&, const Parameters<S>& params,
                                   Parameters<S>& grad) {
-  const double c = weight_ / static_cast<double>(parallel::global_rows(params.weights.extent(0)));
-  return c * kernels::entropy_sum<false>("kaa::entropy", params.weights, eps_, c, grad.weights);
+  const double c =
+      config_.weight / static_cast<double>(parallel::global_rows(params.weights.extent(0)));
+  return c *
+         kernels::entropy_sum<false>("kaa::entropy", params.weights, config_.eps, c, grad.weights);
 }
 
 template <class S>
 double Entropy<S>::value(const Matrix<S>&, const Parameters<S>& params) {
-  const double c = weight_ / static_cast<double>(parallel::global_rows(params.weights.extent(0)));
-  return c * kernels::entropy_sum<false>("kaa::entropy", params.weights, eps_, 0.0, Matrix<S>());
+  const double c =
+      config_.weight / static_cast<double>(parallel::global_rows(params.weights.extent(0)));
+  return c *
+         kernels::entropy_sum<false>("kaa::entropy", params.weights, config_.eps, 0.0, Matrix<S>());
 }
 
 template class Entropy<float>;

@@ -1,7 +1,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/loss_term.hpp"
 
 namespace kaa::strategies {
@@ -16,16 +16,19 @@ class Entropy final : public LossTerm<S> {
   static constexpr bool distributed = true;
   static constexpr const char* summary =
       "weight x mean row entropy of the weights, -sum a log(a + eps)";
-  static Schema schema();
-  explicit Entropy(const nlohmann::json& params);
+  struct Params {
+    double weight = -0.01;
+    double eps = 1e-10;
+  };
+  static BoundSchema<Params> schema();
+  explicit Entropy(const Params& config);
 
   double value_and_grad(const Matrix<S>& X, const Parameters<S>& params,
                         Parameters<S>& grad) override;
   double value(const Matrix<S>& X, const Parameters<S>& params) override;
 
  private:
-  double weight_;
-  double eps_;
+  Params config_;
 };
 
 }  // namespace kaa::strategies

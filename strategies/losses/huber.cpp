@@ -5,25 +5,24 @@
 namespace kaa::strategies {
 
 template <class S>
-Schema Huber<S>::schema() {
-  Schema s;
-  s.number("weight", 1.0).non_negative().doc("multiplier of the term");
-  s.number("delta", 1e-3)
+auto Huber<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.number("weight", &Params::weight).non_negative().doc("multiplier of the term");
+  s.number("delta", &Params::delta)
       .positive()
       .doc("residual norm below which h is quadratic (SPAMS's epsilon: 1e-3)");
-  s.choice("reduction", "mean", {"mean", "sum"}).doc("mean over rows or plain sum");
+  s.choice("reduction", &Params::reduction, common::reduction_choices())
+      .doc("mean over rows or plain sum");
   return s;
 }
 
 template <class S>
-Huber<S>::Huber(const nlohmann::json& p)
-    : weight_(p.at("weight").get<double>()),
-      delta_(p.at("delta").get<double>()),
-      mean_(p.at("reduction") == "mean") {}
+Huber<S>::Huber(const Params& p) : config_(p) {}
 
 template <class S>
 double Huber<S>::scale(std::size_t n) const {
-  return mean_ ? weight_ / static_cast<double>(n) : weight_;
+  return config_.reduction == common::Reduction::mean ? config_.weight / static_cast<double>(n)
+                                                      : config_.weight;
 }
 
 template <class S>
@@ -37,9 +36,9 @@ double Huber<S>::value_and_grad(const Matrix<S>& X, const Parameters<S>& params,
   const double c = scale(X.extent(0));
   kernels::residual_norms2(ExecSpace(), X, params.weights, params.archetypes, loop_.norms);
   const Vector<double> norms2 = loop_.norms;
-  const double total = kernels::huber_sum(ExecSpace(), norms2, delta_);
-  kernels::huber_gradient(ExecSpace(), X, params.weights, params.archetypes, norms2, delta_, c,
-                          grad.weights, grad.archetypes, workspace_);
+  const double total = kernels::huber_sum(ExecSpace(), norms2, config_.delta);
+  kernels::huber_gradient(ExecSpace(), X, params.weights, params.archetypes, norms2, config_.delta,
+                          c, grad.weights, grad.archetypes, workspace_);
   return c * total;
 }
 
@@ -47,7 +46,7 @@ template <class S>
 double Huber<S>::value(const Matrix<S>& X, const Parameters<S>& params) {
   kernels::residual_norms2(ExecSpace(), X, params.weights, params.archetypes, loop_.norms);
   const Vector<double> norms2 = loop_.norms;
-  return scale(X.extent(0)) * kernels::huber_sum(ExecSpace(), norms2, delta_);
+  return scale(X.extent(0)) * kernels::huber_sum(ExecSpace(), norms2, config_.delta);
 }
 
 template class Huber<float>;

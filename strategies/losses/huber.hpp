@@ -2,9 +2,10 @@
 #include <nlohmann/json.hpp>
 #include "framework/kernels/block_solver_workspace.hpp"
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/loss_term.hpp"
 #include "framework/kernels/huber.hpp"
+#include "strategies/common/reduction.hpp"
 
 namespace kaa::strategies {
 
@@ -19,8 +20,13 @@ class Huber final : public LossTerm<S> {
   static constexpr const char* name = "huber";
   static constexpr const char* summary =
       "Huber loss of the row residual norms, sum h(||x_i - a_i Z||) (Chen et al. 2014)";
-  static Schema schema();
-  explicit Huber(const nlohmann::json& params);
+  struct Params {
+    double weight = 1.0;
+    double delta = 1e-3;
+    common::Reduction reduction = common::Reduction::mean;
+  };
+  static BoundSchema<Params> schema();
+  explicit Huber(const Params& config);
 
   void prepare(const Matrix<S>& X, const Parameters<S>& params) override;
   double value_and_grad(const Matrix<S>& X, const Parameters<S>& params,
@@ -29,8 +35,7 @@ class Huber final : public LossTerm<S> {
 
  private:
   double scale(std::size_t n) const;
-  double weight_, delta_;
-  bool mean_;
+  Params config_;
   kernels::HuberWorkspace<S> workspace_;
   mutable kernels::LoopWorkspace loop_;
 };

@@ -6,21 +6,23 @@
 namespace kaa::strategies {
 
 template <class S>
-Schema Reconstruction<S>::schema() {
-  Schema s;
-  s.number("weight", 1.0).non_negative().doc("multiplier of the term");
-  s.choice("reduction", "mean", {"mean", "sum"}).doc("mean over rows (archetypax) or plain sum");
+auto Reconstruction<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.number("weight", &Params::weight).non_negative().doc("multiplier of the term");
+  s.choice("reduction", &Params::reduction, common::reduction_choices())
+      .doc("mean over rows (archetypax) or plain sum");
   return s;
 }
 
 template <class S>
-Reconstruction<S>::Reconstruction(const nlohmann::json& p)
-    : weight_(p.at("weight").get<double>()), mean_(p.at("reduction") == "mean") {}
+Reconstruction<S>::Reconstruction(const Params& p) : config_(p) {}
 
 template <class S>
 double Reconstruction<S>::scale(std::size_t n) const {
   // The mean is over all the data's rows, also when this rank holds only some (distributed fit).
-  return mean_ ? weight_ / static_cast<double>(parallel::global_rows(n)) : weight_;
+  return config_.reduction == common::Reduction::mean
+             ? config_.weight / static_cast<double>(parallel::global_rows(n))
+             : config_.weight;
 }
 
 template <class S>

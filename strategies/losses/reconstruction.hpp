@@ -2,8 +2,9 @@
 #include <nlohmann/json.hpp>
 #include "framework/kernels/block_solver_workspace.hpp"
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/loss_term.hpp"
+#include "strategies/common/reduction.hpp"
 
 namespace kaa::strategies {
 
@@ -16,8 +17,12 @@ class Reconstruction final : public LossTerm<S> {
   static constexpr bool distributed = true;
   static constexpr const char* summary =
       "squared reconstruction error ||X - A Z||^2, mean over rows or sum";
-  static Schema schema();
-  explicit Reconstruction(const nlohmann::json& params);
+  struct Params {
+    double weight = 1.0;
+    common::Reduction reduction = common::Reduction::mean;
+  };
+  static BoundSchema<Params> schema();
+  explicit Reconstruction(const Params& config);
 
   double value_and_grad(const Matrix<S>& X, const Parameters<S>& params,
                         Parameters<S>& grad) override;
@@ -25,8 +30,7 @@ class Reconstruction final : public LossTerm<S> {
 
  private:
   double scale(std::size_t n) const;
-  double weight_;
-  bool mean_;
+  Params config_;
   mutable kernels::LoopWorkspace loop_;
 };
 

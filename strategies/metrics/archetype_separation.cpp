@@ -12,9 +12,6 @@ Schema ArchetypeSeparation<S>::schema() {
 }
 
 template <class S>
-ArchetypeSeparation<S>::ArchetypeSeparation(const nlohmann::json&) {}
-
-template <class S>
 void ArchetypeSeparation<S>::compute(const MetricInputs<S>& in, nlohmann::json& out) {
   // k x k x d on the host: k is small and the archetypes are already there in original units.
   const HostMatrix& Z = in.archetypes_original;

@@ -18,7 +18,6 @@ class ArchetypeSeparation final : public Metric<S> {
   static constexpr const char* summary =
       "pairwise archetype distances in original units: min, mean, max and min/max";
   static Schema schema();
-  explicit ArchetypeSeparation(const nlohmann::json& params);
   void compute(const MetricInputs<S>& in, nlohmann::json& out) override;
 };
 

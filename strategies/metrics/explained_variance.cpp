@@ -12,9 +12,6 @@ Schema ExplainedVariance<S>::schema() {
 }
 
 template <class S>
-ExplainedVariance<S>::ExplainedVariance(const nlohmann::json&) {}
-
-template <class S>
 void ExplainedVariance<S>::compute(const MetricInputs<S>& in, nlohmann::json& out) {
   double rss = kernels::reconstruction_pass(in.X, in.params.weights, in.params.archetypes, 0.0,
                                             Matrix<S>(), Matrix<S>(), in.squared_error_scale);

@@ -14,7 +14,6 @@ class ExplainedVariance final : public Metric<S> {
   static constexpr bool distributed = true;
   static constexpr const char* summary = "1 - RSS / total sum of squares about the column means";
   static Schema schema();
-  explicit ExplainedVariance(const nlohmann::json& params);
   void compute(const MetricInputs<S>& in, nlohmann::json& out) override;
 };
 

@@ -11,18 +11,19 @@
 namespace kaa::strategies {
 
 template <class S>
-Schema HullDistance<S>::schema() {
-  Schema s;
-  s.number("tolerance", 1e-4)
+auto HullDistance<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.number("tolerance", &Params::tolerance)
       .positive()
       .doc("stop once each distance is certified to this fraction of the data's RMS spread");
-  s.integer("max_iter", 5000).min(1).doc("iteration cap per archetype (one pass over X each)");
+  s.integer("max_iter", &Params::max_iter)
+      .min(1)
+      .doc("iteration cap per archetype (one pass over X each)");
   return s;
 }
 
 template <class S>
-HullDistance<S>::HullDistance(const nlohmann::json& p)
-    : tolerance_(p.at("tolerance").get<double>()), max_iter_(p.at("max_iter").get<std::size_t>()) {}
+HullDistance<S>::HullDistance(const Params& p) : config_(p) {}
 
 template <class S>
 void HullDistance<S>::compute(const MetricInputs<S>& in, nlohmann::json& out) {
@@ -30,9 +31,9 @@ void HullDistance<S>::compute(const MetricInputs<S>& in, nlohmann::json& out) {
   // measured in original units by weighting each feature's squared difference by std_f^2.
   const double tss = kernels::total_sum_of_squares(in.X, in.squared_error_scale);
   const double spread = std::sqrt(tss / static_cast<double>(in.X.extent(0)));
-  const double tolerance = tolerance_ * spread;
+  const double tolerance = config_.tolerance * spread;
   const analysis::HullDistances h = analysis::hull_distances(
-      in.X, in.params.archetypes, in.squared_error_scale, tolerance, max_iter_);
+      in.X, in.params.archetypes, in.squared_error_scale, tolerance, config_.max_iter);
   const std::size_t k = h.distance.size();
   double largest = 0, sum = 0, error = 0, gap = 0;
   std::size_t outside = 0, iterations = 0;
@@ -45,9 +46,9 @@ void HullDistance<S>::compute(const MetricInputs<S>& in, nlohmann::json& out) {
     iterations = std::max(iterations, h.iterations[j]);
   }
   if (!h.converged)
-    logging::warning("hull_distance: not certified within max_iter = " + std::to_string(max_iter_) +
-                     " iterations; largest error bound " + std::to_string(error) + " (tolerance " +
-                     std::to_string(tolerance) + ")");
+    logging::warning("hull_distance: not certified within max_iter = " +
+                     std::to_string(config_.max_iter) + " iterations; largest error bound " +
+                     std::to_string(error) + " (tolerance " + std::to_string(tolerance) + ")");
   out["hull_distance_max"] = largest;
   out["hull_distance_mean"] = sum / static_cast<double>(k);
   out["hull_distance_error"] = error;

@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/metric.hpp"
 
 namespace kaa::strategies {
@@ -23,13 +23,16 @@ class HullDistance final : public Metric<S> {
   static constexpr const char* name = "hull_distance";
   static constexpr const char* summary =
       "certified distance of each archetype to the data's convex hull (original units)";
-  static Schema schema();
-  explicit HullDistance(const nlohmann::json& params);
+  struct Params {
+    double tolerance = 1e-4;
+    std::size_t max_iter = 5000;
+  };
+  static BoundSchema<Params> schema();
+  explicit HullDistance(const Params& config);
   void compute(const MetricInputs<S>& in, nlohmann::json& out) override;
 
  private:
-  double tolerance_;
-  std::size_t max_iter_;
+  Params config_;
 };
 
 }  // namespace kaa::strategies

@@ -12,16 +12,15 @@
 namespace kaa::strategies {
 
 template <class S>
-Schema RecoveryError<S>::schema() {
-  Schema s;
-  s.boolean("required", false)
+auto RecoveryError<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.boolean("required", &Params::required)
       .doc("fail the run when the data set has no true archetypes (else the values are null)");
   return s;
 }
 
 template <class S>
-RecoveryError<S>::RecoveryError(const nlohmann::json& p)
-    : required_(p.at("required").get<bool>()) {}
+RecoveryError<S>::RecoveryError(const Params& p) : config_(p) {}
 
 template <class S>
 void RecoveryError<S>::compute(const MetricInputs<S>& in, nlohmann::json& out) {
@@ -29,7 +28,7 @@ void RecoveryError<S>::compute(const MetricInputs<S>& in, nlohmann::json& out) {
       "recovery_error_mean",         "recovery_error_max", "recovery_error_mean_relative",
       "recovery_error_max_relative", "recovery_matched",   "recovery_k_true"};
   if (!in.true_archetypes) {
-    if (required_)
+    if (config_.required)
       throw Error(
           "metric recovery_error: `required` is true but the data set has no true archetypes "
           "(only generated data such as the `synthetic` data set has them)");

@@ -1,7 +1,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/metric.hpp"
 
 namespace kaa::strategies {
@@ -21,12 +21,15 @@ class RecoveryError final : public Metric<S> {
   static constexpr bool distributed = true;
   static constexpr const char* summary =
       "matched distance between fitted and known true archetypes (synthetic data)";
-  static Schema schema();
-  explicit RecoveryError(const nlohmann::json& params);
+  struct Params {
+    bool required = false;
+  };
+  static BoundSchema<Params> schema();
+  explicit RecoveryError(const Params& config);
   void compute(const MetricInputs<S>& in, nlohmann::json& out) override;
 
  private:
-  bool required_;
+  Params config_;
 };
 
 }  // namespace kaa::strategies

@@ -12,9 +12,6 @@ Schema Rss<S>::schema() {
 }
 
 template <class S>
-Rss<S>::Rss(const nlohmann::json&) {}
-
-template <class S>
 void Rss<S>::compute(const MetricInputs<S>& in, nlohmann::json& out) {
   double rss = kernels::reconstruction_pass(in.X, in.params.weights, in.params.archetypes, 0.0,
                                             Matrix<S>(), Matrix<S>(), in.squared_error_scale);

@@ -16,7 +16,6 @@ class Rss final : public Metric<S> {
   static constexpr const char* summary =
       "residual sum of squares ||X - A Z||_F^2 in original units";
   static Schema schema();
-  explicit Rss(const nlohmann::json& params);
   void compute(const MetricInputs<S>& in, nlohmann::json& out) override;
 };
 

@@ -14,9 +14,6 @@ Schema WeightEntropy<S>::schema() {
 }
 
 template <class S>
-WeightEntropy<S>::WeightEntropy(const nlohmann::json&) {}
-
-template <class S>
 void WeightEntropy<S>::compute(const MetricInputs<S>& in, nlohmann::json& out) {
   const Matrix<S> A = in.params.weights;
   const std::size_t n = A.extent(0), k = A.extent(1);

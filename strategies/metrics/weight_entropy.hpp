@@ -18,7 +18,6 @@ class WeightEntropy final : public Metric<S> {
   static constexpr const char* summary =
       "row entropy of the weights / ln k (mean, std, min, max): 0 one archetype, 1 uniform";
   static Schema schema();
-  explicit WeightEntropy(const nlohmann::json& params);
   void compute(const MetricInputs<S>& in, nlohmann::json& out) override;
 };
 

@@ -6,9 +6,9 @@
 namespace kaa::strategies {
 
 template <class S>
-Schema WeightSparsity<S>::schema() {
-  Schema s;
-  s.number("threshold", 0.01)
+auto WeightSparsity<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.number("threshold", &Params::threshold)
       .positive()
       .max(1.0)
       .doc("a weight below this counts as unused in weight_sparsity_fraction");
@@ -16,8 +16,7 @@ Schema WeightSparsity<S>::schema() {
 }
 
 template <class S>
-WeightSparsity<S>::WeightSparsity(const nlohmann::json& p)
-    : threshold_(p.at("threshold").get<double>()) {}
+WeightSparsity<S>::WeightSparsity(const Params& p) : config_(p) {}
 
 template <class S>
 void WeightSparsity<S>::compute(const MetricInputs<S>& in, nlohmann::json& out) {
@@ -25,7 +24,7 @@ void WeightSparsity<S>::compute(const MetricInputs<S>& in, nlohmann::json& out) 
   const std::size_t n = A.extent(0);
   Vector<double> fraction("kaa::weight_sparsity.fraction", n),
       hoyer("kaa::weight_sparsity.hoyer", n);
-  kernels::row_sparsity(ExecSpace(), A, threshold_, fraction, hoyer);
+  kernels::row_sparsity(ExecSpace(), A, config_.threshold, fraction, hoyer);
   const analysis::RowSummary f = analysis::summarize_nonnegative(fraction);
   const analysis::RowSummary h = analysis::summarize_nonnegative(hoyer);
   out["weight_sparsity_fraction"] = f.mean;

@@ -1,7 +1,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/metric.hpp"
 
 namespace kaa::strategies {
@@ -19,12 +19,15 @@ class WeightSparsity final : public Metric<S> {
   static constexpr const char* name = "weight_sparsity";
   static constexpr const char* summary =
       "mean fraction of weights below a threshold, and mean Hoyer sparsity of the weight rows";
-  static Schema schema();
-  explicit WeightSparsity(const nlohmann::json& params);
+  struct Params {
+    double threshold = 0.01;
+  };
+  static BoundSchema<Params> schema();
+  explicit WeightSparsity(const Params& config);
   void compute(const MetricInputs<S>& in, nlohmann::json& out) override;
 
  private:
-  double threshold_;
+  Params config_;
 };
 
 }  // namespace kaa::strategies

@@ -11,14 +11,14 @@
 namespace kaa::strategies {
 
 template <class S>
-Schema ActiveSet<S>::schema() {
-  Schema s;
-  s.number("huber_delta", 0.0)
+auto ActiveSet<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.number("huber_delta", &Params::huber_delta)
       .non_negative()
       .doc(
           "0 = least squares; > 0 = the robust variant (IRLS weights 1 / max(||r_i||, delta)); "
           "must equal /loss/0/delta of the huber loss");
-  s.number("reset_threshold", 1e-7)
+  s.number("reset_threshold", &Params::reset_threshold)
       .non_negative()
       .doc(
           "an archetype whose weight column has squared norm below this moves to the "
@@ -30,7 +30,7 @@ template <class S>
 void ActiveSet<S>::check_config(const nlohmann::json& config, const std::string& path,
                                 std::vector<std::string>& issues) {
   common::require_at_most_archetypes(config, path, kernels::kMaxSimplexAtoms, issues);
-  const double delta = config.at("optimizer").at("huber_delta").get<double>();
+  const double delta = schema().bind(config.at("optimizer")).huber_delta;
   const auto& loss = config.at("loss");
   const bool single_huber = loss.size() == 1 && loss[0].at("type") == "huber";
   if (delta == 0 && single_huber) {
@@ -58,9 +58,7 @@ void ActiveSet<S>::check_config(const nlohmann::json& config, const std::string&
 }
 
 template <class S>
-ActiveSet<S>::ActiveSet(const nlohmann::json& p)
-    : huber_delta_(p.at("huber_delta").get<double>()),
-      reset_threshold_(p.at("reset_threshold").get<double>()) {}
+ActiveSet<S>::ActiveSet(const Params& p) : config_(p) {}
 
 template <class S>
 void ActiveSet<S>::init(const Matrix<S>& X, const Parameters<S>&) {
@@ -70,7 +68,7 @@ void ActiveSet<S>::init(const Matrix<S>& X, const Parameters<S>&) {
 
 template <class S>
 void ActiveSet<S>::prepare(const Matrix<S>& X, const Parameters<S>& params) {
-  if (huber_delta_ > 0) kernels::fit_extents(irls_, "kaa::active_set.irls", X.extent(0));
+  if (config_.huber_delta > 0) kernels::fit_extents(irls_, "kaa::active_set.irls", X.extent(0));
   kernels::fit_extents(Z_device_, "kaa::active_set.Z", params.archetypes.extent(0), X.extent(1));
 }
 
@@ -81,11 +79,11 @@ void ActiveSet<S>::step(const Matrix<S>& X, Parameters<S>& params, Parameters<S>
                                       hull_->center(), loop_.least_squares);
 
   Vector<double> irls;
-  if (huber_delta_ > 0) {
+  if (config_.huber_delta > 0) {
     kernels::fit_extents(irls_, "kaa::active_set.irls", X.extent(0));
     irls = irls_;
     kernels::residual_norms2(ExecSpace(), X, params.weights, params.archetypes, loop_.norms);
-    kernels::active_set_irls_weights(ExecSpace(), loop_.norms, huber_delta_, irls);
+    kernels::active_set_irls_weights(ExecSpace(), loop_.norms, config_.huber_delta, irls);
   }
   kernels::weights_gram(ExecSpace(), params.weights, loop_.weights_gram, irls);
   kernels::weights_times_data(ExecSpace(), params.weights, X, loop_.weights_data, loop_.transposed,
@@ -101,7 +99,7 @@ void ActiveSet<S>::step(const Matrix<S>& X, Parameters<S>& params, Parameters<S>
   std::vector<std::size_t> support;
   std::vector<double> weights, v(d);
   for (std::size_t l = 0; l < k; ++l) {
-    if (H(l, l) < reset_threshold_) {
+    if (H(l, l) < config_.reset_threshold) {
       // SPAMS's rule: an archetype nobody uses restarts at the point explained worst.
       Kokkos::deep_copy(Z_device, Z);
       kernels::residual_norms2(ExecSpace(), X, params.weights, Z_device, loop_.norms);

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/optimizer.hpp"
 #include "framework/kernels/simplex_qp.hpp"
 
@@ -32,10 +32,14 @@ class ActiveSet final : public Optimizer<S> {
       "exact active-set QPs per row of weights and, archetype by archetype, of mixing weights "
       "(Chen, Mairal & Harchaoui 2014; robust Huber variant)";
   static constexpr unsigned blocks = bit(Block::weights) | bit(Block::mixing);
-  static Schema schema();
+  struct Params {
+    double huber_delta = 0.0;
+    double reset_threshold = 1e-7;
+  };
+  static BoundSchema<Params> schema();
   static void check_config(const nlohmann::json& config, const std::string& path,
                            std::vector<std::string>& issues);
-  explicit ActiveSet(const nlohmann::json& params);
+  explicit ActiveSet(const Params& config);
 
   void prepare(const Matrix<S>& X, const Parameters<S>& params) override;
   void init(const Matrix<S>& X, const Parameters<S>& params) override;
@@ -49,7 +53,7 @@ class ActiveSet final : public Optimizer<S> {
   std::size_t resets() const { return resets_; }
 
  private:
-  double huber_delta_, reset_threshold_;
+  Params config_;
   std::unique_ptr<kernels::HullLeastSquares<S>> hull_;
   std::size_t resets_ = 0;
   Vector<double> irls_;      // n: IRLS weights of the robust variant

@@ -5,25 +5,21 @@
 namespace kaa::strategies {
 
 template <class S>
-Schema Adam<S>::schema() {
-  Schema s;
-  s.number("learning_rate", 0.001).positive().doc("step size (archetypax: 0.001)");
-  s.number("b1", 0.9).min(0.0).max(1.0, true).doc("first-moment decay");
-  s.number("b2", 0.999).min(0.0).max(1.0, true).doc("second-moment decay");
-  s.number("eps", 1e-8).non_negative().doc("added outside the square root");
-  s.number("eps_root", 0.0).non_negative().doc("added inside the square root");
-  s.number("clip", 1.0).non_negative().doc("clip each gradient entry to [-clip, clip]; 0 = off");
+auto Adam<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.number("learning_rate", &Params::learning_rate).positive().doc("step size (archetypax: 0.001)");
+  s.number("b1", &Params::b1).min(0.0).max(1.0, true).doc("first-moment decay");
+  s.number("b2", &Params::b2).min(0.0).max(1.0, true).doc("second-moment decay");
+  s.number("eps", &Params::eps).non_negative().doc("added outside the square root");
+  s.number("eps_root", &Params::eps_root).non_negative().doc("added inside the square root");
+  s.number("clip", &Params::clip)
+      .non_negative()
+      .doc("clip each gradient entry to [-clip, clip]; 0 = off");
   return s;
 }
 
 template <class S>
-Adam<S>::Adam(const nlohmann::json& p)
-    : learning_rate_(p.at("learning_rate").get<double>()),
-      b1_(p.at("b1").get<double>()),
-      b2_(p.at("b2").get<double>()),
-      eps_(p.at("eps").get<double>()),
-      eps_root_(p.at("eps_root").get<double>()),
-      clip_(p.at("clip").get<double>()) {}
+Adam<S>::Adam(const Params& p) : config_(p) {}
 
 template <class S>
 void Adam<S>::init(const Matrix<S>&, const Parameters<S>& params) {
@@ -33,13 +29,14 @@ void Adam<S>::init(const Matrix<S>&, const Parameters<S>& params) {
 template <class S>
 void Adam<S>::step(const Matrix<S>&, Parameters<S>& params, Parameters<S>& grad) {
   ++moments_.count;
-  const S bias1 = moments_.bias_correction(b1_), bias2 = moments_.bias_correction(b2_);
-  const kernels::AdamStep<S> a{.lr = static_cast<S>(learning_rate_),
-                               .b1 = static_cast<S>(b1_),
-                               .b2 = static_cast<S>(b2_),
-                               .eps = static_cast<S>(eps_),
-                               .eps_root = static_cast<S>(eps_root_),
-                               .clip = static_cast<S>(clip_),
+  const S bias1 = moments_.bias_correction(config_.b1),
+          bias2 = moments_.bias_correction(config_.b2);
+  const kernels::AdamStep<S> a{.lr = static_cast<S>(config_.learning_rate),
+                               .b1 = static_cast<S>(config_.b1),
+                               .b2 = static_cast<S>(config_.b2),
+                               .eps = static_cast<S>(config_.eps),
+                               .eps_root = static_cast<S>(config_.eps_root),
+                               .clip = static_cast<S>(config_.clip),
                                .bias1 = bias1,
                                .bias2 = bias2};
   for (Block b : kBlocks) {

@@ -1,7 +1,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/optimizer.hpp"
 #include "strategies/common/adam_moments.hpp"
 
@@ -18,8 +18,16 @@ class Adam final : public Optimizer<S> {
   static constexpr bool distributed = true;
   static constexpr const char* summary =
       "Adam with optax's semantics, after element-wise gradient clipping";
-  static Schema schema();
-  explicit Adam(const nlohmann::json& params);
+  struct Params {
+    double learning_rate = 0.001;
+    double b1 = 0.9;
+    double b2 = 0.999;
+    double eps = 1e-8;
+    double eps_root = 0.0;
+    double clip = 1.0;
+  };
+  static BoundSchema<Params> schema();
+  explicit Adam(const Params& config);
 
   void init(const Matrix<S>& X, const Parameters<S>& params) override;
   void step(const Matrix<S>& X, Parameters<S>& params, Parameters<S>& grad) override;
@@ -27,7 +35,8 @@ class Adam final : public Optimizer<S> {
   void load_state(const SavedState& state, const std::string& prefix) override;
 
  private:
-  double learning_rate_, b1_, b2_, eps_, eps_root_, clip_;
+  Params config_;
+  double eps_, root_;
   common::AdamMoments<S> moments_;
 };
 

@@ -17,9 +17,9 @@ constexpr double kTargetRidge = 1e-10;
 }  // namespace
 
 template <class S>
-Schema AlsNnls<S>::schema() {
-  Schema s;
-  s.boolean("safeguard", true)
+auto AlsNnls<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.boolean("safeguard", &Params::safeguard)
       .doc(
           "if the classic B update would raise the RSS, blend old and new B at the exact "
           "minimiser between them (RSS never increases); false = the update as published");
@@ -35,7 +35,7 @@ void AlsNnls<S>::check_config(const nlohmann::json& config, const std::string& p
 }
 
 template <class S>
-AlsNnls<S>::AlsNnls(const nlohmann::json& p) : safeguard_(p.at("safeguard").get<bool>()) {}
+AlsNnls<S>::AlsNnls(const Params& p) : config_(p) {}
 
 template <class S>
 void AlsNnls<S>::init(const Matrix<S>& X, const Parameters<S>&) {
@@ -86,7 +86,7 @@ void AlsNnls<S>::step(const Matrix<S>& X, Parameters<S>& params, Parameters<S>&)
 
   // RSS(Z + t D) - RSS(Z) = 2 t <H Z - Q, D> + t^2 <H D, D>, D = Z_new - Z.
   double t = 1.0;
-  if (safeguard_) {
+  if (config_.safeguard) {
     double slope = 0, curvature = 0;
     for (std::size_t j = 0; j < k; ++j) {
       for (std::size_t f = 0; f < d; ++f) {

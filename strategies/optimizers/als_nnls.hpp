@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/optimizer.hpp"
 #include "framework/kernels/simplex_qp.hpp"
 
@@ -29,10 +29,13 @@ class AlsNnls final : public Optimizer<S> {
       "Cutler & Breiman alternating least squares: exact simplex LS for the weights, then for the "
       "mixing weights of the LS archetypes";
   static constexpr unsigned blocks = bit(Block::weights) | bit(Block::mixing);
-  static Schema schema();
+  struct Params {
+    bool safeguard = true;
+  };
+  static BoundSchema<Params> schema();
   static void check_config(const nlohmann::json& config, const std::string& path,
                            std::vector<std::string>& issues);
-  explicit AlsNnls(const nlohmann::json& params);
+  explicit AlsNnls(const Params& config);
 
   void init(const Matrix<S>& X, const Parameters<S>& params) override;
   void step(const Matrix<S>& X, Parameters<S>& params, Parameters<S>& grad) override;
@@ -45,7 +48,7 @@ class AlsNnls final : public Optimizer<S> {
   std::size_t safeguarded() const { return safeguarded_; }
 
  private:
-  bool safeguard_;
+  Params config_;
   std::unique_ptr<kernels::HullLeastSquares<S>> hull_;
   std::size_t safeguarded_ = 0;
   mutable kernels::LoopWorkspace loop_;

@@ -11,13 +11,14 @@
 namespace kaa::strategies {
 
 template <class S>
-Schema FrankWolfe<S>::schema() {
-  Schema s;
-  s.choice("line_search", "exact", {"exact", "schedule"})
+auto FrankWolfe<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.choice("line_search", &Params::line_search,
+           {{"exact", LineSearch::exact}, {"schedule", LineSearch::schedule}})
       .doc(
           "exact: exact steps on the squared reconstruction error (the only loss term); "
           "schedule: gamma = 2/(t+2) along the model's gradient (any loss)");
-  s.integer("inner", 10)
+  s.integer("inner", &Params::inner)
       .min(1)
       .doc("exact: FW steps on A, then on B, per step (Bauckhage et al.'s code: 10)");
   return s;
@@ -26,7 +27,7 @@ Schema FrankWolfe<S>::schema() {
 template <class S>
 void FrankWolfe<S>::check_config(const nlohmann::json& config, const std::string& path,
                                  std::vector<std::string>& issues) {
-  if (config.at("optimizer").at("line_search") == "exact") {
+  if (schema().bind(config.at("optimizer")).line_search == LineSearch::exact) {
     common::require_single_loss(config, path, {"reconstruction"},
                                 "the squared reconstruction error by exact line search (set " +
                                     path + "/line_search to \"schedule\" for other losses)",
@@ -35,8 +36,8 @@ void FrankWolfe<S>::check_config(const nlohmann::json& config, const std::string
 }
 
 template <class S>
-FrankWolfe<S>::FrankWolfe(const nlohmann::json& p)
-    : exact_(p.at("line_search") == "exact"), inner_(p.at("inner").get<int>()) {}
+FrankWolfe<S>::FrankWolfe(const Params& p)
+    : exact_(p.line_search == LineSearch::exact), inner_(p.inner) {}
 
 template <class S>
 void FrankWolfe<S>::init(const Matrix<S>& X, const Parameters<S>&) {

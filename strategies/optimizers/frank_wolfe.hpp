@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/optimizer.hpp"
 #include "framework/kernels/frank_wolfe.hpp"
 
@@ -28,10 +28,15 @@ class FrankWolfe final : public Optimizer<S> {
       "Frank-Wolfe vertex steps on the simplex rows of weights and mixing weights (Bauckhage et "
       "al. 2015)";
   static constexpr unsigned blocks = bit(Block::weights) | bit(Block::mixing);
-  static Schema schema();
+  enum class LineSearch { exact, schedule };
+  struct Params {
+    LineSearch line_search = LineSearch::exact;
+    int inner = 10;
+  };
+  static BoundSchema<Params> schema();
   static void check_config(const nlohmann::json& config, const std::string& path,
                            std::vector<std::string>& issues);
-  explicit FrankWolfe(const nlohmann::json& params);
+  explicit FrankWolfe(const Params& config);
 
   void prepare(const Matrix<S>& X, const Parameters<S>& params) override;
   void init(const Matrix<S>& X, const Parameters<S>& params) override;

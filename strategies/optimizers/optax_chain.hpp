@@ -1,7 +1,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/optimizer.hpp"
 #include "strategies/common/adam_moments.hpp"
 
@@ -24,8 +24,26 @@ class OptaxChain final : public Optimizer<S> {
   static constexpr const char* name = "optax_chain";
   static constexpr const char* summary =
       "clip, global-norm clip, Adam, decayed weights, warm-up + exponential-decay schedule";
-  static Schema schema();
-  explicit OptaxChain(const nlohmann::json& params);
+  struct Params {
+    double learning_rate = 0.001;
+    double peak_factor = 0.05;
+    double warmup_init = 0.0;
+    long long warmup_steps = 20;
+    long long transition_steps = 100;
+    double decay_rate = 0.95;
+    double end_value = 1e-6;
+    bool staircase = false;
+    double clip = 1.0;
+    double max_global_norm = 0.5;
+    double b1 = 0.9;
+    double b2 = 0.999;
+    double eps = 1e-8;
+    double eps_root = 0.0;
+    double weight_decay = 1e-6;
+    bool archetypax_ascent = false;
+  };
+  static BoundSchema<Params> schema();
+  explicit OptaxChain(const Params& config);
 
   void init(const Matrix<S>& X, const Parameters<S>& params) override;
   void step(const Matrix<S>& X, Parameters<S>& params, Parameters<S>& grad) override;
@@ -36,12 +54,7 @@ class OptaxChain final : public Optimizer<S> {
   double schedule(long long t) const;
 
  private:
-  double learning_rate_, peak_factor_, warmup_init_;
-  long long warmup_steps_, transition_steps_;
-  double decay_rate_, end_value_;
-  bool staircase_;
-  double clip_, max_global_norm_, b1_, b2_, eps_, eps_root_, weight_decay_;
-  bool ascent_;
+  Params config_;
   common::AdamMoments<S> moments_;
 };
 

@@ -34,26 +34,30 @@ double mixing_sse_part(const HM& H, const HQ& Q, const HZ& Z) {
 }  // namespace
 
 template <class S>
-Schema Pcha<S>::schema() {
-  Schema s;
-  s.integer("inner_weights", 10).min(1).doc("A updates per step (py_pcha: 10)");
-  s.integer("inner_mixing", 10).min(1).doc("B updates per step (py_pcha: 10)");
-  s.integer("warmup", 25)
+auto Pcha<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.integer("inner_weights", &Params::inner_weights).min(1).doc("A updates per step (py_pcha: 10)");
+  s.integer("inner_mixing", &Params::inner_mixing).min(1).doc("B updates per step (py_pcha: 10)");
+  s.integer("warmup", &Params::warmup)
       .non_negative()
       .doc("A updates before the first step's B update (py_pcha initialises S by 25)");
-  s.number("delta", 0.0)
+  s.number("delta", &Params::delta)
       .min(0.0)
       .max(1.0, true)
       .doc(
           "alpha relaxation: archetype j is alpha_j b_j X, alpha_j in [1 - delta, 1 + delta]; 0 = "
           "off");
-  s.number("initial_step", 1.0).positive().doc("starting step size mu of every block (py_pcha: 1)");
-  s.number("grow", 1.2).min(1.0).doc("step-size factor after an accepted trial (py_pcha: 1.2)");
-  s.number("shrink", 0.5)
+  s.number("initial_step", &Params::initial_step)
+      .positive()
+      .doc("starting step size mu of every block (py_pcha: 1)");
+  s.number("grow", &Params::grow)
+      .min(1.0)
+      .doc("step-size factor after an accepted trial (py_pcha: 1.2)");
+  s.number("shrink", &Params::shrink)
       .positive()
       .max(1.0, true)
       .doc("step-size factor after a rejected trial (py_pcha: 0.5)");
-  s.number("accept_rtol", 0.0)
+  s.number("accept_rtol", &Params::accept_rtol)
       .non_negative()
       .doc(
           "a trial is accepted if SSE <= SSE_old (1 + accept_rtol); py_pcha: 1e-9; 0 keeps the SSE "
@@ -66,7 +70,7 @@ void Pcha<S>::check_config(const nlohmann::json& config, const std::string& path
                            std::vector<std::string>& issues) {
   common::require_single_loss(config, path, {"reconstruction"}, "the squared reconstruction error",
                               issues);
-  const double delta = config.at("optimizer").at("delta").get<double>();
+  const double delta = schema().bind(config.at("optimizer")).delta;
   const auto& projectors = config.at("projectors");
   if (delta > 0 && projectors.contains("mixing") && projectors["mixing"].at("type") != "none") {
     issues.push_back("/projectors/mixing/type: \"" +
@@ -77,20 +81,12 @@ void Pcha<S>::check_config(const nlohmann::json& config, const std::string& path
 }
 
 template <class S>
-Pcha<S>::Pcha(const nlohmann::json& p)
-    : inner_weights_(p.at("inner_weights").get<int>()),
-      inner_mixing_(p.at("inner_mixing").get<int>()),
-      warmup_(p.at("warmup").get<int>()),
-      delta_(p.at("delta").get<double>()),
-      grow_(p.at("grow").get<double>()),
-      shrink_(p.at("shrink").get<double>()),
-      accept_rtol_(p.at("accept_rtol").get<double>()),
-      initial_step_(p.at("initial_step").get<double>()) {}
+Pcha<S>::Pcha(const Params& p) : config_(p) {}
 
 template <class S>
 void Pcha<S>::init(const Matrix<S>& X, const Parameters<S>&) {
   sst_ = kernels::sum_of_squares(X);
-  mu_weights_ = mu_mixing_ = mu_alpha_ = initial_step_;
+  mu_weights_ = mu_mixing_ = mu_alpha_ = config_.initial_step;
   first_step_ = true;
 }
 
@@ -120,10 +116,10 @@ void Pcha<S>::fit_workspace(std::size_t n, std::size_t k, std::size_t d) {
 
 template <class S>
 void Pcha<S>::step(const Matrix<S>& X, Parameters<S>& params, Parameters<S>&) {
-  if (first_step_ && warmup_ > 0) update_weights(X, params, warmup_);
+  if (first_step_ && config_.warmup > 0) update_weights(X, params, config_.warmup);
   first_step_ = false;
-  update_mixing(X, params, inner_mixing_);
-  update_weights(X, params, inner_weights_);
+  update_mixing(X, params, config_.inner_mixing);
+  update_weights(X, params, config_.inner_weights);
 }
 
 template <class S>
@@ -151,13 +147,13 @@ double Pcha<S>::update_weights(const Matrix<S>& X, Parameters<S>& params, int it
     for (int halving = 0; halving < kMaxHalvings; ++halving) {
       kernels::pcha_trial_rows(space, A_old, g, mu_weights_, A);
       const double trial = sst_ + kernels::pcha_weights_sse_part(space, A, P, G);
-      if (trial <= sse * (1 + accept_rtol_)) {
+      if (trial <= sse * (1 + config_.accept_rtol)) {
         sse = trial;
-        mu_weights_ *= grow_;
+        mu_weights_ *= config_.grow;
         accepted = true;
         break;
       }
-      mu_weights_ *= shrink_;
+      mu_weights_ *= config_.shrink;
     }
     if (!accepted) {  // stationary to rounding: keep A and the step size it had
       Kokkos::deep_copy(A, A_old);
@@ -191,7 +187,7 @@ double Pcha<S>::update_mixing(const Matrix<S>& X, Parameters<S>& params, int ite
   kernels::convert(params.mixing, B);
   const auto B_host = mixing_host_;
   std::vector<double> alpha(k, 1.0);
-  if (delta_ > 0) {  // mixing rows hold alpha_j b_j
+  if (config_.delta > 0) {  // mixing rows hold alpha_j b_j
     Kokkos::deep_copy(B_host, B);
     for (std::size_t j = 0; j < k; ++j) {
       double sum = 0;
@@ -235,21 +231,21 @@ double Pcha<S>::update_mixing(const Matrix<S>& X, Parameters<S>& params, int ite
       kernels::pcha_trial_rows(space, B_old, g, mu_mixing_, B);
       archetypes_of(trial_Z);
       const double trial = sst_ + mixing_sse_part(H, Q, trial_Z);
-      if (trial <= sse * (1 + accept_rtol_)) {
+      if (trial <= sse * (1 + config_.accept_rtol)) {
         sse = trial;
         Kokkos::deep_copy(Z, trial_Z);
-        mu_mixing_ *= grow_;
+        mu_mixing_ *= config_.grow;
         accepted = true;
         break;
       }
-      mu_mixing_ *= shrink_;
+      mu_mixing_ *= config_.shrink;
     }
     if (!accepted) {
       Kokkos::deep_copy(B, B_old);
       mu_mixing_ = mu_before;
     }
     bool alpha_accepted = false;
-    if (delta_ > 0) {
+    if (config_.delta > 0) {
       // d SSE / d alpha_j (scaled as py_pcha): ((H Z)_j . z_j - Q_j . z_j) / alpha_j / (SST n).
       std::vector<double> grad(k), alpha_old = alpha;
       for (std::size_t j = 0; j < k; ++j) {
@@ -265,18 +261,19 @@ double Pcha<S>::update_mixing(const Matrix<S>& X, Parameters<S>& params, int ite
       const double mu_alpha_before = mu_alpha_;
       for (int halving = 0; halving < kMaxHalvings; ++halving) {
         for (std::size_t j = 0; j < k; ++j) {
-          alpha[j] = std::clamp(alpha_old[j] - mu_alpha_ * grad[j], 1 - delta_, 1 + delta_);
+          alpha[j] =
+              std::clamp(alpha_old[j] - mu_alpha_ * grad[j], 1 - config_.delta, 1 + config_.delta);
           for (std::size_t f = 0; f < d; ++f) trial_Z(j, f) = Z(j, f) * alpha[j] / alpha_old[j];
         }
         const double trial = sst_ + mixing_sse_part(H, Q, trial_Z);
-        if (trial <= sse * (1 + accept_rtol_)) {
+        if (trial <= sse * (1 + config_.accept_rtol)) {
           sse = trial;
           Kokkos::deep_copy(Z, trial_Z);
-          mu_alpha_ *= grow_;
+          mu_alpha_ *= config_.grow;
           alpha_accepted = true;
           break;
         }
-        mu_alpha_ *= shrink_;
+        mu_alpha_ *= config_.shrink;
       }
       if (!alpha_accepted) {
         alpha = alpha_old;
@@ -287,7 +284,7 @@ double Pcha<S>::update_mixing(const Matrix<S>& X, Parameters<S>& params, int ite
     }
     if (!accepted && !alpha_accepted) break;  // stationary to rounding
   }
-  if (delta_ > 0) {
+  if (config_.delta > 0) {
     Kokkos::deep_copy(B_host, B);
     for (std::size_t j = 0; j < k; ++j)
       for (std::size_t i = 0; i < n; ++i) B_host(j, i) *= alpha[j];

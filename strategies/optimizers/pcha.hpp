@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/optimizer.hpp"
 #include "framework/kernels/pcha.hpp"
 
@@ -31,10 +31,20 @@ class Pcha final : public Optimizer<S> {
       "Mørup & Hansen's PCHA: projected gradient with line search on weights and mixing weights, "
       "optional alpha relaxation";
   static constexpr unsigned blocks = bit(Block::weights) | bit(Block::mixing);
-  static Schema schema();
+  struct Params {
+    int inner_weights = 10;
+    int inner_mixing = 10;
+    int warmup = 25;
+    double delta = 0.0;
+    double initial_step = 1.0;
+    double grow = 1.2;
+    double shrink = 0.5;
+    double accept_rtol = 0.0;
+  };
+  static BoundSchema<Params> schema();
   static void check_config(const nlohmann::json& config, const std::string& path,
                            std::vector<std::string>& issues);
-  explicit Pcha(const nlohmann::json& params);
+  explicit Pcha(const Params& config);
 
   void prepare(const Matrix<S>& X, const Parameters<S>& params) override;
   void init(const Matrix<S>& X, const Parameters<S>& params) override;
@@ -62,8 +72,7 @@ class Pcha final : public Optimizer<S> {
   double update_mixing(const Matrix<S>& X, Parameters<S>& params, int iterations);
 
  private:
-  int inner_weights_, inner_mixing_, warmup_;
-  double delta_, grow_, shrink_, accept_rtol_, initial_step_;
+  Params config_;
   double mu_weights_ = 1, mu_mixing_ = 1, mu_alpha_ = 1;
   double sst_ = 0;
   bool first_step_ = true;

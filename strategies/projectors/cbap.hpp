@@ -1,7 +1,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/projector.hpp"
 #include "strategies/common/geometry/block_staging.hpp"
 #include "strategies/common/geometry/support.hpp"
@@ -20,14 +20,17 @@ class Cbap final : public Projector<S> {
   static constexpr const char* summary =
       "blend each archetype with the extreme data point along its centroid direction";
   static constexpr unsigned blocks = static_cast<unsigned>(Block::archetypes);
-  static Schema schema();
-  explicit Cbap(const nlohmann::json& params);
-
+  struct Params {
+    double alpha = 0.1;
+    double eps = 1e-10;
+    std::uint64_t seed = 0;
+  };
+  static BoundSchema<Params> schema();
+  explicit Cbap(const Params& config);
   void project(Matrix<S>& block, const Matrix<S>& X) override;
 
  private:
-  double alpha_, eps_;
-  std::uint64_t seed_;
+  Params config_;
   common::Support<S> support_;
   common::BlockStaging<S> staging_{"kaa::cbap"};
 };

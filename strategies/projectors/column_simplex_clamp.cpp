@@ -5,21 +5,20 @@
 namespace kaa::strategies {
 
 template <class S>
-Schema ColumnSimplexClamp<S>::schema() {
-  Schema s;
-  s.number("eps", 1e-10)
+auto ColumnSimplexClamp<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.number("eps", &Params::eps)
       .positive()
       .doc("floor of each entry and of the column sum (archetypax: 1e-10)");
   return s;
 }
 
 template <class S>
-ColumnSimplexClamp<S>::ColumnSimplexClamp(const nlohmann::json& p)
-    : eps_(p.at("eps").get<double>()) {}
+ColumnSimplexClamp<S>::ColumnSimplexClamp(const Params& p) : config_(p) {}
 
 template <class S>
 void ColumnSimplexClamp<S>::project(Matrix<S>& block, const Matrix<S>&) {
-  kernels::simplex_clamp_columns(ExecSpace(), block, static_cast<S>(eps_));
+  kernels::simplex_clamp_columns(ExecSpace(), block, static_cast<S>(config_.eps));
 }
 
 template class ColumnSimplexClamp<float>;

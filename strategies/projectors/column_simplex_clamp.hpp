@@ -1,7 +1,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/projector.hpp"
 
 namespace kaa::strategies {
@@ -16,13 +16,15 @@ class ColumnSimplexClamp final : public Projector<S> {
       "archetypax's simplex step on columns: each column max(eps, v) / its sum";
   static constexpr unsigned blocks =
       static_cast<unsigned>(Block::column_mixing) | static_cast<unsigned>(Block::column_weights);
-  static Schema schema();
-  explicit ColumnSimplexClamp(const nlohmann::json& params);
-
+  struct Params {
+    double eps = 1e-10;
+  };
+  static BoundSchema<Params> schema();
+  explicit ColumnSimplexClamp(const Params& config);
   void project(Matrix<S>& block, const Matrix<S>& X) override;
 
  private:
-  double eps_;
+  Params config_;
 };
 
 }  // namespace kaa::strategies

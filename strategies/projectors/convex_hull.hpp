@@ -1,7 +1,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/projector.hpp"
 #include "strategies/common/geometry/block_staging.hpp"
 #include "strategies/common/geometry/support.hpp"
@@ -21,16 +21,20 @@ class ConvexHullProjection final : public Projector<S> {
   static constexpr const char* summary =
       "each archetype -> weighted mix of extreme points along its direction and perturbations";
   static constexpr unsigned blocks = static_cast<unsigned>(Block::archetypes);
-  static Schema schema();
-  explicit ConvexHullProjection(const nlohmann::json& params);
-
+  struct Params {
+    int perturbations = 5;
+    double mix = 0.3;
+    double main_weight = 2.0;
+    bool shared_perturbations = true;
+    double eps = 1e-10;
+    std::uint64_t seed = 0;
+  };
+  static BoundSchema<Params> schema();
+  explicit ConvexHullProjection(const Params& config);
   void project(Matrix<S>& block, const Matrix<S>& X) override;
 
  private:
-  int perturbations_;
-  double mix_, main_weight_, eps_;
-  bool shared_;
-  std::uint64_t seed_;
+  Params config_;
   common::Support<S> support_;
   common::BlockStaging<S> staging_{"kaa::convex_hull"};
 };

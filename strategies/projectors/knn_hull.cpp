@@ -12,24 +12,23 @@
 namespace kaa::strategies {
 
 template <class S>
-Schema KnnHull<S>::schema() {
-  Schema s;
-  s.integer("k", 10)
+auto KnnHull<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.integer("k", &Params::k)
       .min(1)
       .max(max_neighbours)
       .doc("neighbours mixed per archetype (archetypax: 10)");
-  s.number("eps", 1e-10).positive().doc("added to squared distances before inverting");
+  s.number("eps", &Params::eps).positive().doc("added to squared distances before inverting");
   return s;
 }
 
 template <class S>
-KnnHull<S>::KnnHull(const nlohmann::json& p)
-    : neighbours_(p.at("k").get<int>()), eps_(p.at("eps").get<double>()) {}
+KnnHull<S>::KnnHull(const Params& p) : config_(p) {}
 
 template <class S>
 kernels::IndexMatrix KnnHull<S>::nearest(const Matrix<S>& archetypes, const Matrix<S>& X) {
   const std::size_t n = X.extent(0), k = archetypes.extent(0);
-  const int m = static_cast<int>(std::min<std::size_t>(neighbours_, n));
+  const int m = static_cast<int>(std::min<std::size_t>(config_.k, n));
   kernels::fit_extents(last_, "kaa::knn_hull.nearest", k, static_cast<std::size_t>(m));
   kernels::nearest_rows(ExecSpace(), X, archetypes, m, last_, loop_.nearest);
   return last_;
@@ -41,7 +40,7 @@ void KnnHull<S>::project(Matrix<S>& block, const Matrix<S>& X) {
     project_distributed(block, X);
     return;
   }
-  kernels::knn_mix_neighbours(ExecSpace(), block, X, nearest(block, X), eps_, work_.weight);
+  kernels::knn_mix_neighbours(ExecSpace(), block, X, nearest(block, X), config_.eps, work_.weight);
 }
 
 template <class S>
@@ -52,7 +51,7 @@ void KnnHull<S>::project_distributed(Matrix<S>& block, const Matrix<S>& X) {
   // below sees the same rows in the same order. k m (d + 2) values per rank cross per update.
   const parallel::Communicator& comm = parallel::world();
   const std::size_t n = X.extent(0), d = X.extent(1), k = block.extent(0);
-  const int m = static_cast<int>(std::min<std::size_t>(neighbours_, parallel::global_rows(n)));
+  const int m = static_cast<int>(std::min<std::size_t>(config_.k, parallel::global_rows(n)));
   const int m_local = static_cast<int>(std::min<std::size_t>(m, n));
   const std::size_t width = 2 + d, slot = static_cast<std::size_t>(m) * width;
   std::vector<double> offer(k * slot, std::numeric_limits<double>::infinity());
@@ -114,7 +113,7 @@ void KnnHull<S>::project_distributed(Matrix<S>& block, const Matrix<S>& X) {
   Kokkos::deep_copy(merged, merged_h);
   Kokkos::deep_copy(at, at_h);
   Kokkos::deep_copy(last_, last_h);
-  kernels::knn_mix_neighbours(ExecSpace(), block, merged, at, eps_, work_.weight);
+  kernels::knn_mix_neighbours(ExecSpace(), block, merged, at, config_.eps, work_.weight);
 }
 
 template class KnnHull<float>;

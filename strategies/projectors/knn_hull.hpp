@@ -2,7 +2,7 @@
 #include <nlohmann/json.hpp>
 #include "framework/kernels/block_solver_workspace.hpp"
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/projector.hpp"
 #include "framework/kernels/knn_hull.hpp"
 
@@ -22,9 +22,12 @@ class KnnHull final : public Projector<S> {
       "pull each archetype to the inverse-squared-distance mix of its k nearest points";
   static constexpr unsigned blocks = static_cast<unsigned>(Block::archetypes);
   static constexpr int max_neighbours = 64;
-  static Schema schema();
-  explicit KnnHull(const nlohmann::json& params);
-
+  struct Params {
+    int k = 10;
+    double eps = 1e-10;
+  };
+  static BoundSchema<Params> schema();
+  explicit KnnHull(const Params& config);
   void project(Matrix<S>& block, const Matrix<S>& X) override;
 
   /// Row indices of the m nearest points of each archetype, nearest first (k x m); exposed for
@@ -33,10 +36,9 @@ class KnnHull final : public Projector<S> {
                                                               const Matrix<S>& X);
 
  private:
+  Params config_;
   /// Over the ranks of a distributed fit: the same neighbours and result as on one rank.
   void project_distributed(Matrix<S>& block, const Matrix<S>& X);
-  int neighbours_;
-  double eps_;
   Kokkos::View<long**, Kokkos::LayoutRight, MemSpace> last_;
   kernels::KnnHullWorkspace<S> work_;
   mutable kernels::LoopWorkspace loop_;

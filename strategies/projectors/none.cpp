@@ -8,9 +8,6 @@ Schema NoProjection<S>::schema() {
 }
 
 template <class S>
-NoProjection<S>::NoProjection(const nlohmann::json&) {}
-
-template <class S>
 void NoProjection<S>::project(Matrix<S>&, const Matrix<S>&) {}
 
 template class NoProjection<float>;

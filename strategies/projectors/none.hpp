@@ -16,7 +16,6 @@ class NoProjection final : public Projector<S> {
   // Every block: the resolver defaults each block in use (mixing too) to "none".
   static constexpr unsigned blocks = kAllBlocks;
   static Schema schema();
-  explicit NoProjection(const nlohmann::json& params);
 
   void project(Matrix<S>& block, const Matrix<S>& X) override;
 };

@@ -5,20 +5,20 @@
 namespace kaa::strategies {
 
 template <class S>
-Schema SimplexClamp<S>::schema() {
-  Schema s;
-  s.number("eps", 1e-10)
+auto SimplexClamp<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.number("eps", &Params::eps)
       .positive()
       .doc("floor of each entry and of the row sum (archetypax: 1e-10)");
   return s;
 }
 
 template <class S>
-SimplexClamp<S>::SimplexClamp(const nlohmann::json& p) : eps_(p.at("eps").get<double>()) {}
+SimplexClamp<S>::SimplexClamp(const Params& p) : config_(p) {}
 
 template <class S>
 void SimplexClamp<S>::project(Matrix<S>& block, const Matrix<S>&) {
-  kernels::simplex_clamp_rows(ExecSpace(), block, static_cast<S>(eps_));
+  kernels::simplex_clamp_rows(ExecSpace(), block, static_cast<S>(config_.eps));
 }
 
 template class SimplexClamp<float>;

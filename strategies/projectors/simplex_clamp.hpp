@@ -1,7 +1,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/projector.hpp"
 
 namespace kaa::strategies {
@@ -16,13 +16,16 @@ class SimplexClamp final : public Projector<S> {
       "archetypax's simplex step: each row max(eps, w) / its sum (not a Euclidean projection)";
   static constexpr unsigned blocks =
       static_cast<unsigned>(Block::weights) | static_cast<unsigned>(Block::mixing);
-  static Schema schema();
-  explicit SimplexClamp(const nlohmann::json& params);
+  struct Params {
+    double eps = 1e-10;
+  };
+  static BoundSchema<Params> schema();
+  explicit SimplexClamp(const Params& config);
 
   void project(Matrix<S>& block, const Matrix<S>& X) override;
 
  private:
-  double eps_;
+  Params config_;
 };
 
 }  // namespace kaa::strategies

@@ -10,9 +10,6 @@ Schema SimplexEuclidean<S>::schema() {
 }
 
 template <class S>
-SimplexEuclidean<S>::SimplexEuclidean(const nlohmann::json&) {}
-
-template <class S>
 void SimplexEuclidean<S>::project(Matrix<S>& block, const Matrix<S>&) {
   kernels::simplex_euclidean_rows(ExecSpace(), block);
 }

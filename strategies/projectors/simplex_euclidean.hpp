@@ -15,7 +15,6 @@ class SimplexEuclidean final : public Projector<S> {
       "exact Euclidean projection of each row onto the probability simplex (Condat 2016)";
   static constexpr unsigned blocks = static_cast<unsigned>(Block::weights);
   static Schema schema();
-  explicit SimplexEuclidean(const nlohmann::json& params);
 
   void project(Matrix<S>& block, const Matrix<S>& X) override;
 };

@@ -10,9 +10,6 @@ Schema SimplexSort<S>::schema() {
 }
 
 template <class S>
-SimplexSort<S>::SimplexSort(const nlohmann::json&) {}
-
-template <class S>
 void SimplexSort<S>::project(Matrix<S>& block, const Matrix<S>&) {
   kernels::simplex_sort_rows(ExecSpace(), block, sorted_);
 }

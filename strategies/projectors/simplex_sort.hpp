@@ -21,7 +21,6 @@ class SimplexSort final : public Projector<S> {
       "al.; Condat 2016)";
   static constexpr unsigned blocks = bit(Block::weights) | bit(Block::mixing);
   static Schema schema();
-  explicit SimplexSort(const nlohmann::json& params);
 
   void project(Matrix<S>& block, const Matrix<S>& X) override;
 

@@ -1,7 +1,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/stopping_rule.hpp"
 
 namespace kaa::strategies {
@@ -14,13 +14,16 @@ class LossDelta final : public StoppingRule<S> {
   static constexpr const char* name = "loss_delta";
   static constexpr bool distributed = true;
   static constexpr const char* summary = "stop when |previous loss - loss| < tol";
-  static Schema schema();
-  explicit LossDelta(const nlohmann::json& params);
+  struct Params {
+    double tol = 1e-6;
+  };
+  static BoundSchema<Params> schema();
+  explicit LossDelta(const Params& config);
 
   std::optional<std::string> after_update(const FitProgress& p) override;
 
  private:
-  double tol_;
+  Params config_;
 };
 
 }  // namespace kaa::strategies

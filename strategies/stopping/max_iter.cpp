@@ -3,18 +3,18 @@
 namespace kaa::strategies {
 
 template <class S>
-Schema MaxIter<S>::schema() {
-  Schema s;
-  s.integer("value", 500).min(1).doc("maximum number of updates");
+auto MaxIter<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.integer("value", &Params::value).min(1).doc("maximum number of updates");
   return s;
 }
 
 template <class S>
-MaxIter<S>::MaxIter(const nlohmann::json& p) : value_(p.at("value").get<std::size_t>()) {}
+MaxIter<S>::MaxIter(const Params& p) : config_(p) {}
 
 template <class S>
 std::optional<std::string> MaxIter<S>::after_update(const FitProgress& p) {
-  if (p.updates >= value_) return "max_iter";
+  if (p.updates >= config_.value) return "max_iter";
   return std::nullopt;
 }
 

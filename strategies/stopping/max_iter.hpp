@@ -1,7 +1,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/stopping_rule.hpp"
 
 namespace kaa::strategies {
@@ -13,13 +13,16 @@ class MaxIter final : public StoppingRule<S> {
   static constexpr const char* name = "max_iter";
   static constexpr bool distributed = true;
   static constexpr const char* summary = "stop after a fixed number of updates";
-  static Schema schema();
-  explicit MaxIter(const nlohmann::json& params);
+  struct Params {
+    std::size_t value = 500;
+  };
+  static BoundSchema<Params> schema();
+  explicit MaxIter(const Params& config);
 
   std::optional<std::string> after_update(const FitProgress& p) override;
 
  private:
-  std::size_t value_;
+  Params config_;
 };
 
 }  // namespace kaa::strategies

@@ -1,7 +1,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/stopping_rule.hpp"
 
 namespace kaa::strategies {
@@ -15,14 +15,17 @@ class NanGuard final : public StoppingRule<S> {
   static constexpr bool distributed = true;
   static constexpr const char* summary =
       "stop as diverged when the loss is NaN, Inf or beyond a bound";
-  static Schema schema();
-  explicit NanGuard(const nlohmann::json& params);
+  struct Params {
+    double bound = 1e30;
+  };
+  static BoundSchema<Params> schema();
+  explicit NanGuard(const Params& config);
 
   std::optional<std::string> before_update(const FitProgress& p) override;
   bool is_failure() const override { return true; }
 
  private:
-  double bound_;
+  Params config_;
 };
 
 }  // namespace kaa::strategies

@@ -3,16 +3,16 @@
 namespace kaa::strategies {
 
 template <class S>
-Schema Patience<S>::schema() {
-  Schema s;
-  s.integer("patience", 100)
+auto Patience<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.integer("patience", &Params::patience)
       .min(1)
       .doc("updates without a strictly lower loss before stopping (archetypax: 100)");
   return s;
 }
 
 template <class S>
-Patience<S>::Patience(const nlohmann::json& p) : patience_(p.at("patience").get<std::size_t>()) {}
+Patience<S>::Patience(const Params& p) : config_(p) {}
 
 template <class S>
 std::optional<std::string> Patience<S>::after_update(const FitProgress& p) {
@@ -20,7 +20,7 @@ std::optional<std::string> Patience<S>::after_update(const FitProgress& p) {
   if (l.size() < scanned_) scanned_ = best_index_ = 0;  // a different history: rescan
   for (; scanned_ < l.size(); ++scanned_)
     if (scanned_ == 0 || l[scanned_] < l[best_index_]) best_index_ = scanned_;
-  if (!l.empty() && l.size() - 1 - best_index_ >= patience_) return "patience";
+  if (!l.empty() && l.size() - 1 - best_index_ >= config_.patience) return "patience";
   return std::nullopt;
 }
 

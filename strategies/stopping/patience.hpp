@@ -1,7 +1,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/stopping_rule.hpp"
 
 namespace kaa::strategies {
@@ -17,14 +17,17 @@ class Patience final : public StoppingRule<S> {
   static constexpr bool distributed = true;
   static constexpr const char* summary =
       "stop after `patience` updates without a strictly lower loss";
-  static Schema schema();
-  explicit Patience(const nlohmann::json& params);
+  struct Params {
+    std::size_t patience = 100;
+  };
+  static BoundSchema<Params> schema();
+  explicit Patience(const Params& config);
 
   void begin_fit() override { scanned_ = best_index_ = 0; }
   std::optional<std::string> after_update(const FitProgress& p) override;
 
  private:
-  std::size_t patience_;
+  Params config_;
   // A cache of the scan of the loss history (no state of the fit): begin_fit() empties it, so each
   // fit, resumed or not, rescans its history once.
   std::size_t scanned_ = 0, best_index_ = 0;

@@ -1,7 +1,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/stopping_rule.hpp"
 
 namespace kaa::strategies {
@@ -21,15 +21,20 @@ class RelativeImprovement final : public StoppingRule<S> {
   static constexpr bool distributed = true;
   static constexpr const char* summary =
       "stop when the relative and moving-average improvements are both below tol";
-  static Schema schema();
-  explicit RelativeImprovement(const nlohmann::json& params);
+  struct Params {
+    double tol = 1e-6;
+    long long start = 20;
+    long long window = 10;
+    double eps = 1e-10;
+    bool accept_rising = false;
+  };
+  static BoundSchema<Params> schema();
+  explicit RelativeImprovement(const Params& config);
 
   std::optional<std::string> after_update(const FitProgress& p) override;
 
  private:
-  double tol_, eps_;
-  long long start_, window_;
-  bool accept_rising_;
+  Params config_;
 };
 
 }  // namespace kaa::strategies

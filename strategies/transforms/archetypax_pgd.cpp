@@ -6,19 +6,18 @@
 namespace kaa::strategies {
 
 template <class S>
-Schema ArchetypaxPgd<S>::schema() {
-  Schema s;
-  s.integer("steps", 100).min(1).doc("gradient steps per row (archetypax: 100)");
-  s.number("learning_rate", 0.01).positive().doc("step size (archetypax 0.1.2: 0.01)");
-  s.number("eps", 1e-10).positive().doc("clamp floor and smallest admissible row sum");
+auto ArchetypaxPgd<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.integer("steps", &Params::steps).min(1).doc("gradient steps per row (archetypax: 100)");
+  s.number("learning_rate", &Params::learning_rate)
+      .positive()
+      .doc("step size (archetypax 0.1.2: 0.01)");
+  s.number("eps", &Params::eps).positive().doc("clamp floor and smallest admissible row sum");
   return s;
 }
 
 template <class S>
-ArchetypaxPgd<S>::ArchetypaxPgd(const nlohmann::json& p)
-    : steps_(p.at("steps").get<long>()),
-      learning_rate_(p.at("learning_rate").get<double>()),
-      eps_(p.at("eps").get<double>()) {}
+ArchetypaxPgd<S>::ArchetypaxPgd(const Params& p) : config_(p) {}
 
 template <class S>
 void ArchetypaxPgd<S>::solve(const Matrix<S>& X, const Matrix<S>& archetypes, Matrix<S>& weights) {
@@ -26,7 +25,8 @@ void ArchetypaxPgd<S>::solve(const Matrix<S>& X, const Matrix<S>& archetypes, Ma
   const kernels::Work zp = kernels::padded_rows(archetypes);
   kernels::Work G("kaa::archetypax_pgd.gram", k, k);
   kernels::padded_gram(ExecSpace(), zp, G, "kaa::archetypax_pgd.gram");
-  kernels::archetypax_pgd_weights(ExecSpace(), X, zp, G, steps_, learning_rate_, eps_, weights);
+  kernels::archetypax_pgd_weights(ExecSpace(), X, zp, G, config_.steps, config_.learning_rate,
+                                  config_.eps, weights);
 }
 
 template class ArchetypaxPgd<float>;

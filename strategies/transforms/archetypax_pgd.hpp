@@ -1,7 +1,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/transformer.hpp"
 
 namespace kaa::strategies {
@@ -15,14 +15,17 @@ class ArchetypaxPgd final : public Transformer<S> {
   static constexpr const char* name = "archetypax_pgd";
   static constexpr const char* summary =
       "archetypax's transform: fixed-step projected gradient from uniform";
-  static Schema schema();
-  explicit ArchetypaxPgd(const nlohmann::json& params);
+  struct Params {
+    long steps = 100;
+    double learning_rate = 0.01;
+    double eps = 1e-10;
+  };
+  static BoundSchema<Params> schema();
+  explicit ArchetypaxPgd(const Params& config);
   void solve(const Matrix<S>& X, const Matrix<S>& archetypes, Matrix<S>& weights) override;
 
  private:
-  long steps_;
-  double learning_rate_;
-  double eps_;
+  Params config_;
 };
 
 }  // namespace kaa::strategies

@@ -29,18 +29,17 @@ double eigenvalue_bound(const std::vector<double>& G, std::size_t k) {
 }  // namespace
 
 template <class S>
-Schema ProjectedGradient<S>::schema() {
-  Schema s;
-  s.number("tol", 1e-10)
+auto ProjectedGradient<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.number("tol", &Params::tol)
       .positive()
       .doc("a row stops when a projected-gradient step from it moves no weight by more than tol");
-  s.integer("max_iter", 10000).min(1).doc("iteration cap per row");
+  s.integer("max_iter", &Params::max_iter).min(1).doc("iteration cap per row");
   return s;
 }
 
 template <class S>
-ProjectedGradient<S>::ProjectedGradient(const nlohmann::json& p)
-    : tol_(p.at("tol").get<double>()), max_iter_(p.at("max_iter").get<long>()) {}
+ProjectedGradient<S>::ProjectedGradient(const Params& p) : config_(p) {}
 
 template <class S>
 void ProjectedGradient<S>::solve(const Matrix<S>& X, const Matrix<S>& archetypes,
@@ -53,7 +52,8 @@ void ProjectedGradient<S>::solve(const Matrix<S>& X, const Matrix<S>& archetypes
   std::vector<double> g(G_host.data(), G_host.data() + k * k);
   const double lipschitz = 2.0 * eigenvalue_bound(g, k);
   const double step = lipschitz > 0 ? 1.0 / lipschitz : 0.0;
-  kernels::projected_gradient_weights(ExecSpace(), X, zp, G, step, tol_, max_iter_, weights);
+  kernels::projected_gradient_weights(ExecSpace(), X, zp, G, step, config_.tol, config_.max_iter,
+                                      weights);
 }
 
 template class ProjectedGradient<float>;

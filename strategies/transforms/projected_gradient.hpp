@@ -1,7 +1,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/transformer.hpp"
 
 namespace kaa::strategies {
@@ -17,13 +17,16 @@ class ProjectedGradient final : public Transformer<S> {
   static constexpr const char* name = "projected_gradient";
   static constexpr const char* summary =
       "exact simplex least squares per row (FISTA + Euclidean projection)";
-  static Schema schema();
-  explicit ProjectedGradient(const nlohmann::json& params);
+  struct Params {
+    double tol = 1e-10;
+    long max_iter = 10000;
+  };
+  static BoundSchema<Params> schema();
+  explicit ProjectedGradient(const Params& config);
   void solve(const Matrix<S>& X, const Matrix<S>& archetypes, Matrix<S>& weights) override;
 
  private:
-  double tol_;
-  long max_iter_;
+  Params config_;
 };
 
 }  // namespace kaa::strategies

@@ -48,7 +48,7 @@ void compare(const Settings& s, std::uint64_t seed) {
   std::vector<std::string> issues;
   const json resolved = kaa::strategies::Adam<double>::schema().resolve(raw, "/optimizer", issues);
   ASSERT_TRUE(issues.empty());
-  kaa::strategies::Adam<double> adam(resolved);
+  kaa::strategies::Adam<double> adam(kaa::strategies::Adam<double>::schema().bind(resolved));
 
   const std::size_t n = 4, k = 3, d = 2;
   std::mt19937_64 rng(seed);
@@ -101,7 +101,7 @@ TEST(Adam, ClippingChangesTheResult) {
     std::vector<std::string> issues;
     const json resolved = kaa::strategies::Adam<double>::schema().resolve(
         {{"learning_rate", 0.1}, {"clip", clip}}, "/optimizer", issues);
-    kaa::strategies::Adam<double> adam(resolved);
+    kaa::strategies::Adam<double> adam(kaa::strategies::Adam<double>::schema().bind(resolved));
     auto params = kaa::allocate_parameters<double>("p", 1, 1, 1);
     auto grad = kaa::allocate_parameters<double>("g", 1, 1, 1);
     adam.init({}, params);
@@ -119,7 +119,7 @@ TEST(Adam, InitRestartsTheMoments) {
   std::vector<std::string> issues;
   const json resolved = kaa::strategies::Adam<double>::schema().resolve({{"learning_rate", 0.1}},
                                                                         "/optimizer", issues);
-  kaa::strategies::Adam<double> adam(resolved);
+  kaa::strategies::Adam<double> adam(kaa::strategies::Adam<double>::schema().bind(resolved));
   std::vector<double> results;
   for (int run = 0; run < 2; ++run) {
     auto params = kaa::allocate_parameters<double>("p", 2, 2, 2);

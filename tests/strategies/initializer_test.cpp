@@ -169,7 +169,8 @@ TEST(UniformWeights, LowNotBelowHighIsAConfigError) {
   const json resolved =
       UniformWeights<double>::schema().resolve({{"low", 0.5}, {"high", 0.5}}, "/i", issues);
   ASSERT_TRUE(issues.empty());
-  EXPECT_THROW((void)UniformWeights<double>(resolved), kaa::ConfigError);
+  EXPECT_THROW((void)UniformWeights<double>(UniformWeights<double>::schema().bind(resolved)),
+               kaa::ConfigError);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -255,7 +256,7 @@ TEST(FromFile, NeitherPathIsAConfigError) {
   std::vector<std::string> issues;
   const json resolved = FromFile<double>::schema().resolve(json::object(), "/i", issues);
   ASSERT_TRUE(issues.empty());
-  EXPECT_THROW((void)FromFile<double>(resolved), kaa::ConfigError);
+  EXPECT_THROW((void)FromFile<double>(FromFile<double>::schema().bind(resolved)), kaa::ConfigError);
 }
 
 }  // namespace

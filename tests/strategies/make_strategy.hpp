@@ -31,7 +31,10 @@ Impl<S> make(const nlohmann::json& raw = nlohmann::json::object()) {
   } else {
     const nlohmann::json resolved = Impl<S>::schema().resolve(raw, "/strategy", issues);
     EXPECT_TRUE(issues.empty()) << (issues.empty() ? "" : issues.front());
-    return Impl<S>(resolved);
+    if constexpr (requires { typename Impl<S>::Params; })
+      return Impl<S>(Impl<S>::schema().bind(resolved));
+    else
+      return Impl<S>();
   }
 }
 

@@ -6,6 +6,7 @@
 #include "framework/host_transfer.hpp"
 #include "strategies/metrics/explained_variance.hpp"
 #include "strategies/metrics/rss.hpp"
+#include "tests/strategies/make_strategy.hpp"
 
 namespace {
 
@@ -39,9 +40,7 @@ kaa::MetricInputs<S> example(bool weighted) {
 
 template <template <class> class Impl, class S>
 json compute(const kaa::MetricInputs<S>& in) {
-  std::vector<std::string> issues;
-  Impl<S> metric(Impl<S>::schema().resolve(json::object(), "/metric", issues));
-  EXPECT_TRUE(issues.empty());
+  Impl<S> metric = kaa_test::make<Impl, S>();
   json out = json::object();
   metric.compute(in, out);
   return out;

@@ -3,18 +3,21 @@
 namespace kaa::strategies {
 
 template <class S>
-Schema LossBelow<S>::schema() {
-  Schema s;
-  s.number("threshold", 0.0).required().positive().doc("loss below which the fit stops");
+auto LossBelow<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.number("threshold", &Params::threshold)
+      .required()
+      .positive()
+      .doc("loss below which the fit stops");
   return s;
 }
 
 template <class S>
-LossBelow<S>::LossBelow(const nlohmann::json& p) : threshold_(p.at("threshold").get<double>()) {}
+LossBelow<S>::LossBelow(const Params& config) : config_(config) {}
 
 template <class S>
 std::optional<std::string> LossBelow<S>::before_update(const FitProgress& p) {
-  if (p.losses->back() < threshold_) return "loss_below";
+  if (p.losses->back() < config_.threshold) return "loss_below";
   return std::nullopt;
 }
 

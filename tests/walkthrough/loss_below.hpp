@@ -1,7 +1,5 @@
 #pragma once
-#include <nlohmann/json.hpp>
-
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/stopping_rule.hpp"
 
 namespace kaa::strategies {
@@ -13,13 +11,16 @@ class LossBelow final : public StoppingRule<S> {
  public:
   static constexpr const char* name = "loss_below";
   static constexpr const char* summary = "stop once the loss is below a threshold";
-  static Schema schema();
-  explicit LossBelow(const nlohmann::json& params);
+  struct Params {
+    double threshold = 0.0;
+  };
+  static BoundSchema<Params> schema();
+  explicit LossBelow(const Params& config);
 
   std::optional<std::string> before_update(const FitProgress& p) override;
 
  private:
-  double threshold_;
+  Params config_;
 };
 
 }  // namespace kaa::strategies

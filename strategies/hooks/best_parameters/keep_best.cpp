@@ -3,9 +3,9 @@
 namespace kaa::strategies {
 
 template <class S>
-Schema KeepBest<S>::schema() {
-  Schema s;
-  s.choice("best", "evaluated", {"evaluated", "after_update"})
+auto KeepBest<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.choice("best", &Params::best, common::best_choices())
       .doc(
           "evaluated: the parameters with the lowest loss; after_update: archetypax's off-by-one "
           "(the parameters one update later)");
@@ -13,7 +13,7 @@ Schema KeepBest<S>::schema() {
 }
 
 template <class S>
-KeepBest<S>::KeepBest(const nlohmann::json& p) : late_(p.at("best") == "after_update") {}
+KeepBest<S>::KeepBest(const Params& p) : late_(p.best == common::BestChoice::after_update) {}
 
 template <class S>
 void KeepBest<S>::after_update(HookContext<S>& ctx) {

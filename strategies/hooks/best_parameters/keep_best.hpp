@@ -1,7 +1,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/hook.hpp"
 #include "strategies/common/late_best.hpp"
 
@@ -16,8 +16,11 @@ class KeepBest final : public Hook<S> {
  public:
   static constexpr const char* name = "keep_best";
   static constexpr const char* summary = "end the fit on the best parameters seen";
-  static Schema schema();
-  explicit KeepBest(const nlohmann::json& params);
+  struct Params {
+    common::BestChoice best = common::BestChoice::evaluated;
+  };
+  static BoundSchema<Params> schema();
+  explicit KeepBest(const Params& config);
 
   void begin_fit() override { late_best_.reset(); }
   void after_update(HookContext<S>& ctx) override;

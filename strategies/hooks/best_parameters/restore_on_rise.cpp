@@ -3,20 +3,22 @@
 namespace kaa::strategies {
 
 template <class S>
-Schema RestoreOnRise<S>::schema() {
-  Schema s;
-  common::Schedule::declare(s, 20, 21);
-  s.number("factor", 1.05)
+auto RestoreOnRise<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  common::Schedule::declare(s);
+  s.number("factor", &Params::factor)
       .positive()
       .doc("restore when loss > factor x previous loss (archetypax: 1.05)");
-  s.choice("best", "evaluated", {"evaluated", "after_update"})
+  s.choice("best", &Params::best, common::best_choices())
       .doc("which best to restore: the evaluated one, or archetypax's one update later");
   return s;
 }
 
 template <class S>
-RestoreOnRise<S>::RestoreOnRise(const nlohmann::json& p)
-    : schedule_(p), factor_(p.at("factor").get<double>()), late_(p.at("best") == "after_update") {}
+RestoreOnRise<S>::RestoreOnRise(const Params& p)
+    : schedule_(p.every, p.start),
+      factor_(p.factor),
+      late_(p.best == common::BestChoice::after_update) {}
 
 template <class S>
 void RestoreOnRise<S>::begin_fit() {

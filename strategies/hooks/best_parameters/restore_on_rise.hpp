@@ -1,7 +1,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/hook.hpp"
 #include "strategies/common/late_best.hpp"
 #include "strategies/common/schedule.hpp"
@@ -17,8 +17,13 @@ class RestoreOnRise final : public Hook<S> {
   static constexpr const char* name = "restore_on_rise";
   static constexpr const char* summary =
       "restore the best parameters and restart the optimizer when the loss rose by a factor";
-  static Schema schema();
-  explicit RestoreOnRise(const nlohmann::json& params);
+  struct Params {
+    std::size_t every = 20, start = 21;
+    double factor = 1.05;
+    common::BestChoice best = common::BestChoice::evaluated;
+  };
+  static BoundSchema<Params> schema();
+  explicit RestoreOnRise(const Params& config);
 
   void begin_fit() override;
   void after_update(HookContext<S>& ctx) override;

@@ -44,29 +44,31 @@ void pull_columns(const Matrix<S>& X, Parameters<S>& params, std::size_t kp, dou
 }  // namespace
 
 template <class S>
-Schema BiarchetypeProjection<S>::schema() {
-  Schema s;
-  s.integer("every", 10)
+auto BiarchetypeProjection<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  s.integer("every", &Params::every)
       .min(1)
       .doc("project after updates 1, 1 + every, 1 + 2 every, ... (archetypax: 10)");
-  s.number("mix", 0.8)
+  s.number("mix", &Params::mix)
       .min(0.0)
       .max(1.0)
       .doc("weight of the extreme-point mix against the current coefficients (archetypax: 0.8)");
-  s.integer("top_k", 5)
+  s.integer("top_k", &Params::top_k)
       .min(1)
       .max(static_cast<double>(kernels::kMaxTopCandidates))
       .doc("most extreme points mixed (archetypax: 5)");
-  s.integer("top_k_divisor", 10)
+  s.integer("top_k_divisor", &Params::top_k_divisor)
       .min(1)
       .doc("points mixed = min(top_k, size / top_k_divisor + top_k_offset) (archetypax: 10)");
-  s.integer("top_k_offset", 2).non_negative().doc("see top_k_divisor (archetypax: 2)");
-  s.number("eps", 1e-10)
+  s.integer("top_k_offset", &Params::top_k_offset)
+      .non_negative()
+      .doc("see top_k_divisor (archetypax: 2)");
+  s.number("eps", &Params::eps)
       .positive()
       .doc("entry floor, smallest sum and smallest direction norm (archetypax: 1e-10)");
-  s.boolean("rows", true).doc("project the mixing rows beta");
-  s.boolean("columns", true).doc("project the column mixing columns theta");
-  s.boolean("final", true).doc("project once more when the fit ends (archetypax: yes)");
+  s.boolean("rows", &Params::rows).doc("project the mixing rows beta");
+  s.boolean("columns", &Params::columns).doc("project the column mixing columns theta");
+  s.boolean("final", &Params::final).doc("project once more when the fit ends (archetypax: yes)");
   return s;
 }
 
@@ -75,7 +77,7 @@ void BiarchetypeProjection<S>::check_config(const nlohmann::json& config, const 
                                             std::vector<std::string>& issues) {
   // Only the biarchetypal loss brings column_mixing; a rows-only pull can serve any model with
   // mixing weights (checked when it runs).
-  if (!config.at(nlohmann::json::json_pointer(path)).at("columns").get<bool>()) return;
+  if (!schema().bind(config.at(nlohmann::json::json_pointer(path))).columns) return;
   bool biarchetypal = false;
   for (const auto& term : config.at("loss"))
     biarchetypal = biarchetypal || term.at("type") == "biarchetypal_reconstruction";
@@ -87,51 +89,47 @@ void BiarchetypeProjection<S>::check_config(const nlohmann::json& config, const 
 }
 
 template <class S>
-BiarchetypeProjection<S>::BiarchetypeProjection(const nlohmann::json& p)
-    : every_(p.at("every").get<long long>()),
-      top_k_(p.at("top_k").get<long long>()),
-      top_k_divisor_(p.at("top_k_divisor").get<long long>()),
-      top_k_offset_(p.at("top_k_offset").get<long long>()),
-      mix_(p.at("mix").get<double>()),
-      eps_(p.at("eps").get<double>()),
-      rows_(p.at("rows").get<bool>()),
-      columns_(p.at("columns").get<bool>()),
-      final_(p.at("final").get<bool>()) {}
+BiarchetypeProjection<S>::BiarchetypeProjection(const Params& p) : config_(p) {}
 
 template <class S>
 void BiarchetypeProjection<S>::prepare(const Matrix<S>& X, const Parameters<S>& params) {
   const std::size_t n = X.extent(0), d = X.extent(1);
-  if (rows_ && params.has(Block::mixing))
+  if (config_.rows && params.has(Block::mixing))
     workspace_.fit_rows(n, d, params.mixing.extent(0),
-                        top_count(top_k_, top_k_divisor_, top_k_offset_, n));
-  if (columns_ && params.has(Block::column_mixing))
-    workspace_.fit_columns(n, d, params.column_mixing.extent(1),
-                           top_count(top_k_, top_k_divisor_, top_k_offset_, d));
+                        top_count(config_.top_k, config_.top_k_divisor, config_.top_k_offset, n));
+  if (config_.columns && params.has(Block::column_mixing))
+    workspace_.fit_columns(
+        n, d, params.column_mixing.extent(1),
+        top_count(config_.top_k, config_.top_k_divisor, config_.top_k_offset, d));
 }
 
 template <class S>
 void BiarchetypeProjection<S>::apply(const Matrix<S>& X, Parameters<S>& params) {
-  if ((rows_ && !params.has(Block::mixing)) || (columns_ && !params.has(Block::column_mixing))) {
-    throw Error("biarchetype_projection: the model has no " +
-                std::string(rows_ && !params.has(Block::mixing) ? "mixing" : "column_mixing") +
-                " block to project");
+  if ((config_.rows && !params.has(Block::mixing)) ||
+      (config_.columns && !params.has(Block::column_mixing))) {
+    throw Error(
+        "biarchetype_projection: the model has no " +
+        std::string(config_.rows && !params.has(Block::mixing) ? "mixing" : "column_mixing") +
+        " block to project");
   }
-  if (rows_)
-    pull_rows(X, params, top_count(top_k_, top_k_divisor_, top_k_offset_, X.extent(0)), mix_, eps_,
-              workspace_);
-  if (columns_)
-    pull_columns(X, params, top_count(top_k_, top_k_divisor_, top_k_offset_, X.extent(1)), mix_,
-                 eps_, workspace_);
+  if (config_.rows)
+    pull_rows(X, params,
+              top_count(config_.top_k, config_.top_k_divisor, config_.top_k_offset, X.extent(0)),
+              config_.mix, config_.eps, workspace_);
+  if (config_.columns)
+    pull_columns(X, params,
+                 top_count(config_.top_k, config_.top_k_divisor, config_.top_k_offset, X.extent(1)),
+                 config_.mix, config_.eps, workspace_);
 }
 
 template <class S>
 void BiarchetypeProjection<S>::after_update(HookContext<S>& ctx) {
-  if ((ctx.updates - 1) % static_cast<std::size_t>(every_) == 0) apply(ctx.X, ctx.params);
+  if ((ctx.updates - 1) % static_cast<std::size_t>(config_.every) == 0) apply(ctx.X, ctx.params);
 }
 
 template <class S>
 void BiarchetypeProjection<S>::on_finish(HookContext<S>& ctx) {
-  if (final_) apply(ctx.X, ctx.params);
+  if (config_.final) apply(ctx.X, ctx.params);
 }
 
 template class BiarchetypeProjection<float>;

@@ -1,7 +1,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/hook.hpp"
 #include "framework/kernels/biarchetype.hpp"
 
@@ -25,10 +25,21 @@ class BiarchetypeProjection final : public Hook<S> {
   static constexpr const char* name = "biarchetype_projection";
   static constexpr const char* summary =
       "every N updates pull beta rows and theta columns toward softmax-weighted extreme points";
-  static Schema schema();
+  struct Params {
+    long long every = 10;
+    double mix = 0.8;
+    long long top_k = 5;
+    long long top_k_divisor = 10;
+    long long top_k_offset = 2;
+    double eps = 1e-10;
+    bool rows = true;
+    bool columns = true;
+    bool final = true;
+  };
+  static BoundSchema<Params> schema();
   static void check_config(const nlohmann::json& config, const std::string& path,
                            std::vector<std::string>& issues);
-  explicit BiarchetypeProjection(const nlohmann::json& params);
+  explicit BiarchetypeProjection(const Params& config);
 
   void prepare(const Matrix<S>& X, const Parameters<S>& params) override;
   void after_update(HookContext<S>& ctx) override;
@@ -38,9 +49,7 @@ class BiarchetypeProjection final : public Hook<S> {
   void apply(const Matrix<S>& X, Parameters<S>& params);
 
  private:
-  long long every_, top_k_, top_k_divisor_, top_k_offset_;
-  double mix_, eps_;
-  bool rows_, columns_, final_;
+  Params config_;
   kernels::BiarchetypeWorkspace workspace_;
 };
 

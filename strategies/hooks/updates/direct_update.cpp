@@ -68,59 +68,53 @@ double row_median(const HostMatrix& Z, std::size_t j) {
 }  // namespace
 
 template <class S>
-Schema DirectUpdate<S>::schema() {
-  Schema s;
-  common::Schedule::declare(s, 15, 1);
-  s.number("ridge", 1e-6).non_negative().doc("added to the diagonal of W^T W (archetypax: 1e-6)");
-  s.number("blend", 0.2).min(0).max(1).doc("share of the direct step in the new archetypes");
-  s.number("hull_margin", 0.99)
+auto DirectUpdate<S>::schema() -> BoundSchema<Params> {
+  BoundSchema<Params> s;
+  common::Schedule::declare(s);
+  s.number("ridge", &Params::ridge)
+      .non_negative()
+      .doc("added to the diagonal of W^T W (archetypax: 1e-6)");
+  s.number("blend", &Params::blend)
+      .min(0)
+      .max(1)
+      .doc("share of the direct step in the new archetypes");
+  s.number("hull_margin", &Params::hull_margin)
       .positive()
       .doc("a row beyond the support is pulled back to this fraction of it (archetypax: 0.99)");
-  s.number("eps", 1e-10).positive().doc("zero-direction threshold and denominator guard");
-  s.number("median_shrink", 1.0)
+  s.number("eps", &Params::eps).positive().doc("zero-direction threshold and denominator guard");
+  s.number("median_shrink", &Params::median_shrink)
       .positive()
       .max(1)
       .doc(
           "factor on entries below their row's median, then row sums set to 1 (Sparse "
           "feature_selection: 0.7); 1 = off");
-  s.number("noise_scale", 0.0)
+  s.number("noise_scale", &Params::noise_scale)
       .non_negative()
       .doc("scale of the variance-scaled noise (Sparse: 0.01); 0 = off");
-  s.number("noise_threshold", 1e-5).doc("noise only on entries above this (Sparse: 1e-5)");
-  s.number("noise_eps", 1e-8).positive().doc("added to the per-feature std under the noise");
-  s.boolean("noise_redraw", false)
+  s.number("noise_threshold", &Params::noise_threshold)
+      .doc("noise only on entries above this (Sparse: 1e-5)");
+  s.number("noise_eps", &Params::noise_eps)
+      .positive()
+      .doc("added to the per-feature std under the noise");
+  s.boolean("noise_redraw", &Params::noise_redraw)
       .doc(
           "fresh noise at every call; false = one draw reused (archetypax: its key never "
           "advances)");
-  s.string("noise_file", "")
+  s.string("noise_file", &Params::noise_file)
       .doc(
           "CSV or .npy of k x d uniform [0, 1) draws used instead of the generator (replays a "
           "recorded run); \"\" = generator");
-  s.integer("seed", 0).min(0).doc("seed of the noise");
-  s.boolean("normalize_rows", false)
+  s.integer("seed", &Params::seed).min(0).doc("seed of the noise");
+  s.boolean("normalize_rows", &Params::normalize_rows)
       .doc("divide each row by max(row_sum_eps, row sum) after the noise (Sparse: true)");
-  s.number("row_sum_eps", 1e-10).positive().doc("floor of the row sums divided by");
-  s.boolean("rescale_after", false).doc("hull scaling once more at the end (Sparse: true)");
+  s.number("row_sum_eps", &Params::row_sum_eps).positive().doc("floor of the row sums divided by");
+  s.boolean("rescale_after", &Params::rescale_after)
+      .doc("hull scaling once more at the end (Sparse: true)");
   return s;
 }
 
 template <class S>
-DirectUpdate<S>::DirectUpdate(const nlohmann::json& p)
-    : schedule_(p),
-      ridge_(p.at("ridge").get<double>()),
-      blend_(p.at("blend").get<double>()),
-      margin_(p.at("hull_margin").get<double>()),
-      eps_(p.at("eps").get<double>()),
-      shrink_(p.at("median_shrink").get<double>()),
-      noise_scale_(p.at("noise_scale").get<double>()),
-      noise_threshold_(p.at("noise_threshold").get<double>()),
-      noise_eps_(p.at("noise_eps").get<double>()),
-      row_sum_eps_(p.at("row_sum_eps").get<double>()),
-      redraw_(p.at("noise_redraw").get<bool>()),
-      normalize_rows_(p.at("normalize_rows").get<bool>()),
-      rescale_after_(p.at("rescale_after").get<bool>()),
-      seed_(p.at("seed").get<std::uint64_t>()),
-      noise_file_(p.at("noise_file").get<std::string>()) {}
+DirectUpdate<S>::DirectUpdate(const Params& p) : config_(p), schedule_(p.every, p.start) {}
 
 template <class S>
 void DirectUpdate<S>::check_config(const nlohmann::json& config, const std::string& path,
@@ -130,19 +124,20 @@ void DirectUpdate<S>::check_config(const nlohmann::json& config, const std::stri
 
 template <class S>
 HostMatrix DirectUpdate<S>::noise(std::size_t k, std::size_t d) {
-  if (!noise_file_.empty()) {
-    if (recorded_noise_.values.empty()) recorded_noise_ = read_matrix(noise_file_);
+  if (!config_.noise_file.empty()) {
+    if (recorded_noise_.values.empty()) recorded_noise_ = read_matrix(config_.noise_file);
     const HostMatrix& u = recorded_noise_;
     if (u.rows != k || u.cols != d) {
-      throw InputError("direct_update: noise_file " + noise_file_ + " is " +
+      throw InputError("direct_update: noise_file " + config_.noise_file + " is " +
                        std::to_string(u.rows) + " x " + std::to_string(u.cols) + ", expected " +
                        std::to_string(k) + " x " + std::to_string(d));
     }
     return u;
   }
   HostMatrix u(k, d);
-  const std::uint64_t offset = (redraw_ ? calls_ : 0) * k * d;
-  for (std::size_t e = 0; e < k * d; ++e) u.values[e] = kernels::uniform01(seed_, 7, offset + e);
+  const std::uint64_t offset = (config_.noise_redraw ? calls_ : 0) * k * d;
+  for (std::size_t e = 0; e < k * d; ++e)
+    u.values[e] = kernels::uniform01(config_.seed, 7, offset + e);
   return u;
 }
 
@@ -156,21 +151,21 @@ HostMatrix DirectUpdate<S>::direct_archetypes(const Matrix<S>& X, const Matrix<S
   HostMatrix WtW(k, k), Z(k, d);
   for (std::size_t e = 0; e < k * k; ++e) WtW.values[e] = normal_host_(e);
   for (std::size_t e = 0; e < k * d; ++e) Z.values[e] = normal_host_(k * k + e);
-  for (std::size_t j = 0; j < k; ++j) WtW(j, j) += ridge_;
+  for (std::size_t j = 0; j < k; ++j) WtW(j, j) += config_.ridge;
   if (!solve_in_place(WtW, Z)) {
-    throw Error("direct_update: W^T W + ridge I is singular (ridge " + std::to_string(ridge_) +
-                "); raise the hook's \"ridge\"");
+    throw Error("direct_update: W^T W + ridge I is singular (ridge " +
+                std::to_string(config_.ridge) + "); raise the hook's \"ridge\"");
   }
-  support_.scale_into_support(Z, margin_, eps_);
-  if (shrink_ < 1.0) {
+  support_.scale_into_support(Z, config_.hull_margin, config_.eps);
+  if (config_.median_shrink < 1.0) {
     for (std::size_t j = 0; j < k; ++j) {
       const double median = row_median(Z, j);
       for (std::size_t f = 0; f < d; ++f)
-        if (Z(j, f) < median) Z(j, f) *= shrink_;
+        if (Z(j, f) < median) Z(j, f) *= config_.median_shrink;
     }
-    normalize_row_sums(Z, row_sum_eps_);
+    normalize_row_sums(Z, config_.row_sum_eps);
   }
-  if (noise_scale_ > 0) {
+  if (config_.noise_scale > 0) {
     const HostMatrix u = noise(k, d);
     for (std::size_t f = 0; f < d; ++f) {
       double mean = 0, var = 0;
@@ -178,13 +173,13 @@ HostMatrix DirectUpdate<S>::direct_archetypes(const Matrix<S>& X, const Matrix<S
       mean /= static_cast<double>(k);
       for (std::size_t j = 0; j < k; ++j) var += (Z(j, f) - mean) * (Z(j, f) - mean);
       const double amplitude =
-          noise_scale_ / (std::sqrt(var / static_cast<double>(k)) + noise_eps_);
+          config_.noise_scale / (std::sqrt(var / static_cast<double>(k)) + config_.noise_eps);
       for (std::size_t j = 0; j < k; ++j)
-        if (Z(j, f) > noise_threshold_) Z(j, f) += (u(j, f) - 0.5) * amplitude;
+        if (Z(j, f) > config_.noise_threshold) Z(j, f) += (u(j, f) - 0.5) * amplitude;
     }
   }
-  if (normalize_rows_) normalize_row_sums(Z, row_sum_eps_);
-  if (rescale_after_) support_.scale_into_support(Z, margin_, eps_);
+  if (config_.normalize_rows) normalize_row_sums(Z, config_.row_sum_eps);
+  if (config_.rescale_after) support_.scale_into_support(Z, config_.hull_margin, config_.eps);
   return Z;
 }
 
@@ -199,8 +194,9 @@ void DirectUpdate<S>::after_update(HookContext<S>& ctx) {
   Kokkos::deep_copy(archetypes_host_, Z);
   for (std::size_t e = 0; e < direct.values.size(); ++e) {
     const std::size_t j = e / Z.extent(1), f = e % Z.extent(1);
-    archetypes_host_(j, f) = static_cast<S>(
-        blend_ * direct.values[e] + (1.0 - blend_) * static_cast<double>(archetypes_host_(j, f)));
+    archetypes_host_(j, f) =
+        static_cast<S>(config_.blend * direct.values[e] +
+                       (1.0 - config_.blend) * static_cast<double>(archetypes_host_(j, f)));
   }
   Kokkos::deep_copy(Z, archetypes_host_);
 }

@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/host_matrix.hpp"
 #include "framework/interfaces/hook.hpp"
 #include "strategies/common/geometry/support.hpp"
@@ -29,8 +29,25 @@ class DirectUpdate final : public Hook<S> {
   static constexpr const char* name = "direct_update";
   static constexpr const char* summary =
       "periodic least-squares archetype step for fixed weights, hull-scaled and blended";
-  static Schema schema();
-  explicit DirectUpdate(const nlohmann::json& params);
+  struct Params {
+    std::size_t every = 15, start = 1;
+    double ridge = 1e-6;
+    double blend = 0.2;
+    double hull_margin = 0.99;
+    double eps = 1e-10;
+    double median_shrink = 1.0;
+    double noise_scale = 0.0;
+    double noise_threshold = 1e-5;
+    double noise_eps = 1e-8;
+    bool noise_redraw = false;
+    std::string noise_file = "";
+    std::uint64_t seed = 0;
+    bool normalize_rows = false;
+    double row_sum_eps = 1e-10;
+    bool rescale_after = false;
+  };
+  static BoundSchema<Params> schema();
+  explicit DirectUpdate(const Params& config);
   static void check_config(const nlohmann::json& config, const std::string& path,
                            std::vector<std::string>& issues);
 
@@ -49,12 +66,8 @@ class DirectUpdate final : public Hook<S> {
   /// Sizes the normal-equation buffer and the archetypes' host copy for k x d archetypes.
   void fit_workspace(std::size_t k, std::size_t d);
 
+  Params config_;
   common::Schedule schedule_;
-  double ridge_, blend_, margin_, eps_;
-  double shrink_, noise_scale_, noise_threshold_, noise_eps_, row_sum_eps_;
-  bool redraw_, normalize_rows_, rescale_after_;
-  std::uint64_t seed_;
-  std::string noise_file_;
   std::size_t calls_ = 0;
   HostMatrix recorded_noise_;
   common::Support<S> support_;
