@@ -45,19 +45,27 @@ class ThreadPolicy : public Cli {
     const fs::path out = dir_ / "run";
     fs::remove_all(out);
     r = run("fit " + config().string() + " --out " + out.string(), threads,
-            "OMP_DISPLAY_ENV=verbose " + env);
+            env + " OMP_DISPLAY_ENV=verbose");
     if (r.exit_code != 0) return nlohmann::json();
     return nlohmann::json::parse(slurp(out / "metrics.json"));
+  }
+
+  /// A fit under `env` records `policy` set by `set_by`, and libgomp shows it applied.
+  Result expect_wait_policy(const std::string& env, const std::string& policy,
+                            const std::string& set_by, const std::string& displayed) {
+    Result r;
+    const auto m = fit(env, 1, r);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(m["omp_wait_policy"], policy);
+    EXPECT_EQ(m["omp_wait_policy_set_by"], set_by);
+    EXPECT_EQ(last_displayed(r.err, "OMP_WAIT_POLICY"), displayed) << r.err;
+    return r;
   }
 };
 
 TEST_F(ThreadPolicy, PassiveWaitingIsAppliedWhenTheUserSetNone) {
-  Result r;
-  const auto m = fit("-u OMP_WAIT_POLICY -u GOMP_SPINCOUNT", 1, r);
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(m["omp_wait_policy"], "passive");
-  EXPECT_EQ(m["omp_wait_policy_set_by"], "kaa");
-  EXPECT_EQ(last_displayed(r.err, "OMP_WAIT_POLICY"), "PASSIVE") << r.err;
+  const Result r =
+      expect_wait_policy("-u OMP_WAIT_POLICY -u GOMP_SPINCOUNT", "passive", "kaa", "PASSIVE");
   // libgomp shows PASSIVE for an unset policy too; its spin count tells them apart.
   const std::string spin = last_displayed(r.err, "GOMP_SPINCOUNT");
   if (!spin.empty()) {
@@ -66,12 +74,8 @@ TEST_F(ThreadPolicy, PassiveWaitingIsAppliedWhenTheUserSetNone) {
 }
 
 TEST_F(ThreadPolicy, TheUsersWaitPolicyIsKept) {
-  Result r;
-  const auto m = fit("-u GOMP_SPINCOUNT OMP_WAIT_POLICY=active", 1, r);
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(m["omp_wait_policy"], "active");
-  EXPECT_EQ(m["omp_wait_policy_set_by"], "user");
-  EXPECT_EQ(last_displayed(r.err, "OMP_WAIT_POLICY"), "ACTIVE") << r.err;
+  const Result r =
+      expect_wait_policy("-u GOMP_SPINCOUNT OMP_WAIT_POLICY=active", "active", "user", "ACTIVE");
   EXPECT_EQ(occurrences(r.err, "OMP_WAIT_POLICY = '"), 1u) << "re-executed:\n" << r.err;
 }
 
