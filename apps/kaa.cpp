@@ -109,7 +109,8 @@ int cmd_fit(const std::vector<std::string>& args) {
       "continue the killed fit of this run folder from its last checkpoint")(
       "set", po::value<std::vector<std::string>>()->composing(),
       "override a config value: <json pointer>=<json value>, e.g. /model/n_archetypes=4")(
-      "threads", po::value<int>()->default_value(0), "host threads (0 = all cores)")(
+      "threads", po::value<int>()->default_value(0),
+      "host threads (0 = OMP_NUM_THREADS, else the cores idle at start)")(
       "progress-every", po::value<std::size_t>()->default_value(50),
       "updates between progress lines (0 = none)")("quiet,q", "only warnings and errors");
   po::positional_options_description pos;
@@ -151,7 +152,7 @@ int cmd_fit(const std::vector<std::string>& args) {
     if (!issues.empty()) throw kaa::ConfigError(issues);
   });
 
-  kaa::KokkosSession kokkos(vm["threads"].as<int>());
+  kaa::KokkosSession kokkos(vm["threads"].as<int>(), true);
   kaa::FitOptions options;
   options.resume = resume;
   options.save_data = vm.count("save-data") > 0;
@@ -188,7 +189,8 @@ int cmd_transform(const std::vector<std::string>& args) {
       "write weights here (.csv or .npy) instead of CSV on standard output")(
       "method", po::value<std::string>(),
       "transform strategy to use instead of the run's (see kaa list --kind transform)")(
-      "threads", po::value<int>()->default_value(0), "host threads (0 = all cores)");
+      "threads", po::value<int>()->default_value(0),
+      "host threads (0 = OMP_NUM_THREADS, else the cores idle at start)");
   const auto parsed = parse(args, opts, {});
   if (!parsed) return 0;
   const po::variables_map& vm = *parsed;
@@ -202,7 +204,7 @@ int cmd_transform(const std::vector<std::string>& args) {
                                         registry, "--method", issues);
     if (!issues.empty()) throw kaa::ConfigError(issues);
   }
-  kaa::KokkosSession kokkos(vm["threads"].as<int>());
+  kaa::KokkosSession kokkos(vm["threads"].as<int>(), true);
   const kaa::HostMatrix W = kaa::transform_with_run(vm["run"].as<std::string>(),
                                                     vm["data"].as<std::string>(), registry, method);
   std::vector<std::string> header;
@@ -421,6 +423,9 @@ int main(int argc, char** argv) {
   }
   const std::string command = all[0];
   const std::vector<std::string> args(all.begin() + 1, all.end());
+  // Commands that run kernels (a sweep for its children); the others need no re-execution.
+  if (command == "fit" || command == "sweep" || command == "transform")
+    kaa::wait_passively_by_default(argv);
   // MPI (when built with it) for the whole process; one rank without mpirun.
   kaa::parallel::Session mpi(argc, argv);
   const kaa::parallel::Communicator& comm = kaa::parallel::world();

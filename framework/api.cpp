@@ -10,6 +10,7 @@
 #include "framework/error.hpp"
 #include "framework/host_transfer.hpp"
 #include "framework/kernels/reconstruction.hpp"
+#include "framework/kokkos_session.hpp"
 #include "framework/logging.hpp"
 #include "framework/model.hpp"
 #include "framework/parallel/communicator.hpp"
@@ -481,6 +482,11 @@ Result fit_data(const nlohmann::json& resolved, const Registry& registry, Loaded
   m["precision"] = to_string(settings.precision);
   m["seed"] = settings.seed;
   m["threads"] = ExecSpace().concurrency();
+  const ThreadPolicy& policy = thread_policy();
+  m["threads_set_by"] = policy.threads_set_by;
+  if (policy.busy_cores >= 0) m["busy_cores_at_start"] = policy.busy_cores;
+  m["omp_wait_policy"] = policy.wait_policy;
+  m["omp_wait_policy_set_by"] = policy.wait_policy_set_by;
   if (many) m["mpi_ranks"] = comm.size();
   m["execution_space"] = ExecSpace::name();
   m["kaa_version"] = KAA_VERSION;

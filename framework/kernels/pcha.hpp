@@ -2,15 +2,24 @@
 #include <Kokkos_Core.hpp>
 
 #include "framework/kernels/check.hpp"
+#include "framework/kernels/row_tiles.hpp"
+#include "framework/kernels/workspace.hpp"
 #include "framework/types.hpp"
 
 // The device passes of the pcha optimizer (Mørup & Hansen, "Archetypal analysis for machine
 // learning and data mining", Neurocomputing 80, 2012): projected gradient steps on simplex rows
-// of A (n x k) and B (k x n) in double, SSE in Gram form.
+// of A (n x k) and B (k x n) in double, SSE in Gram form. The SSE decides which trial steps are
+// accepted, so its sums go over fixed row chunks, never in an order set by the thread count.
 namespace kaa::kernels {
+
+/// Scratch of pcha_row_sum: one partial per row chunk, and their total.
+struct PchaRowSumWorkspace {
+  Work partials, total;
+};
 
 /// Scratch of the pcha optimizer, sized once per fit by Pcha::prepare.
 struct PchaWorkspace {
+  PchaRowSumWorkspace sums;
   Vector<double> origin;                              // d: zeros (products are not centred)
   Matrix<double> weights, weights_old, weights_grad;  // n x k: A, the last accepted A, gradient
   Matrix<double> mixing, mixing_old, mixing_grad;     // k x n: B, the last accepted B, gradient
@@ -72,29 +81,70 @@ void pcha_trial_rows(const Space& space, const Matrix<double>& W_old, const Matr
       });
 }
 
+/// sum_{i < n} value(i), summed in fixed row chunks (row_tiles.hpp) whose partials are added in
+/// chunk order: the same bits for any thread count, where a parallel_reduce's order follows the
+/// threads.
+template <class Space, class RowValue>
+double pcha_row_sum(const Space& space, std::size_t n, const RowValue& value,
+                    PchaRowSumWorkspace& ws) {
+  const RowChunks chunks = row_chunks<Space>(n, 1);
+  fit_extents(ws.partials, "kaa::pcha.partials", chunks.count, 1);
+  fit_extents(ws.total, "kaa::pcha.total", 1, 1);
+  const Work partials = ws.partials;
+  Kokkos::parallel_for(
+      "kaa::pcha.row_sum", Kokkos::RangePolicy<Space>(space, 0, chunks.count),
+      KOKKOS_LAMBDA(const std::size_t c) {
+        double s = 0;
+        const std::size_t end = chunks.end(c, n);
+        for (std::size_t i = chunks.begin(c); i < end; ++i) s += value(i);
+        partials(c, 0) = s;
+      });
+  sum_partials(space, partials, ws.total);
+  double total = 0;
+  Kokkos::deep_copy(total, Kokkos::subview(ws.total, 0, 0));
+  return total;
+}
+
+/// sum_if X_if^2: the SST.
+template <class Space, class S>
+double pcha_sum_of_squares(const Space& space, const Matrix<S>& X, PchaRowSumWorkspace& ws) {
+  const std::size_t d = X.extent(1);
+  return pcha_row_sum(
+      space, X.extent(0),
+      KOKKOS_LAMBDA(const std::size_t i) {
+        double s = 0;
+        for (std::size_t f = 0; f < d; ++f) {
+          const double x = static_cast<double>(X(i, f));
+          s += x * x;
+        }
+        return s;
+      },
+      ws);
+}
+
 /// sum_i (a_i G a_i^T - 2 a_i . p_i): the SSE minus SST for weights A (n x k), P = X Z^T
 /// (n x k), G = Z Z^T (k x k).
 template <class Space>
 double pcha_weights_sse_part(const Space& space, const Matrix<double>& A, const Matrix<double>& P,
-                             const Matrix<double>& G) {
+                             const Matrix<double>& G, PchaRowSumWorkspace& ws) {
   constexpr const char* entry = "pcha_weights_sse_part";
   const std::size_t k = A.extent(1);
   require_extent(P, 0, A.extent(0), entry, "P");
   require_extent(P, 1, k, entry, "P");
   require_extent(G, 0, k, entry, "G");
   require_extent(G, 1, k, entry, "G");
-  double total = 0;
-  Kokkos::parallel_reduce(
-      "kaa::pcha.sse_a", Kokkos::RangePolicy<Space>(space, 0, A.extent(0)),
-      KOKKOS_LAMBDA(const std::size_t i, double& acc) {
+  return pcha_row_sum(
+      space, A.extent(0),
+      KOKKOS_LAMBDA(const std::size_t i) {
+        double s = 0;
         for (std::size_t a = 0; a < k; ++a) {
           double ga = -2 * P(i, a);
           for (std::size_t b = 0; b < k; ++b) ga += G(a, b) * A(i, b);
-          acc += A(i, a) * ga;
+          s += A(i, a) * ga;
         }
+        return s;
       },
-      total);
-  return total;
+      ws);
 }
 
 /// g(i, :) = (a_i G - p_i) * scale: the A gradient of the SSE, halved and scaled.

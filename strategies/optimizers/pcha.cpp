@@ -85,7 +85,7 @@ Pcha<S>::Pcha(const Params& p) : config_(p) {}
 
 template <class S>
 void Pcha<S>::init(const Matrix<S>& X, const Parameters<S>&) {
-  sst_ = kernels::sum_of_squares(X);
+  sst_ = kernels::pcha_sum_of_squares(ExecSpace(), X, work_.sums);
   mu_weights_ = mu_mixing_ = mu_alpha_ = config_.initial_step;
   first_step_ = true;
 }
@@ -124,7 +124,7 @@ void Pcha<S>::step(const Matrix<S>& X, Parameters<S>& params, Parameters<S>&) {
 
 template <class S>
 double Pcha<S>::update_weights(const Matrix<S>& X, Parameters<S>& params, int iterations) {
-  if (sst_ == 0) sst_ = kernels::sum_of_squares(X);
+  if (sst_ == 0) sst_ = kernels::pcha_sum_of_squares(ExecSpace(), X, work_.sums);
   const std::size_t n = X.extent(0), k = params.weights.extent(1), d = X.extent(1);
   fit_workspace(n, k, d);
   const ExecSpace space;
@@ -136,7 +136,7 @@ double Pcha<S>::update_weights(const Matrix<S>& X, Parameters<S>& params, int it
   const Matrix<double> A = work_.weights, A_old = work_.weights_old, g = work_.weights_grad;
   kernels::convert(params.weights, A);
 
-  double sse = sst_ + kernels::pcha_weights_sse_part(space, A, P, G);
+  double sse = sst_ + kernels::pcha_weights_sse_part(space, A, P, G, work_.sums);
   const double scale = sst_ > 0 ? static_cast<double>(n) / sst_ : 1.0;
   for (int it = 0; it < iterations; ++it) {
     kernels::pcha_weights_gradient(space, A, P, G, scale, g);
@@ -146,7 +146,7 @@ double Pcha<S>::update_weights(const Matrix<S>& X, Parameters<S>& params, int it
     bool accepted = false;
     for (int halving = 0; halving < kMaxHalvings; ++halving) {
       kernels::pcha_trial_rows(space, A_old, g, mu_weights_, A);
-      const double trial = sst_ + kernels::pcha_weights_sse_part(space, A, P, G);
+      const double trial = sst_ + kernels::pcha_weights_sse_part(space, A, P, G, work_.sums);
       if (trial <= sse * (1 + config_.accept_rtol)) {
         sse = trial;
         mu_weights_ *= config_.grow;
@@ -167,7 +167,7 @@ double Pcha<S>::update_weights(const Matrix<S>& X, Parameters<S>& params, int it
 
 template <class S>
 double Pcha<S>::update_mixing(const Matrix<S>& X, Parameters<S>& params, int iterations) {
-  if (sst_ == 0) sst_ = kernels::sum_of_squares(X);
+  if (sst_ == 0) sst_ = kernels::pcha_sum_of_squares(ExecSpace(), X, work_.sums);
   const std::size_t n = X.extent(0), k = params.mixing.extent(0), d = X.extent(1);
   fit_workspace(n, k, d);
   const ExecSpace space;

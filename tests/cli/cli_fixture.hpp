@@ -42,9 +42,12 @@ class Cli : public ::testing::Test {
     return p;
   }
 
-  Result run(const std::string& args) {
+  /// kaa with `args` and --threads=`threads` (0: kaa's choice), under `env` (arguments of env(1),
+  /// e.g. "-u OMP_WAIT_POLICY") when given.
+  Result run(const std::string& args, int threads = 1, const std::string& env = "") {
     const fs::path out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
-    const std::string command = std::string(KAA_BINARY) + " " + args + " --threads=1 >" +
+    const std::string command = (env.empty() ? "" : "env " + env + " ") + std::string(KAA_BINARY) +
+                                " " + args + " --threads=" + std::to_string(threads) + " >" +
                                 out.string() + " 2>" + err.string();
     const int status = std::system(command.c_str());
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};

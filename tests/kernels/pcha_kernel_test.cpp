@@ -1,5 +1,5 @@
 // The pcha entry points against plain host loops in long double on random inputs (several rows per
-// thread, k not a power of two), and one wrong extent.
+// thread and several row chunks, k not a power of two), and one wrong extent.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -31,7 +31,7 @@ HostMatrix simplex_rows(std::size_t rows, std::size_t cols, std::uint64_t seed) 
 constexpr double kTol = 1e-12;
 
 TEST(PchaKernel, WeightsSsePartAndGradientMatchHostLoops) {
-  const std::size_t n = 300, k = 7;
+  const std::size_t n = 2500, k = 7;  // more rows than one chunk holds
   const HostMatrix A = simplex_rows(n, k, 1), P = random_matrix(n, k, 2);
   HostMatrix G = random_matrix(k, k, 3);
   const auto A_d = kaa::to_device<double>(A, "A"), P_d = kaa::to_device<double>(P, "P"),
@@ -53,8 +53,10 @@ TEST(PchaKernel, WeightsSsePartAndGradientMatchHostLoops) {
     }
     for (std::size_t a = 0; a < k; ++a) g(i, a) = static_cast<double>(g(i, a) - dot);
   }
-  const double got = kaa::kernels::pcha_weights_sse_part(Space(), A_d, P_d, G_d);
+  kaa::kernels::PchaRowSumWorkspace ws;
+  const double got = kaa::kernels::pcha_weights_sse_part(Space(), A_d, P_d, G_d, ws);
   EXPECT_NEAR(got, static_cast<double>(sse), kTol * std::fabs(static_cast<double>(sse)) * 10);
+  ASSERT_GT(ws.partials.extent(0), 1u) << "one chunk: the chunked sum is not exercised";
 
   kaa::Matrix<double> g_d("g", n, k);
   kaa::kernels::pcha_weights_gradient(Space(), A_d, P_d, G_d, scale, g_d);
@@ -62,6 +64,16 @@ TEST(PchaKernel, WeightsSsePartAndGradientMatchHostLoops) {
   const HostMatrix got_g = kaa::to_host(g_d);
   for (std::size_t e = 0; e < g.values.size(); ++e)
     EXPECT_NEAR(got_g.values[e], g.values[e], kTol * 10) << "entry " << e;
+}
+
+TEST(PchaKernel, SumOfSquaresMatchesHostLoop) {
+  const std::size_t n = 3000, d = 5;
+  const HostMatrix X = random_matrix(n, d, 9);
+  long double sst = 0;
+  for (const double x : X.values) sst += static_cast<long double>(x) * x;
+  kaa::kernels::PchaRowSumWorkspace ws;
+  const double got = kaa::kernels::pcha_sum_of_squares(Space(), kaa::to_device<double>(X, "X"), ws);
+  EXPECT_NEAR(got, static_cast<double>(sst), kTol * static_cast<double>(sst));
 }
 
 TEST(PchaKernel, TrialRowsProjectAndRenormalise) {
@@ -108,7 +120,8 @@ TEST(PchaKernel, MixingGradientMatchesHostLoop) {
 TEST(PchaKernel, WrongExtentThrowsNamingTheEntryPoint) {
   kaa::Matrix<double> A("A", 10, 3), P("P", 10, 4), G("G", 3, 3);
   try {
-    kaa::kernels::pcha_weights_sse_part(Space(), A, P, G);
+    kaa::kernels::PchaRowSumWorkspace ws;
+    kaa::kernels::pcha_weights_sse_part(Space(), A, P, G, ws);
     FAIL() << "expected std::invalid_argument";
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("pcha_weights_sse_part: P extent(1) is 4, expected 3"),
