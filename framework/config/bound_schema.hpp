@@ -48,6 +48,13 @@ class BoundSchema : public Schema {
     return Schema::string(std::move(name), defaults().*member);
   }
 
+  /// A nested strategy (Schema::strategy), kept as its resolved node {"type": name, params...}
+  /// for the strategy to build through the registry; its default is the member's initial node.
+  Field strategy(std::string name, nlohmann::json P::*member, Kind kind) {
+    bind_value(name, member);
+    return Schema::strategy(std::move(name), kind, defaults().*member);
+  }
+
   /// A choice kept as its string.
   Field choice(std::string name, std::string P::*member, std::vector<std::string> choices) {
     bind_value(name, member);

@@ -97,9 +97,18 @@ struct StrategyInfo {
 /// `static void check_config(const nlohmann::json& config, const std::string& path,
 /// std::vector<std::string>& issues)` and `static constexpr bool distributed = true`.
 ///
-/// A strategy that uses other strategies declares them as nested fields (Schema::strategy) and is
-/// constructible from (resolved parameters, const Registry&): it builds each child with
-/// make<Interface, S>(params.at(field)) and never names the child's type.
+/// A strategy that uses other strategies declares them as nested fields (BoundSchema::strategy,
+/// a nlohmann::json member of Params) and is constructible from (const Params&, const Registry&):
+/// it builds each child with make<Interface, S>(params.<field>) and never names the child's type.
+class Registry;
+
+/// A strategy built from its Params and the registry, which builds its nested strategies.
+template <class T>
+concept BuiltWithRegistry = requires {
+  typename T::Params;
+}
+&&std::is_constructible_v<T, const typename T::Params&, const Registry&>;
+
 class Registry {
  public:
   template <template <class> class Interface, template <class> class Impl>
@@ -134,18 +143,20 @@ class Registry {
   template <template <class> class Interface, template <class> class Impl, class S>
   static Factory<Interface, S> factory() {
     using Made = std::unique_ptr<Interface<S>>;
-    if constexpr (requires { typename Impl<S>::Params; }) {
+    if constexpr (std::is_default_constructible_v<Impl<S>>) {
+      return [](const nlohmann::json&, const Registry&) { return Made(new Impl<S>()); };
+    } else if constexpr (BuiltWithRegistry<Impl<S>>) {
+      // A strategy with nested strategies builds its children through the registry.
+      return [schema = Impl<S>::schema()](const nlohmann::json& p, const Registry& registry) {
+        return Made(new Impl<S>(schema.bind(p), registry));
+      };
+    } else if constexpr (requires { typename Impl<S>::Params; }) {
       return [schema = Impl<S>::schema()](const nlohmann::json& p, const Registry&) {
         return Made(new Impl<S>(schema.bind(p)));
       };
-    } else if constexpr (std::is_default_constructible_v<Impl<S>>) {
-      return [](const nlohmann::json&, const Registry&) { return Made(new Impl<S>()); };
     } else {
-      // Strategies with nested strategies read their parameters from the resolved node and
-      // build their children through the registry.
-      return [](const nlohmann::json& p, const Registry& registry) {
-        return Made(new Impl<S>(p, registry));
-      };
+      // A strategy reading its resolved node itself (test doubles).
+      return [](const nlohmann::json& p, const Registry&) { return Made(new Impl<S>(p)); };
     }
   }
 

@@ -25,14 +25,6 @@ struct Schedule {
     describe(every_field, s.integer("start", &P::start));
   }
 
-  /// Untyped form, for a hook still read from JSON (blended_projection, issue 15 item 2).
-  static void declare(Schema& s, long every, long start) {
-    Schema::Field every_field = s.integer("every", every);
-    describe(every_field, s.integer("start", start));
-  }
-  explicit Schedule(const nlohmann::json& p)
-      : every(p.at("every").get<std::size_t>()), start(p.at("start").get<std::size_t>()) {}
-
   bool fires(std::size_t updates) const {
     return updates >= start && (updates - start) % every == 0;
   }

@@ -6,13 +6,13 @@
 namespace kaa::strategies {
 
 template <class S>
-Schema KmeansPPMixing<S>::schema() {
-  Schema s;
-  s.strategy("rows", Kind::initializer, {{"type", "kmeans_pp"}})
+BoundSchema<typename KmeansPPMixing<S>::Params> KmeansPPMixing<S>::schema() {
+  BoundSchema<Params> s;
+  s.strategy("rows", &Params::rows, Kind::initializer)
       .doc(
           "the initializer that picks the rows and sets one-hot mixing rows on them (kmeans_pp, "
           "furthest_sum, directional, qhull_style)");
-  s.number("noise", 0.05)
+  s.number("noise", &Params::noise)
       .non_negative()
       .doc(
           "upper end of the U(0, noise) added to every entry before renormalising (archetypax: "
@@ -21,10 +21,10 @@ Schema KmeansPPMixing<S>::schema() {
 }
 
 template <class S>
-KmeansPPMixing<S>::KmeansPPMixing(const nlohmann::json& p, const Registry& registry)
-    : rows_(registry.make<Initializer, S>(p.at("rows"))), noise_(p.at("noise").get<double>()) {
+KmeansPPMixing<S>::KmeansPPMixing(const Params& p, const Registry& registry)
+    : rows_(registry.make<Initializer, S>(p.rows)), noise_(p.noise) {
   if ((rows_->blocks() & bit(Block::mixing)) == 0) {
-    throw ConfigError({"kmeans_pp_mixing: rows \"" + p.at("rows").at("type").get<std::string>() +
+    throw ConfigError({"kmeans_pp_mixing: rows \"" + p.rows.at("type").template get<std::string>() +
                        "\" does not set the mixing block; use one that picks rows (kmeans_pp)"});
   }
 }

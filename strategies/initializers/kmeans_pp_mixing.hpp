@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/initializer.hpp"
 #include "framework/registry/registry.hpp"
 
@@ -19,8 +19,12 @@ class KmeansPPMixing final : public Initializer<S> {
   static constexpr const char* name = "kmeans_pp_mixing";
   static constexpr const char* summary =
       "mixing B: k-means++ rows one-hot plus U(0, noise) on every entry, rows renormalised";
-  static Schema schema();
-  KmeansPPMixing(const nlohmann::json& params, const Registry& registry);
+  struct Params {
+    nlohmann::json rows = nlohmann::json::object({{"type", "kmeans_pp"}});
+    double noise = 0.05;
+  };
+  static BoundSchema<Params> schema();
+  KmeansPPMixing(const Params& config, const Registry& registry);
   unsigned blocks() const override { return bit(Block::archetypes) | bit(Block::mixing); }
   void initialize(const Matrix<S>& X, Parameters<S>& params, std::uint64_t seed) override;
 

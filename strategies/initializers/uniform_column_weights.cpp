@@ -6,21 +6,21 @@
 namespace kaa::strategies {
 
 template <class S>
-Schema UniformColumnWeights<S>::schema() {
-  Schema s;
-  s.number("low", 0.1).non_negative().doc("lower end of the uniform draw (archetypax: 0.1)");
-  s.number("high", 0.9).positive().doc("upper end of the uniform draw (archetypax: 0.9)");
-  s.strategy("projector", Kind::projector, {{"type", "column_simplex_clamp"}, {"eps", 1e-10}})
+BoundSchema<typename UniformColumnWeights<S>::Params> UniformColumnWeights<S>::schema() {
+  BoundSchema<Params> s;
+  s.number("low", &Params::low)
+      .non_negative()
+      .doc("lower end of the uniform draw (archetypax: 0.1)");
+  s.number("high", &Params::high).positive().doc("upper end of the uniform draw (archetypax: 0.9)");
+  s.strategy("projector", &Params::projector, Kind::projector)
       .applies_to(bit(Block::column_weights))
       .doc("puts the drawn columns on the simplex");
   return s;
 }
 
 template <class S>
-UniformColumnWeights<S>::UniformColumnWeights(const nlohmann::json& p, const Registry& registry)
-    : low_(p.at("low").get<double>()),
-      high_(p.at("high").get<double>()),
-      projector_(registry.make<Projector, S>(p.at("projector"))) {
+UniformColumnWeights<S>::UniformColumnWeights(const Params& p, const Registry& registry)
+    : low_(p.low), high_(p.high), projector_(registry.make<Projector, S>(p.projector)) {
   if (!(low_ < high_)) {
     throw ConfigError({"uniform_column_weights: low (" + std::to_string(low_) +
                        ") must be below high (" + std::to_string(high_) + ")"});

@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/initializer.hpp"
 #include "framework/interfaces/projector.hpp"
 #include "framework/registry/registry.hpp"
@@ -19,8 +19,14 @@ class UniformColumnWeights final : public Initializer<S> {
   static constexpr const char* name = "uniform_column_weights";
   static constexpr const char* summary =
       "column weights gamma drawn U(low, high) per entry, then columns clamped and renormalised";
-  static Schema schema();
-  UniformColumnWeights(const nlohmann::json& params, const Registry& registry);
+  struct Params {
+    double low = 0.1;
+    double high = 0.9;
+    nlohmann::json projector =
+        nlohmann::json::object({{"type", "column_simplex_clamp"}, {"eps", 1e-10}});
+  };
+  static BoundSchema<Params> schema();
+  UniformColumnWeights(const Params& config, const Registry& registry);
   unsigned blocks() const override { return bit(Block::column_weights); }
   void initialize(const Matrix<S>& X, Parameters<S>& params, std::uint64_t seed) override;
 

@@ -224,12 +224,12 @@ TEST(BiarchetypalLoss, ValueAndGradAddsIntoTheGradient) {
 TEST(BiarchetypalLoss, ConfigNeedsColumnArchetypes) {
   std::vector<std::string> issues;
   kaa::strategies::BiarchetypalReconstruction<double>::check_config(
-      json{{"model", {{"n_column_archetypes", 0}}}}, "/loss/0", issues);
+      json{{"model", {{"n_archetypes", 3}, {"n_column_archetypes", 0}}}}, "/loss/0", issues);
   ASSERT_EQ(issues.size(), 1u);
   EXPECT_NE(issues[0].find("/model/n_column_archetypes"), std::string::npos) << issues[0];
   issues.clear();
   kaa::strategies::BiarchetypalReconstruction<double>::check_config(
-      json{{"model", {{"n_column_archetypes", 2}}}}, "/loss/0", issues);
+      json{{"model", {{"n_archetypes", 3}, {"n_column_archetypes", 2}}}}, "/loss/0", issues);
   EXPECT_TRUE(issues.empty());
 }
 

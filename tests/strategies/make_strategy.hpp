@@ -18,7 +18,7 @@ namespace kaa_test {
 template <template <class> class Impl, class S>
 Impl<S> make(const nlohmann::json& raw = nlohmann::json::object()) {
   std::vector<std::string> issues;
-  if constexpr (std::is_constructible_v<Impl<S>, const nlohmann::json&, const kaa::Registry&>) {
+  if constexpr (kaa::BuiltWithRegistry<Impl<S>>) {
     const kaa::Registry registry = full_registry();
     nlohmann::json node = raw;
     node["type"] = Impl<S>::name;
@@ -27,7 +27,7 @@ Impl<S> make(const nlohmann::json& raw = nlohmann::json::object()) {
       if (registry.find(kind, Impl<S>::name) != nullptr)
         resolved = kaa::resolve_strategy_node(node, kind, registry, "/strategy", issues);
     EXPECT_TRUE(issues.empty()) << (issues.empty() ? "" : issues.front());
-    return Impl<S>(resolved, registry);
+    return Impl<S>(Impl<S>::schema().bind(resolved), registry);
   } else {
     const nlohmann::json resolved = Impl<S>::schema().resolve(raw, "/strategy", issues);
     EXPECT_TRUE(issues.empty()) << (issues.empty() ? "" : issues.front());

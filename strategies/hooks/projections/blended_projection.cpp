@@ -9,35 +9,40 @@
 namespace kaa::strategies {
 
 template <class S>
-Schema BlendedProjection<S>::schema() {
-  Schema s;
-  common::Schedule::declare(s, 10, 1);
-  s.strategy("projector", Kind::projector, {{"type", "cbap"}})
+BoundSchema<typename BlendedProjection<S>::Params> BlendedProjection<S>::schema() {
+  BoundSchema<Params> s;
+  common::Schedule::declare(s);
+  s.strategy("projector", &Params::projector, Kind::projector)
       .applies_to(bit(Block::archetypes))
       .doc(
           "the projector of the archetypes (archetypax's projection_method: cbap, convex_hull, "
           "knn_hull)");
-  s.number("blend_good", 0.5).min(0).max(1).doc("blend when ratio <= ratio_mild");
-  s.number("blend_mild", 0.01).min(0).max(1).doc("blend when ratio_mild < ratio <= ratio_bad");
-  s.number("blend_bad", 0.005).min(0).max(1).doc("blend when ratio > ratio_bad");
-  s.number("ratio_mild", 1.01).doc("loss ratio above which blend_mild applies");
-  s.number("ratio_bad", 1.1).doc("loss ratio above which blend_bad applies");
-  s.number("ratio_eps", 1e-10).non_negative().doc("added to the loss before projection");
+  s.number("blend_good", &Params::blend_good).min(0).max(1).doc("blend when ratio <= ratio_mild");
+  s.number("blend_mild", &Params::blend_mild)
+      .min(0)
+      .max(1)
+      .doc("blend when ratio_mild < ratio <= ratio_bad");
+  s.number("blend_bad", &Params::blend_bad).min(0).max(1).doc("blend when ratio > ratio_bad");
+  s.number("ratio_mild", &Params::ratio_mild).doc("loss ratio above which blend_mild applies");
+  s.number("ratio_bad", &Params::ratio_bad).doc("loss ratio above which blend_bad applies");
+  s.number("ratio_eps", &Params::ratio_eps)
+      .non_negative()
+      .doc("added to the loss before projection");
   return s;
 }
 
 template <class S>
-BlendedProjection<S>::BlendedProjection(const nlohmann::json& p, const Registry& registry)
-    : schedule_(p),
-      projector_(registry.make<Projector, S>(p.at("projector"))),
-      blend_good_(p.at("blend_good").get<double>()),
-      blend_mild_(p.at("blend_mild").get<double>()),
-      blend_bad_(p.at("blend_bad").get<double>()),
-      ratio_mild_(p.at("ratio_mild").get<double>()),
-      ratio_bad_(p.at("ratio_bad").get<double>()),
-      ratio_eps_(p.at("ratio_eps").get<double>()),
+BlendedProjection<S>::BlendedProjection(const Params& p, const Registry& registry)
+    : schedule_(p.every, p.start),
+      projector_(registry.make<Projector, S>(p.projector)),
+      config_(p),
       last_ratio_(std::numeric_limits<double>::quiet_NaN()),
       last_blend_(std::numeric_limits<double>::quiet_NaN()) {}
+
+template <class S>
+void BlendedProjection<S>::begin_fit() {
+  last_ratio_ = last_blend_ = std::numeric_limits<double>::quiet_NaN();
+}
 
 template <class S>
 void BlendedProjection<S>::check_config(const nlohmann::json& config, const std::string& path,
@@ -47,9 +52,9 @@ void BlendedProjection<S>::check_config(const nlohmann::json& config, const std:
 
 template <class S>
 double BlendedProjection<S>::blend_for(double ratio) const {
-  if (ratio > ratio_bad_) return blend_bad_;
-  if (ratio > ratio_mild_) return blend_mild_;
-  return blend_good_;
+  if (ratio > config_.ratio_bad) return config_.blend_bad;
+  if (ratio > config_.ratio_mild) return config_.blend_mild;
+  return config_.blend_good;
 }
 
 template <class S>
@@ -70,7 +75,7 @@ void BlendedProjection<S>::after_update(HookContext<S>& ctx) {
   Parameters<S> trial = ctx.params;
   trial.archetypes = projected_;
   const double after = ctx.objective(trial);
-  last_ratio_ = after / (before + ratio_eps_);
+  last_ratio_ = after / (before + config_.ratio_eps);
   last_blend_ = blend_for(last_ratio_);
   const S b = static_cast<S>(last_blend_);
   kernels::blend_toward(ExecSpace(), Z, projected_, b);

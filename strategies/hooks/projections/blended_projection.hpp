@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "framework/config/schema.hpp"
+#include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/hook.hpp"
 #include "framework/interfaces/projector.hpp"
 #include "framework/registry/registry.hpp"
@@ -23,11 +23,18 @@ class BlendedProjection final : public Hook<S> {
   static constexpr const char* name = "blended_projection";
   static constexpr const char* summary =
       "periodic archetype projection, blended in by how much it raises the loss";
-  static Schema schema();
-  BlendedProjection(const nlohmann::json& params, const Registry& registry);
+  struct Params {
+    std::size_t every = 10, start = 1;
+    nlohmann::json projector = nlohmann::json::object({{"type", "cbap"}});
+    double blend_good = 0.5, blend_mild = 0.01, blend_bad = 0.005;
+    double ratio_mild = 1.01, ratio_bad = 1.1, ratio_eps = 1e-10;
+  };
+  static BoundSchema<Params> schema();
+  BlendedProjection(const Params& config, const Registry& registry);
   static void check_config(const nlohmann::json& config, const std::string& path,
                            std::vector<std::string>& issues);
 
+  void begin_fit() override;
   void prepare(const Matrix<S>& X, const Parameters<S>& params) override;
   void after_update(HookContext<S>& ctx) override;
 
@@ -40,7 +47,7 @@ class BlendedProjection final : public Hook<S> {
  private:
   common::Schedule schedule_;
   std::unique_ptr<Projector<S>> projector_;
-  double blend_good_, blend_mild_, blend_bad_, ratio_mild_, ratio_bad_, ratio_eps_;
+  Params config_;
   double last_ratio_, last_blend_;
   Matrix<S> projected_;
 };
