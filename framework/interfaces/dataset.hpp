@@ -16,6 +16,9 @@ struct LoadedData {
   std::string description;                    // one line for logs and metrics
   /// One name per column (a CSV header, a names file), or empty when the source has none.
   std::vector<std::string> feature_names;
+  /// One non-negative weight per row of X (the weighted RSS counts row i w_i times), or empty
+  /// when every row counts once.
+  std::vector<double> weights;
 };
 
 /// A source of data points. Contract: load() returns a finite n x d matrix with n, d >= 1 or
@@ -35,8 +38,14 @@ class Dataset {
     LoadedData all = load(seed);
     total_rows = all.X.rows;
     const parallel::RowBlock block = parallel::block_of(total_rows, rank, ranks);
-    LoadedData out{HostMatrix(block.size(), all.X.cols), std::move(all.true_archetypes),
-                   std::move(all.description), std::move(all.feature_names)};
+    LoadedData out{HostMatrix(block.size(), all.X.cols),
+                   std::move(all.true_archetypes),
+                   std::move(all.description),
+                   std::move(all.feature_names),
+                   {}};
+    if (!all.weights.empty())
+      out.weights.assign(all.weights.begin() + static_cast<std::ptrdiff_t>(block.begin),
+                         all.weights.begin() + static_cast<std::ptrdiff_t>(block.end));
     for (std::size_t i = 0; i < block.size(); ++i)
       for (std::size_t f = 0; f < all.X.cols; ++f) out.X(i, f) = all.X(block.begin + i, f);
     return out;
