@@ -30,27 +30,19 @@ double entropy_sum(const Space& space, const char* label, const Matrix<S>& W, do
   Kokkos::parallel_reduce(
       label, Kokkos::RangePolicy<Space>(space, 0, lines),
       KOKKOS_LAMBDA(const std::size_t line, double& acc) {
-        if (weighted) {
-          const double v = lw(line);
-          const S cv = static_cast<S>(c * v);
-          double sum = 0;
-          for (std::size_t j = 0; j < count; ++j) {
-            const std::size_t i = kColumns ? j : line, f = kColumns ? line : j;
-            const S w = W(i, f);
-            const S log_term = kernels::log(w + e);
-            sum -= static_cast<double>(w * log_term);
-            if (want_grad) grad(i, f) -= cv * (log_term + w / (w + e));
-          }
-          acc += v * sum;
-          return;
-        }
+        // Weighted: the line's entropy is summed apart and added v times (unweighted: straight
+        // into acc, as it always was).
+        const S cv = weighted ? static_cast<S>(c * lw(line)) : cs;
+        double line_sum = 0;
+        double& into = weighted ? line_sum : acc;
         for (std::size_t j = 0; j < count; ++j) {
           const std::size_t i = kColumns ? j : line, f = kColumns ? line : j;
           const S w = W(i, f);
           const S log_term = kernels::log(w + e);
-          acc -= static_cast<double>(w * log_term);
-          if (want_grad) grad(i, f) -= cs * (log_term + w / (w + e));
+          into -= static_cast<double>(w * log_term);
+          if (want_grad) grad(i, f) -= cv * (log_term + w / (w + e));
         }
+        if (weighted) acc += lw(line) * line_sum;
       },
       total);
   return total;

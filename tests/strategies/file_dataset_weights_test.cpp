@@ -14,7 +14,7 @@
 #include "tests/strategies/make_strategy.hpp"
 #include "tests/strategies/solver_fixtures.hpp"
 #include "tests/support/full_registry.hpp"
-#include "tests/support/temp_path.hpp"
+#include "tests/support/temp_folder.hpp"
 
 namespace {
 
@@ -22,18 +22,8 @@ namespace fs = std::filesystem;
 using kaa::strategies::File;
 using kaa_test::make;
 
-class FileWeights : public ::testing::Test {
+class FileWeights : public kaa::test::TempFolder {
  protected:
-  void SetUp() override {
-    dir_ = kaa::test::unique_temp_path("kaa_file_weights");
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string write(const std::string& name, const std::string& text) {
-    const fs::path p = dir_ / name;
-    std::ofstream(p) << text;
-    return p.string();
-  }
   /// The InputError message of loading with `params`, or "" when it loads.
   std::string error_of(const nlohmann::json& params) {
     try {
@@ -43,7 +33,6 @@ class FileWeights : public ::testing::Test {
     }
     return "";
   }
-  fs::path dir_;
 };
 
 TEST_F(FileWeights, AHeaderColumnByNameIsTheWeightsAndNotAFeature) {
@@ -67,12 +56,12 @@ TEST_F(FileWeights, AColumnByIndexWorksWithoutAHeader) {
 }
 
 TEST_F(FileWeights, ASeparateFileGivesOneWeightPerRowAndItsBlock) {
-  kaa::HostMatrix X(4, 2);
-  for (std::size_t e = 0; e < X.values.size(); ++e) X.values[e] = static_cast<double>(e);
-  const fs::path npy = dir_ / "x.npy";
-  kaa::write_npy(npy, X, kaa::NpyType::float64);
-  const auto weights = write("w.csv", "1\n2\n3\n4\n");
-  auto dataset = make<File, double>({{"path", npy.string()}, {"weights", weights}});
+  const auto path = write("x.csv", "0,1\n2,3\n4,5\n6,7\n");
+  kaa::HostMatrix w(1, 4);  // one row is accepted as well as one column
+  w.values = {1, 2, 3, 4};
+  const fs::path weights = dir_ / "w.npy";
+  kaa::write_npy(weights, w, kaa::NpyType::float64);
+  auto dataset = make<File, double>({{"path", path}, {"weights", weights.string()}});
 
   EXPECT_EQ(dataset.load(0).weights, (std::vector<double>{1, 2, 3, 4}));
   std::size_t total = 0;
