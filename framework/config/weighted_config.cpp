@@ -25,6 +25,14 @@ std::vector<std::string> weighted_issues(const nlohmann::json& resolved, const R
   return issues;
 }
 
+bool declares_row_weights(const nlohmann::json& data_node) {
+  for (const char* key : {"weights", "weights_column"}) {
+    const auto it = data_node.find(key);
+    if (it != data_node.end() && it->is_string() && !it->get<std::string>().empty()) return true;
+  }
+  return false;
+}
+
 std::vector<std::string> row_weight_issues(const std::vector<double>& weights, std::size_t rows,
                                            const std::string& source, bool require_positive) {
   if (weights.size() != rows) {

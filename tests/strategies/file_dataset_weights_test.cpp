@@ -119,4 +119,22 @@ TEST_F(FileWeights, BothSourcesAtOnceAreAConfigError) {
   }
 }
 
+TEST_F(FileWeights, AConfigWithAStrategyThatCannotHonourThemIsRefusedWhenLoaded) {
+  nlohmann::json raw = kaa_test::solver_config({{"type", "pcha"}}, 2, 5);
+  raw["data"] = {{"type", "file"}, {"path", "x.csv"}, {"weights_column", "w"}};
+  raw["initializers"] = {"uniform_weights", "directional"};
+  try {
+    kaa::resolve_config(raw, kaa_test::full_registry(), "c.json");
+    FAIL() << "accepted an initializer that ignores sample weights";
+  } catch (const kaa::ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("c.json: /initializers/1: initializer \"directional\" "
+                                         "does not honour sample weights, but the data have them "
+                                         "(/data names them); use one of: "),
+              std::string::npos)
+        << e.what();
+  }
+  raw["initializers"] = {"uniform_weights", "furthest_sum"};
+  EXPECT_NO_THROW(kaa::resolve_config(raw, kaa_test::full_registry(), "c.json"));
+}
+
 }  // namespace

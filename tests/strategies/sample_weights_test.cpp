@@ -18,6 +18,8 @@
 #include "strategies/losses/reconstruction.hpp"
 #include "strategies/metrics/explained_variance.hpp"
 #include "strategies/metrics/rss.hpp"
+#include "strategies/metrics/weight_entropy.hpp"
+#include "strategies/metrics/weight_sparsity.hpp"
 #include "strategies/optimizers/active_set.hpp"
 #include "strategies/optimizers/als_nnls.hpp"
 #include "strategies/optimizers/frank_wolfe.hpp"
@@ -172,7 +174,7 @@ TEST(SampleWeights, EmptyWeightsLeaveTheReconstructionBitwiseUnchanged) {
 // ---------------------------------------------------------------------------------------------
 // Metrics.
 
-TEST(SampleWeights, RssAndExplainedVarianceEqualRepeatedRows) {
+TEST(SampleWeights, RowMetricsEqualRepeatedRows) {
   const std::size_t n = 40, d = 4, k = 3;
   const WeightedData data = weighted_data(n, d, 31);
   const HostMatrix A = simplex_rows(n, k, 32), Z = kaa_test::gaussian_matrix(k, d, 33);
@@ -185,11 +187,15 @@ TEST(SampleWeights, RssAndExplainedVarianceEqualRepeatedRows) {
     json out;
     kaa_test::make<kaa::strategies::Rss, double>().compute(in, out);
     kaa_test::make<kaa::strategies::ExplainedVariance, double>().compute(in, out);
+    kaa_test::make<kaa::strategies::WeightEntropy, double>().compute(in, out);
+    kaa_test::make<kaa::strategies::WeightSparsity, double>({{"threshold", 0.2}}).compute(in, out);
     return out;
   };
   const json weighted = metrics_of(data.X, A, device_weights(data.w));
   const json repeated = metrics_of(data.repeated, repeat_rows(A, data.origin), kaa::RowWeights());
-  for (const char* key : {"rss", "mse_per_row", "explained_variance"})
+  for (const char* key : {"rss", "mse_per_row", "explained_variance", "weight_entropy",
+                          "weight_entropy_std", "weight_entropy_min", "weight_entropy_max",
+                          "weight_sparsity_fraction", "weight_sparsity_hoyer"})
     expect_close(weighted[key].get<double>(), repeated[key].get<double>(), 1e-12, key);
 }
 
