@@ -92,7 +92,8 @@ double measure_read_bandwidth(std::size_t bytes, int repetitions) {
 template <class S>
 double measure_peak_flops(int repetitions) {
   const auto threads = static_cast<std::size_t>(kaa::ExecSpace().concurrency());
-  constexpr std::size_t rounds = std::size_t{1} << 21;
+  // About a millisecond a run: short enough that many runs see no preemption on a shared machine.
+  constexpr std::size_t rounds = std::size_t{1} << 19;
   double best = 0;
   for (int r = 0; r < repetitions; ++r) {
     const auto start = std::chrono::steady_clock::now();
@@ -108,9 +109,9 @@ template double measure_peak_flops<double>(int);
 const Roofline& roofline() {
   static const Roofline measured = [] {
     Roofline r;
-    r.float_flops_per_s = measure_peak_flops<float>(5);
-    r.double_flops_per_s = measure_peak_flops<double>(5);
-    r.read_bytes_per_s = measure_read_bandwidth(std::size_t{1} << 30, 5);
+    r.float_flops_per_s = measure_peak_flops<float>(40);
+    r.double_flops_per_s = measure_peak_flops<double>(40);
+    r.read_bytes_per_s = measure_read_bandwidth(std::size_t{1} << 30, 10);
     return r;
   }();
   return measured;

@@ -21,7 +21,8 @@ double measure_read_bandwidth(std::size_t bytes, int repetitions);
 template <class S>
 double measure_peak_flops(int repetitions);
 
-/// Measured once per process (about a second): peaks in both precisions, bandwidth over 1 GiB.
+/// Measured once per process (about a second): the best of many short runs, so that a loaded
+/// machine's preemptions do not lower the peaks; bandwidth over 1 GiB.
 const Roofline& roofline();
 
 template <class S>
