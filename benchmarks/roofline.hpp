@@ -16,8 +16,8 @@ struct Roofline {
 /// Best of `repetitions` streaming reads of a `bytes` buffer, in bytes per second.
 double measure_read_bandwidth(std::size_t bytes, int repetitions);
 
-/// Best of `repetitions` runs of a register-resident multiply-add loop on every thread, in flops
-/// per second (S = float or double).
+/// The best of `repetitions` runs of a register-resident multiply-add loop on one thread, times
+/// the thread count, in flops per second (S = float or double).
 template <class S>
 double measure_peak_flops(int repetitions);
 
