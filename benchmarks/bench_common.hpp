@@ -1,9 +1,9 @@
 // Shared pieces of the kaa_bench families: the registry, the base config at a given size and
-// precision, synthetic data made on the device, the machine's streaming read bandwidth, the
-// size grid and the rate counters.
+// precision, synthetic data made on the device, the size grid and the rate and roofline counters.
 #pragma once
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <ctime>
@@ -13,6 +13,7 @@
 
 #include <Kokkos_Core.hpp>
 
+#include "benchmarks/roofline.hpp"
 #include "framework/config/config.hpp"
 #include "framework/kernels/counter_rng.hpp"
 #include "framework/kernels/math.hpp"
@@ -77,13 +78,6 @@ kaa::Matrix<S> synthetic(std::size_t n, std::size_t d, std::uint64_t seed = 0) {
   return X;
 }
 
-/// Seconds-per-byte figure of one streaming read of `bytes` (the best of `repetitions`), in
-/// bytes per second: the rate a pass over X could at best reach on this machine.
-double measure_read_bandwidth(std::size_t bytes, int repetitions);
-
-/// measure_read_bandwidth over 1 GiB (well beyond the last-level cache), once per process.
-double read_bandwidth_limit();
-
 /// CPU seconds of all threads of the process so far. Per iteration it measures the work a
 /// benchmark does, which a shared machine's load does not inflate as it inflates wall time.
 inline double process_cpu_seconds() {
@@ -98,11 +92,21 @@ inline void set_cpu_per_iteration(benchmark::State& state, double start) {
       (process_cpu_seconds() - start) * 1e3 / static_cast<double>(state.iterations());
 }
 
-/// Sets bytes_per_s and flops_per_s from the per-iteration amounts.
-inline void set_rates(benchmark::State& state, double bytes, double flops) {
+/// Sets bytes_per_s and flops_per_s from the per-iteration amounts, and roofline_fraction: the
+/// roofline time max(flops / peak, bytes / bandwidth) over the measured time (1 = at the limit;
+/// the peaks are measured by this binary, see roofline.hpp), with the peaks themselves.
+template <class S>
+void set_rates(benchmark::State& state, double bytes, double flops) {
   const double it = static_cast<double>(state.iterations());
   state.counters["bytes_per_s"] = benchmark::Counter(bytes * it, benchmark::Counter::kIsRate);
   state.counters["flops_per_s"] = benchmark::Counter(flops * it, benchmark::Counter::kIsRate);
+  const double limit_seconds =
+      std::max(flops / peak_flops<S>(), bytes / roofline().read_bytes_per_s);
+  state.counters["roofline_fraction"] =
+      benchmark::Counter(limit_seconds * it, benchmark::Counter::kIsRate);
+  state.counters["memory_bound"] = bytes / roofline().read_bytes_per_s >= flops / peak_flops<S>();
+  state.counters["peak_GFlops"] = peak_flops<S>() / 1e9;
+  state.counters["bandwidth_GBps"] = roofline().read_bytes_per_s / 1e9;
 }
 
 /// The size grid every family registers (n in 1e3..1e6, d in {10, 100}, k in {5, 20}) plus the

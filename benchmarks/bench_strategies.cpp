@@ -79,9 +79,9 @@ void loss_term(benchmark::State& state, const std::string& name) {
   set_cpu_per_iteration(state, cpu);
   const double n = state.range(0), d = state.range(1), k = state.range(2);
   if (name == "reconstruction")
-    set_rates(state, n * d * sizeof(S) + 3 * n * k * sizeof(S), 4 * n * d * k);
+    set_rates<S>(state, n * d * sizeof(S) + 3 * n * k * sizeof(S), 4 * n * d * k);
   else
-    set_rates(state, 3 * n * k * sizeof(S), 0);
+    set_rates<S>(state, 3 * n * k * sizeof(S), 0);
 }
 
 template <class S>
@@ -125,9 +125,9 @@ void projector(benchmark::State& state, const std::string& name) {
   set_cpu_per_iteration(state, cpu);
   const double n = state.range(0), d = state.range(1), k = state.range(2);
   if (block == kaa::Block::weights)
-    set_rates(state, 2 * n * k * sizeof(S), 3 * n * k);
+    set_rates<S>(state, 2 * n * k * sizeof(S), 3 * n * k);
   else
-    set_rates(state, n * d * sizeof(S), 2 * n * d * k);
+    set_rates<S>(state, n * d * sizeof(S), 2 * n * d * k);
 }
 
 template <class S>
@@ -151,9 +151,9 @@ void optimizer_step(benchmark::State& state, const std::string& name) {
   set_cpu_per_iteration(state, cpu);
   const double n = state.range(0), d = state.range(1), k = state.range(2);
   if (optimizer->needs_gradient())  // p, g, mu, nu read; p, mu, nu written
-    set_rates(state, 7 * (n * k + k * d) * sizeof(S), 12 * (n * k + k * d));
+    set_rates<S>(state, 7 * (n * k + k * d) * sizeof(S), 12 * (n * k + k * d));
   else  // a block solver reads X at least once
-    set_rates(state, n * d * sizeof(S), 4 * n * d * k);
+    set_rates<S>(state, n * d * sizeof(S), 4 * n * d * k);
 }
 
 template <class S>
@@ -172,9 +172,9 @@ void initializer(benchmark::State& state, const std::string& name) {
   set_cpu_per_iteration(state, cpu);
   const double n = state.range(0), d = state.range(1), k = state.range(2);
   if (name == "kmeans_pp")  // one pass over X per pick after the first
-    set_rates(state, (k - 1) * n * d * sizeof(S), 3 * (k - 1) * n * d);
+    set_rates<S>(state, (k - 1) * n * d * sizeof(S), 3 * (k - 1) * n * d);
   else
-    set_rates(state, n * k * sizeof(S), 0);
+    set_rates<S>(state, n * k * sizeof(S), 0);
 }
 
 template <class S>
@@ -191,7 +191,7 @@ void transform(benchmark::State& state, const std::string& name) {
   set_cpu_per_iteration(state, cpu);
   const double n = state.range(0), d = state.range(1), k = state.range(2);
   // Only the x Z^T part: the iterations per row depend on the data.
-  set_rates(state, n * d * sizeof(S) + n * k * sizeof(S), 2 * n * d * k);
+  set_rates<S>(state, n * d * sizeof(S) + n * k * sizeof(S), 2 * n * d * k);
 }
 
 template <class S>

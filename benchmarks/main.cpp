@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   kaa_bench::register_strategy_benchmarks();
   benchmark::AddCustomContext("kaa_version", KAA_VERSION);
   benchmark::AddCustomContext("kaa_git_commit", KAA_GIT_COMMIT);
+  benchmark::AddCustomContext("kaa_target_isa", KAA_TARGET_ISA);
   benchmark::AddCustomContext("kokkos_execution_space", Kokkos::DefaultExecutionSpace::name());
   benchmark::AddCustomContext("kokkos_concurrency",
                               std::to_string(Kokkos::DefaultExecutionSpace().concurrency()));

@@ -2,8 +2,10 @@
 """Runs kaa_bench's base_iteration family and prints the markdown tables of benchmarks/RESULTS.md.
 
 For each size: median wall time per update, process CPU time per update, bytes/s and flops/s (the
-benchmark's own counters), and the fraction of the two-pass bandwidth limit 2 n d bytes / B, B the
-streaming read bandwidth the same binary measures (issue 5, target 2). Per (precision, d, k) family
+benchmark's own counters), and the roofline fraction: max(flops / P, bytes / B) over the time, P the
+multiply-add peak and B the streaming read bandwidth the same binary measures (benchmarks/roofline.hpp),
+with the bound that sets the roofline (compute or memory) and how many times the roofline time the
+update takes (issue 16 targets: within 2x at d = 50, 100, k = 10; within 4x at d = 10, k = 5). Per (precision, d, k) family
 with n >= 1e4: the exponent of a least-squares fit log t = a + p log n (target 5). With
 --compare-threads, the same sizes at 1 thread and the speed-up 1-thread time / 2-thread time.
 No dependencies beyond the standard library.
@@ -57,8 +59,10 @@ def run(bench, flt, threads, reps, min_time):
             "cpu_ms": b.get("cpu_ms_per_iter", float("nan")),
             "bytes": b.get("bytes_per_s", float("nan")),
             "flops": b.get("flops_per_s", float("nan")),
-            "limit": b.get("limit_fraction", float("nan")),
+            "roofline": b.get("roofline_fraction", float("nan")),
+            "memory_bound": b.get("memory_bound", float("nan")) >= 0.5,
             "bw": b.get("bandwidth_GBps", float("nan")),
+            "peak": b.get("peak_GFlops", float("nan")),
         }
     for key, r in rows.items():
         r["min_ms"] = fastest[key]
@@ -88,14 +92,17 @@ def main():
     if not rows:
         sys.exit("micro_report: no benchmark matched the filter")
     bw = next(iter(rows.values()))["bw"]
-    print(f"read bandwidth measured by the binary: {bw:.2f} GB/s ({a.threads} threads)\n")
+    peaks = {prec: r["peak"] for (prec, *_), r in rows.items()}
+    print(f"measured by the binary ({a.threads} threads): read bandwidth {bw:.2f} GB/s; peak "
+          + ", ".join(f"{p} {v:.1f} GFlop/s" for p, v in sorted(peaks.items())) + "\n")
     print("| prec | n | d | k | ms/update | fastest rep. ms | CPU ms/update | GB/s | GFlop/s | "
-          "fraction of limit |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          "bound | roofline fraction | x roofline time |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for (prec, d, k, n), r in sorted(rows.items()):
+        bound = "memory" if r["memory_bound"] else "compute"
         print(f"| {prec} | {n:.0e} | {d} | {k} | {r['ms']:.3g} | {r['min_ms']:.3g} | "
               f"{r['cpu_ms']:.3g} | {r['bytes'] / 1e9:.3g} | {r['flops'] / 1e9:.3g} | "
-              f"{r['limit']:.3g} |")
+              f"{bound} | {r['roofline']:.3g} | {1 / r['roofline']:.3g} |")
 
     families = defaultdict(list)
     for (prec, d, k, n), r in rows.items():

@@ -1,4 +1,4 @@
-# Writes OUTPUT with the kaa version and the git commit of SOURCE_DIR; rewrites only on change.
+# Writes OUTPUT with the kaa version, the target ISA and the git commit of SOURCE_DIR; rewrites only on change.
 execute_process(COMMAND git -C ${SOURCE_DIR} rev-parse --short=12 HEAD
                 OUTPUT_VARIABLE commit OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0 OR commit STREQUAL "")
@@ -10,7 +10,7 @@ else()
     set(commit "${commit}-dirty")
   endif()
 endif()
-set(content "#pragma once\n#define KAA_VERSION \"${KAA_VERSION}\"\n#define KAA_GIT_COMMIT \"${commit}\"\n")
+set(content "#pragma once\n#define KAA_VERSION \"${KAA_VERSION}\"\n#define KAA_GIT_COMMIT \"${commit}\"\n#define KAA_TARGET_ISA \"${KAA_TARGET_ISA}\"\n")
 if(EXISTS ${OUTPUT})
   file(READ ${OUTPUT} old)
 endif()

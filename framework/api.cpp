@@ -541,6 +541,7 @@ Result fit_data(const nlohmann::json& resolved, const Registry& registry, Loaded
   m["execution_space"] = ExecSpace::name();
   m["kaa_version"] = KAA_VERSION;
   m["git_commit"] = KAA_GIT_COMMIT;
+  m["target_isa"] = KAA_TARGET_ISA;
   m["total_seconds"] =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;

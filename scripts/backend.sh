@@ -4,6 +4,7 @@
 #   KAA_BUILD_DIR    another build directory
 #   KAA_BUILD_TYPE   CMake build type (Release; CI's CUDA compile check uses None: host -O0)
 #   KAA_WERROR, KAA_UNITY_BUILD, KAA_MPI   passed on to CMake (OFF, ON, AUTO; MPI OFF for cuda)
+#   KAA_PORTABLE     ON: baseline x86-64 code; default OFF: this host's AVX2/FMA when it has them
 KAA_BACKEND="${KAA_BACKEND:-openmp}"
 export KAA_BACKEND
 case "$KAA_BACKEND" in
@@ -27,7 +28,8 @@ export KAA_BUILD_DIR
 kaa_configure() {
   local prefix="$1"
   local options=(-DCMAKE_BUILD_TYPE="${KAA_BUILD_TYPE:-Release}" -DCMAKE_PREFIX_PATH="$prefix"
-    -DKAA_WERROR="${KAA_WERROR:-OFF}" -DCMAKE_UNITY_BUILD="${KAA_UNITY_BUILD:-ON}")
+    -DKAA_WERROR="${KAA_WERROR:-OFF}" -DCMAKE_UNITY_BUILD="${KAA_UNITY_BUILD:-ON}"
+    -DKAA_PORTABLE="${KAA_PORTABLE:-OFF}")
   if [ "$KAA_BACKEND" = cuda ]; then
     # One GPU per process; the MPI path is built and tested by the OpenMP build.
     options+=(-DCMAKE_CXX_COMPILER="$prefix/bin/nvcc_wrapper" -DKAA_MPI="${KAA_MPI:-OFF}")
