@@ -69,10 +69,8 @@ void Model<S>::derive_archetypes(const Matrix<S>& X, Parameters<S>& params) {
 
 template <class S>
 void Model<S>::initialize(const Matrix<S>& X, Parameters<S>& params, std::uint64_t seed) {
-  // Each initializer draws from its own stream, so adding one does not shift the others.
-  for (std::size_t i = 0; i < initializers_.size(); ++i) {
-    initializers_[i]->initialize(X, params, seed + 0x9e3779b97f4a7c15ULL * (i + 1));
-  }
+  for (std::size_t i = 0; i < initializers_.size(); ++i)
+    initializers_[i]->initialize(X, params, initializer_seed(seed, i));
   derive_archetypes(X, params);
 }
 
