@@ -9,6 +9,7 @@
 #include "framework/config/config.hpp"
 #include "framework/error.hpp"
 #include "framework/host_transfer.hpp"
+#include "framework/kernels/launch.hpp"
 #include "framework/kernels/reconstruction.hpp"
 #include "framework/kokkos_session.hpp"
 #include "framework/logging.hpp"
@@ -621,6 +622,8 @@ Result fit_data(const nlohmann::json& resolved, const Registry& registry, Loaded
   m["omp_wait_policy_set_by"] = policy.wait_policy_set_by;
   if (many) m["mpi_ranks"] = comm.size();
   m["execution_space"] = ExecSpace::name();
+  // Passes of less work run on the calling thread (framework/kernels/launch.hpp).
+  m["inline_pass_work_below"] = kernels::runs_on_host<ExecSpace> ? kernels::kInlineWork : 0;
   m["kaa_version"] = KAA_VERSION;
   m["git_commit"] = KAA_GIT_COMMIT;
   m["total_seconds"] =

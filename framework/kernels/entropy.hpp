@@ -2,6 +2,7 @@
 #include <Kokkos_Core.hpp>
 
 #include "framework/kernels/check.hpp"
+#include "framework/kernels/launch.hpp"
 #include "framework/kernels/math.hpp"
 #include "framework/types.hpp"
 
@@ -21,10 +22,8 @@ double entropy_sum(const Space& space, const char* label, const Matrix<S>& W, do
             "kaa::kernels::entropy_sum", "grad must have the shape of W");
   const S e = static_cast<S>(eps);
   const S cs = static_cast<S>(c);
-  double total = 0;
-  Kokkos::parallel_reduce(
-      label, Kokkos::RangePolicy<Space>(space, 0, lines),
-      KOKKOS_LAMBDA(const std::size_t line, double& acc) {
+  return launch_sum(
+      space, label, lines, lines * count, KOKKOS_LAMBDA(const std::size_t line, double& acc) {
         for (std::size_t j = 0; j < count; ++j) {
           const std::size_t i = kColumns ? j : line, f = kColumns ? line : j;
           const S w = W(i, f);
@@ -32,9 +31,7 @@ double entropy_sum(const Space& space, const char* label, const Matrix<S>& W, do
           acc -= static_cast<double>(w * log_term);
           if (want_grad) grad(i, f) -= cs * (log_term + w / (w + e));
         }
-      },
-      total);
-  return total;
+      });
 }
 
 template <bool kColumns, class S>
