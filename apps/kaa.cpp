@@ -473,6 +473,8 @@ int main(int argc, char** argv) {
     return fail(e.what(), kExitUsage);
   } catch (const kaa::InputError& e) {
     return fail(e.what(), kExitUsage);
+  } catch (const kaa::DivergedError& e) {
+    return fail(e.what(), kExitDiverged);
   } catch (const std::exception& e) {
     return fail(e.what(), kExitError);
   }

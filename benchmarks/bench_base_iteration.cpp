@@ -2,6 +2,7 @@
 // the gradients, every loss term's value and gradient, keep the best parameters, the Adam step,
 // then both projections (simplex clamp on the weights, kNN hull on the archetypes).
 #include "benchmarks/bench_common.hpp"
+#include "framework/kernels/block_copy.hpp"
 
 namespace kaa_bench {
 
@@ -23,11 +24,12 @@ void base_iteration(benchmark::State& state) {
 
   const double cpu = process_cpu_seconds();
   for (auto _ : state) {
-    Kokkos::deep_copy(grad.weights, S(0));
-    Kokkos::deep_copy(grad.archetypes, S(0));
+    // As Model::value_and_grad and FitState::record do.
+    kaa::kernels::fill_block(kaa::ExecSpace(), grad.weights, S(0));
+    kaa::kernels::fill_block(kaa::ExecSpace(), grad.archetypes, S(0));
     double loss = 0;
     for (auto& term : losses) loss += term->value_and_grad(p.X, p.params, grad);
-    kaa::copy_parameters(p.params, best);
+    kaa::kernels::copy_blocks(kaa::ExecSpace(), p.params, best);
     optimizer->step(p.X, p.params, grad);
     project_weights->project(p.params.weights, p.X);
     project_archetypes->project(p.params.archetypes, p.X);

@@ -10,12 +10,14 @@
 #include "framework/config/weighted_config.hpp"
 #include "framework/error.hpp"
 #include "framework/host_transfer.hpp"
+#include "framework/kernels/launch.hpp"
 #include "framework/kernels/reconstruction.hpp"
 #include "framework/kokkos_session.hpp"
 #include "framework/logging.hpp"
 #include "framework/model.hpp"
 #include "framework/parallel/communicator.hpp"
 #include "framework/parallel/data_reductions.hpp"
+#include "framework/restarts.hpp"
 #include "kaa_version.hpp"
 
 namespace kaa {
@@ -226,19 +228,80 @@ std::pair<ProgressCallback, std::size_t> loop_progress(const FitControl& control
   return {progress, 1};
 }
 
-/// When and where the loop checkpoints; a checkpoint records the config and the data's
-/// fingerprint. A distributed fit has none: checkpoints hold one process's state
-/// (docs/SCALING.md).
+/// How the loop ended, and this rank's payload in collectives during it.
+struct LoopOutcome {
+  FitTrace trace;
+  std::uint64_t payload_bytes = 0;
+};
+
+/// A trace as a checkpoint stores the kept restart's, and back.
+nlohmann::json trace_json(const FitTrace& t) {
+  return {{"losses", t.losses},    {"updates", t.updates},     {"stop_reason", t.stop_reason},
+          {"seconds", t.seconds},  {"best_loss", t.best_loss}, {"best_update", t.best_update},
+          {"diverged", t.diverged}};
+}
+
+FitTrace trace_of(const nlohmann::json& j) {
+  FitTrace t;
+  t.losses = j.at("losses").get<std::vector<double>>();
+  t.updates = j.at("updates").get<std::size_t>();
+  t.stop_reason = j.at("stop_reason").get<std::string>();
+  t.seconds = j.at("seconds").get<double>();
+  t.best_loss = j.at("best_loss").get<double>();
+  t.best_update = j.at("best_update").get<std::size_t>();
+  t.diverged = j.at("diverged").get<bool>();
+  return t;
+}
+
+/// The restarts of one fit (model.n_init > 1): which one runs, the finished ones' records and the
+/// best finished restart's parameters and trace. A checkpoint carries all of it, so a resumed fit
+/// continues the restart it was taken in and keeps what the earlier ones found.
+template <class S>
+struct Restarts {
+  std::size_t current = 0;
+  std::vector<RestartRecord> records;
+  std::optional<std::size_t> kept;
+  Parameters<S> kept_params;
+  LoopOutcome kept_outcome;
+
+  void save(SavedState& state) const {
+    state.scalars["restart"] = current;
+    nlohmann::json done = nlohmann::json::array();
+    for (const RestartRecord& r : records) done.push_back(to_json(r));
+    state.scalars["restart_records"] = done;
+    if (!kept) return;
+    state.scalars["restart_kept"] = *kept;
+    state.scalars["restart_kept_trace"] = trace_json(kept_outcome.trace);
+    state.put_parameters("restart_kept", kept_params);
+  }
+  void load(const SavedState& state) {
+    current = state.scalars.value("restart", std::size_t{0});
+    records.clear();
+    if (state.scalars.contains("restart_records"))
+      for (const auto& r : state.scalars.at("restart_records"))
+        records.push_back(restart_record_of(r));
+    if (!state.scalars.contains("restart_kept")) return;
+    kept = state.scalars.at("restart_kept").get<std::size_t>();
+    kept_outcome.trace = trace_of(state.scalars.at("restart_kept_trace"));
+    state.get_parameters("restart_kept", kept_params);
+  }
+};
+
+/// When and where the loop checkpoints; a checkpoint records the config, the data's fingerprint
+/// and, with restarts, their state. A distributed fit has none: checkpoints hold one process's
+/// state (docs/SCALING.md).
+template <class S>
 CheckpointPolicy checkpoint_policy(const nlohmann::json& resolved,
                                    std::optional<CheckpointStore>& store,
-                                   const std::string& data_id) {
+                                   const std::string& data_id, const Restarts<S>* restarts) {
   CheckpointPolicy policy;
   policy.every_updates = resolved.at("checkpoint").at("every").get<std::size_t>();
   policy.every_seconds = resolved.at("checkpoint").at("seconds").get<double>();
   if (parallel::world().size() > 1 || !store) return policy;
-  policy.write = [&resolved, &store, &data_id](SavedState state) {
+  policy.write = [&resolved, &store, &data_id, restarts](SavedState state) {
     state.scalars["config"] = resolved;
     state.scalars["data_fingerprint"] = data_id;
+    if (restarts) restarts->save(state);
     store->save(state);
     logging::info("checkpoint saved at update " + state.scalars["updates"].dump() + " in " +
                   store->folder().string());
@@ -246,43 +309,98 @@ CheckpointPolicy checkpoint_policy(const nlohmann::json& resolved,
   return policy;
 }
 
-/// How the loop ended, and this rank's payload in collectives during it.
-struct LoopOutcome {
-  FitTrace trace;
-  std::uint64_t payload_bytes = 0;
-};
+/// The checkpoint a resumed fit continues from, checked against the data.
+SavedState resume_state(const std::optional<CheckpointStore>& store, const std::string& fingerprint,
+                        const std::string& description) {
+  if (!store) throw Error("resuming a fit needs its checkpoint folder");
+  SavedState state = store->load();
+  if (state.scalars.value("data_fingerprint", std::string()) != fingerprint) {
+    throw InputError(store->folder().string() +
+                     ": the data differ from the data the checkpoint was taken on (" + description +
+                     ")");
+  }
+  logging::info("resuming from update " + state.scalars.at("updates").dump() + " (" +
+                store->folder().string() + ")");
+  return state;
+}
 
-/// Initialises the parameters and runs the loop, or continues it from the checkpoint.
+/// One restart's record: its final loss is the objective at the parameters it ends on; a restart
+/// that diverged, or ends on a non-finite loss, is recorded as diverged and never chosen.
+template <class S>
+RestartRecord restart_record(Model<S>& model, const FitData<S>& data, const Parameters<S>& params,
+                             const FitTrace& trace, std::size_t index, std::uint64_t seed) {
+  RestartRecord r;
+  r.index = index;
+  r.seed = seed;
+  r.updates = trace.updates;
+  r.seconds = trace.seconds;
+  r.stop_reason = trace.stop_reason;
+  r.diverged = trace.diverged;
+  r.final_loss = r.diverged ? std::nan("") : model.objective(data.X, params);
+  if (!r.diverged && !std::isfinite(r.final_loss)) {
+    r.diverged = true;
+    r.stop_reason = "diverged: non-finite final loss";
+  }
+  return r;
+}
+
+/// Initialises the parameters and runs the loop (or continues it from the checkpoint), once per
+/// restart (model.n_init); `params` ends on the kept restart's parameters and `records` holds
+/// every restart's record (left empty for a single fit, whose path is the one before restarts).
 template <class S>
 LoopOutcome run_loop(Model<S>& model, const FitData<S>& data, Parameters<S>& params,
                      const nlohmann::json& resolved, const FitControl& control,
-                     const std::string& description) {
+                     const std::string& description, std::vector<RestartRecord>& records) {
   const auto [progress, progress_every] = loop_progress(control);
   if (control.check_interrupt) control.check_interrupt();
+  const ModelSettings settings = model_settings(resolved);
+  const std::size_t n_init = settings.n_init;
   std::optional<CheckpointStore> store;
   if (!control.checkpoint_folder.empty()) store.emplace(control.checkpoint_folder);
-  const CheckpointPolicy policy = checkpoint_policy(resolved, store, data.fingerprint);
-  LoopOutcome outcome;
+  Restarts<S> restarts;
+  if (n_init > 1) restarts.kept_params = allocate_like<S>("kaa::restart_kept", params);
+  const CheckpointPolicy policy =
+      checkpoint_policy<S>(resolved, store, data.fingerprint, n_init > 1 ? &restarts : nullptr);
+  std::optional<SavedState> resumed;
   if (control.resume) {
-    if (!store) throw Error("resuming a fit needs its checkpoint folder");
-    const SavedState state = store->load();
-    if (state.scalars.value("data_fingerprint", std::string()) != data.fingerprint) {
-      throw InputError(store->folder().string() +
-                       ": the data differ from the data the checkpoint was taken on (" +
-                       description + ")");
-    }
-    logging::info("resuming from update " + state.scalars.at("updates").dump() + " (" +
-                  store->folder().string() + ")");
-    outcome.trace = model.iterate(data.X, params, progress, progress_every, &policy, &state);
-    return outcome;
+    resumed = resume_state(store, data.fingerprint, description);
+    if (n_init > 1) restarts.load(*resumed);
   }
-  model.initialize(data.X, params, model_settings(resolved).seed);
-  if (control.check_interrupt) control.check_interrupt();
   const parallel::Communicator& comm = parallel::world();
-  const std::uint64_t before = comm.payload_bytes();
-  outcome.trace = model.iterate(data.X, params, progress, progress_every, &policy);
-  outcome.payload_bytes = comm.payload_bytes() - before;
-  return outcome;
+  for (std::size_t r = restarts.current; r < n_init; ++r) {
+    restarts.current = r;
+    const std::uint64_t seed = restart_seed(settings.seed, r);
+    LoopOutcome outcome;
+    if (resumed) {
+      outcome.trace = model.iterate(data.X, params, progress, progress_every, &policy, &*resumed);
+      resumed.reset();
+    } else {
+      if (n_init > 1)
+        logging::info("restart " + std::to_string(r) + " of " + std::to_string(n_init) + " (seed " +
+                      std::to_string(seed) + ")");
+      model.initialize(data.X, params, seed);
+      if (control.check_interrupt) control.check_interrupt();
+      const std::uint64_t before = comm.payload_bytes();
+      outcome.trace = model.iterate(data.X, params, progress, progress_every, &policy);
+      outcome.payload_bytes = comm.payload_bytes() - before;
+    }
+    if (n_init == 1) return outcome;
+    const RestartRecord record = restart_record(model, data, params, outcome.trace, r, seed);
+    restarts.records.push_back(record);
+    logging::info(
+        "restart " + std::to_string(r) + ": " +
+        (record.diverged ? record.stop_reason : "final loss " + std::to_string(record.final_loss)));
+    const std::optional<std::size_t> best = chosen_restart(restarts.records);
+    if (best && *best == r) {
+      copy_parameters(params, restarts.kept_params);
+      restarts.kept = r;
+      restarts.kept_outcome = outcome;
+    }
+  }
+  records = restarts.records;
+  if (!restarts.kept) throw DivergedError(all_restarts_diverged_message(records));
+  copy_parameters(restarts.kept_params, params);
+  return restarts.kept_outcome;
 }
 
 /// A result's record of the loop itself, whatever its outcome.
@@ -418,6 +536,17 @@ Result collect_result(Model<S>& model, const FitData<S>& data, const Parameters<
   return result;
 }
 
+/// The restarts' record: the kept one's index, seed and every loss in metrics.json, and
+/// "seconds" the time of all restarts together (each one's is in restarts.csv).
+void record_restarts(std::vector<RestartRecord> restarts, Result& result) {
+  const std::size_t chosen = *chosen_restart(restarts);
+  double seconds = 0;
+  for (const RestartRecord& r : restarts) seconds += r.seconds;
+  result.metrics["restarts"] = restarts_summary(restarts, chosen);
+  result.metrics["seconds"] = seconds;
+  result.restarts = std::move(restarts);
+}
+
 /// In a distributed fit (more than one rank) every rank runs this on its rows; collectives inside
 /// the model and the metrics combine them.
 template <class S>
@@ -433,8 +562,12 @@ Result fit_typed(const nlohmann::json& resolved, const Registry& registry,
   model->set_row_weights(fit.row_weights);
   Parameters<S> params = model->allocate(n, d);
   log_fit_start(settings, data.description, total_rows, d);
-  const LoopOutcome loop = run_loop(*model, fit, params, resolved, control, data.description);
-  return collect_result(*model, fit, params, resolved, loop, data.true_archetypes);
+  std::vector<RestartRecord> restarts;
+  const LoopOutcome loop =
+      run_loop(*model, fit, params, resolved, control, data.description, restarts);
+  Result result = collect_result(*model, fit, params, resolved, loop, data.true_archetypes);
+  if (!restarts.empty()) record_restarts(std::move(restarts), result);
+  return result;
 }
 
 }  // namespace
@@ -539,6 +672,8 @@ Result fit_data(const nlohmann::json& resolved, const Registry& registry, Loaded
   m["omp_wait_policy_set_by"] = policy.wait_policy_set_by;
   if (many) m["mpi_ranks"] = comm.size();
   m["execution_space"] = ExecSpace::name();
+  // Passes of less work run on the calling thread (framework/kernels/launch.hpp).
+  m["inline_pass_work_below"] = kernels::runs_on_host<ExecSpace> ? kernels::kInlineWork : 0;
   m["kaa_version"] = KAA_VERSION;
   m["git_commit"] = KAA_GIT_COMMIT;
   m["target_isa"] = KAA_TARGET_ISA;

@@ -15,6 +15,7 @@
 #include "framework/host_matrix.hpp"
 #include "framework/interfaces/dataset.hpp"
 #include "framework/registry/registry.hpp"
+#include "framework/restarts.hpp"
 
 namespace kaa {
 
@@ -71,6 +72,9 @@ struct Result {
   std::optional<HostMatrix> true_archetypes;       // synthetic data's ground truth
   std::vector<std::string> feature_names;          // the data's column names, if it has them
   std::optional<Standardization> standardization;  // when model.normalize
+  /// Every restart's record when model.n_init > 1 (empty for a single fit); the result is the
+  /// restart metrics["restarts"]["chosen"] names.
+  std::vector<RestartRecord> restarts;
 };
 
 /// The config `path` as `kaa fit` reads it: name defaulted to the file's stem, then each
@@ -81,7 +85,8 @@ nlohmann::json load_config(const std::filesystem::path& path,
                            const std::optional<std::string>& data_path, const Registry& registry);
 
 /// Fits `config` (raw or resolved) on `X`; the config's data section is not used. Kokkos must be
-/// initialised. Throws ConfigError / InputError naming the culprit, or what check_interrupt throws.
+/// initialised. Throws ConfigError / InputError naming the culprit, DivergedError when every
+/// restart of model.n_init > 1 diverged, or what check_interrupt throws.
 Result fit(const nlohmann::json& config, const MatrixRef& X, const Registry& registry,
            const FitControl& control = {});
 

@@ -34,4 +34,11 @@ class NumericalError : public Error {
   using Error::Error;
 };
 
+/// Every restart of a fit (model.n_init > 1) diverged: there is no result to keep, and no run
+/// folder is written. `kaa fit` exits with the divergence code (3).
+class DivergedError : public NumericalError {
+ public:
+  using NumericalError::NumericalError;
+};
+
 }  // namespace kaa

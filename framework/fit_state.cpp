@@ -4,6 +4,7 @@
 #include <string>
 
 #include "framework/error.hpp"
+#include "framework/kernels/block_copy.hpp"
 
 namespace kaa {
 
@@ -33,7 +34,7 @@ void FitState<S>::record(double loss, const Parameters<S>& params) {
   if (std::isfinite(loss) && loss < best_loss_) {
     best_loss_ = loss;
     best_update_ = updates_;
-    copy_parameters(params, best_);
+    kernels::copy_blocks(ExecSpace(), params, best_);
   }
 }
 

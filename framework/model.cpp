@@ -4,6 +4,7 @@
 
 #include "framework/config/config.hpp"
 #include "framework/fit_state.hpp"
+#include "framework/kernels/block_copy.hpp"
 #include "framework/kernels/mixing.hpp"
 #include "framework/parallel/communicator.hpp"
 #include "framework/parallel/row_block.hpp"
@@ -76,10 +77,8 @@ void Model<S>::set_row_weights(const RowWeights& weights) {
 
 template <class S>
 void Model<S>::initialize(const Matrix<S>& X, Parameters<S>& params, std::uint64_t seed) {
-  // Each initializer draws from its own stream, so adding one does not shift the others.
-  for (std::size_t i = 0; i < initializers_.size(); ++i) {
-    initializers_[i]->initialize(X, params, seed + 0x9e3779b97f4a7c15ULL * (i + 1));
-  }
+  for (std::size_t i = 0; i < initializers_.size(); ++i)
+    initializers_[i]->initialize(X, params, initializer_seed(seed, i));
   derive_archetypes(X, params);
 }
 
@@ -194,13 +193,13 @@ template <class S>
 double Model<S>::value_and_grad(const Matrix<S>& X, const Parameters<S>& params,
                                 Parameters<S>& grad) {
   for (Block b : kBlocks)
-    if (grad.has(b)) Kokkos::deep_copy(grad.block(b), S(0));
+    if (grad.has(b)) kernels::fill_block(ExecSpace(), grad.block(b), S(0));
   double loss = 0;
   for (auto& term : losses_) loss += term->value_and_grad(X, params, grad);
   if (parallel::distributed()) loss = sum_over_ranks(loss, &grad);
   if (params.has(Block::mixing)) {
     kernels::chain_to_mixing(ExecSpace(), grad.archetypes, X, grad.mixing);
-    Kokkos::deep_copy(grad.archetypes, S(0));
+    kernels::fill_block(ExecSpace(), grad.archetypes, S(0));
   }
   return loss;
 }

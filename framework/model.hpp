@@ -34,6 +34,12 @@ struct CheckpointPolicy {
   std::function<void(const SavedState&)> write;
 };
 
+/// The seed initializer `position` of a config's list draws from for the model seed `seed`: each
+/// has its own stream, so adding one does not shift the others.
+constexpr std::uint64_t initializer_seed(std::uint64_t seed, std::size_t position) {
+  return seed + 0x9e3779b97f4a7c15ULL * (position + 1);
+}
+
 /// Called every `progress_every` updates with the update count and the latest loss.
 using ProgressCallback = std::function<void(std::size_t updates, double loss)>;
 

@@ -143,6 +143,9 @@ void write_result(const Result& r, const fs::path& staging) {
   for (const Artifact& a : r.artifacts) write_artifact(staging, a, npy_type);
   if (r.true_archetypes) write_csv(staging / "true_archetypes.csv", *r.true_archetypes, header);
   write_preprocessing(staging, r.standardization);
+  if (!r.restarts.empty())
+    write_restarts_csv(staging / "restarts.csv", r.restarts,
+                       r.metrics.at("restarts").at("chosen").get<std::size_t>());
 }
 
 /// This process's data (in a distributed fit, its block of rows) and the total row count;
@@ -245,6 +248,13 @@ FitSummary run_fit(const nlohmann::json& resolved, const Registry& registry,
       // The run is complete; its checkpoint would only mislead a later --resume.
       CheckpointStore(CheckpointStore::folder_for(out)).remove();
     }
+  } catch (const DivergedError&) {
+    // Every restart diverged: nothing to resume either.
+    if (writer) {
+      discard_failed(out, staging);
+      CheckpointStore(CheckpointStore::folder_for(out)).remove();
+    }
+    throw;
   } catch (...) {
     if (writer) discard_failed(out, staging);
     throw;

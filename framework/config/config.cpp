@@ -111,6 +111,11 @@ const BoundSchema<ModelSettings>& model_schema() {
         .doc("column archetypes kc (biarchetypal models; 0 when unused)");
     s.boolean("normalize", &M::normalize)
         .doc("fit on z-scored features (std < 1e-10 -> 1); results reported in original units");
+    s.integer("n_init", &M::n_init)
+        .min(1)
+        .doc(
+            "restarts: fit this many times from seeds derived from seed, keep the lowest final "
+            "loss");
     return s;
   }();
   return schema;

@@ -54,6 +54,9 @@ struct ModelSettings {
   std::uint64_t seed = 42;
   std::size_t n_column_archetypes = 0;
   bool normalize = false;
+  /// Restarts: the fit runs this many times from seeds derived from `seed` and keeps the lowest
+  /// final loss (framework/restarts.hpp).
+  std::size_t n_init = 1;
 };
 
 /// The schema of the "model" section.

@@ -2,6 +2,7 @@
 #include <Kokkos_Core.hpp>
 
 #include "framework/kernels/check.hpp"
+#include "framework/kernels/launch.hpp"
 #include "framework/kernels/math.hpp"
 #include "framework/types.hpp"
 
@@ -36,9 +37,8 @@ void adam_update(const Space& space, const Matrix<S>& p, const Matrix<S>& g, con
   S* vp = nu.data();
   const S lr = a.lr, b1 = a.b1, b2 = a.b2, eps = a.eps, eps_root = a.eps_root, clip = a.clip;
   const S bias1 = a.bias1, bias2 = a.bias2;
-  Kokkos::parallel_for(
-      "kaa::adam", Kokkos::RangePolicy<Space>(space, 0, p.size()),
-      KOKKOS_LAMBDA(const std::size_t e) {
+  launch_for(
+      space, "kaa::adam", p.size(), p.size(), KOKKOS_LAMBDA(const std::size_t e) {
         S gij = gp[e];
         if (clip > 0) gij = gij > clip ? clip : (gij < -clip ? -clip : gij);
         const S m = (1 - b1) * gij + b1 * mp[e];

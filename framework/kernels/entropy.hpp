@@ -2,6 +2,7 @@
 #include <Kokkos_Core.hpp>
 
 #include "framework/kernels/check.hpp"
+#include "framework/kernels/launch.hpp"
 #include "framework/kernels/math.hpp"
 #include "framework/types.hpp"
 
@@ -26,10 +27,8 @@ double entropy_sum(const Space& space, const char* label, const Matrix<S>& W, do
   const Vector<double> lw = line_weight;
   const S e = static_cast<S>(eps);
   const S cs = static_cast<S>(c);
-  double total = 0;
-  Kokkos::parallel_reduce(
-      label, Kokkos::RangePolicy<Space>(space, 0, lines),
-      KOKKOS_LAMBDA(const std::size_t line, double& acc) {
+  return launch_sum(
+      space, label, lines, lines * count, KOKKOS_LAMBDA(const std::size_t line, double& acc) {
         // Weighted: the line's entropy is summed apart and added v times (unweighted: straight
         // into acc, as it always was).
         const S cv = weighted ? static_cast<S>(c * lw(line)) : cs;
@@ -43,9 +42,7 @@ double entropy_sum(const Space& space, const char* label, const Matrix<S>& W, do
           if (want_grad) grad(i, f) -= cv * (log_term + w / (w + e));
         }
         if (weighted) acc += lw(line) * line_sum;
-      },
-      total);
-  return total;
+      });
 }
 
 template <bool kColumns, class S>

@@ -2,6 +2,7 @@
 #include <Kokkos_Core.hpp>
 
 #include "framework/kernels/check.hpp"
+#include "framework/kernels/launch.hpp"
 #include "framework/kernels/nearest.hpp"
 #include "framework/kernels/row_tiles.hpp"
 #include "framework/kernels/workspace.hpp"
@@ -38,8 +39,8 @@ void knn_mix_neighbours(const Space& space, const Matrix<S>& Z, const Matrix<S>&
   const Work w = weight;
   // Mixing weights from the neighbours' distances by direct differences in double: the expanded
   // form ranks well but loses digits exactly where 1 / (dist + eps) is most sensitive.
-  Kokkos::parallel_for(
-      "kaa::knn_hull.weights", Kokkos::RangePolicy<Space>(space, 0, k),
+  launch_for(
+      space, "kaa::knn_hull.weights", k, k * static_cast<std::size_t>(m) * d,
       KOKKOS_LAMBDA(const std::size_t j) {
         double total = 0;
         for (int p = 0; p < m; ++p) {
@@ -54,8 +55,8 @@ void knn_mix_neighbours(const Space& space, const Matrix<S>& Z, const Matrix<S>&
         }
         for (int p = 0; p < m; ++p) w(j, p) /= total;
       });
-  Kokkos::parallel_for(
-      "kaa::knn_hull.mix", Kokkos::RangePolicy<Space>(space, 0, k * d),
+  launch_for(
+      space, "kaa::knn_hull.mix", k * d, k * d * static_cast<std::size_t>(m),
       KOKKOS_LAMBDA(const std::size_t e) {
         const std::size_t j = e / d, f = e % d;
         double v = 0;

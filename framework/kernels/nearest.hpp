@@ -5,6 +5,7 @@
 #include <string>
 
 #include "framework/kernels/check.hpp"
+#include "framework/kernels/launch.hpp"
 #include "framework/kernels/row_tiles.hpp"
 #include "framework/kernels/workspace.hpp"
 #include "framework/types.hpp"
@@ -97,8 +98,8 @@ void nearest_rows(const Space& space, const Matrix<S>& X, const Matrix<S>& Z, in
   const Work zp = ws.zp;
   fit_extents(ws.zz, "kaa::nearest.zz", 1, k);
   const Work zz = ws.zz;
-  Kokkos::parallel_for(
-      "kaa::nearest.zz", Kokkos::RangePolicy<Space>(space, 0, k),
+  launch_for(
+      space, "kaa::nearest.zz", k, k * dp,
       KOKKOS_LAMBDA(const std::size_t j) { zz(0, j) = dot_padded(&zp(j, 0), &zp(j, 0), dp); });
   const std::size_t slots = k * static_cast<std::size_t>(m);
   const RowChunks chunks = row_chunks(n, 2 * slots, ws.shape ? *ws.shape : chunk_shape_of<Space>);
@@ -109,9 +110,8 @@ void nearest_rows(const Space& space, const Matrix<S>& X, const Matrix<S>& Z, in
   const Work heap_d = ws.heap_d, scratch = ws.scratch;
   const auto heap_i = ws.heap_i;
   const auto heap_n = ws.heap_n;
-  Kokkos::parallel_for(
-      "kaa::nearest.scan", Kokkos::RangePolicy<Space>(space, 0, chunks.count),
-      KOKKOS_LAMBDA(const std::size_t chunk) {
+  launch_for(
+      space, "kaa::nearest.scan", chunks.count, n * dp * k, KOKKOS_LAMBDA(const std::size_t chunk) {
         double* xd = &scratch(chunk, 0);
         for (std::size_t j = 0; j < k; ++j) heap_n(chunk, j) = 0;  // reused scratch
         const std::size_t end = chunks.end(chunk, n);
@@ -132,9 +132,8 @@ void nearest_rows(const Space& space, const Matrix<S>& X, const Matrix<S>& Z, in
   const std::size_t n_chunks = chunks.count;
   if (out_dist.data() == nullptr) fit_extents(ws.best_d, "kaa::nearest.best_d", k, m);
   const Work best_d = out_dist.data() != nullptr ? out_dist : ws.best_d;
-  Kokkos::parallel_for(
-      "kaa::nearest.merge", Kokkos::RangePolicy<Space>(space, 0, k),
-      KOKKOS_LAMBDA(const std::size_t j) {
+  launch_for(
+      space, "kaa::nearest.merge", k, n_chunks * slots, KOKKOS_LAMBDA(const std::size_t j) {
         double* dist = &best_d(j, 0);
         long* idx = &out(j, 0);
         int count = 0;

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "framework/kernels/check.hpp"
+#include "framework/kernels/launch.hpp"
 #include "framework/kernels/math.hpp"
 #include "framework/kernels/row_tiles.hpp"
 #include "framework/kernels/workspace.hpp"
@@ -70,14 +71,13 @@ double reconstruction_pass(const Space& space, const Matrix<S>& X, const Matrix<
   const Vector<double> fw_in = feature_weight;
   fit_extents(ws.fw, "kaa::reconstruction.fw", 1, dp);
   const Work fw = ws.fw;
-  Kokkos::parallel_for(
-      "kaa::reconstruction.fw", Kokkos::RangePolicy<Space>(space, 0, d),
+  launch_for(
+      space, "kaa::reconstruction.fw", d, d,
       KOKKOS_LAMBDA(const std::size_t f) { fw(0, f) = weighted ? fw_in(f) : 1.0; });
   fit_extents(ws.gram, "kaa::reconstruction.gram", k, k);
   const Work G = ws.gram;
-  Kokkos::parallel_for(
-      "kaa::reconstruction.gram", Kokkos::RangePolicy<Space>(space, 0, k * k),
-      KOKKOS_LAMBDA(const std::size_t e) {
+  launch_for(
+      space, "kaa::reconstruction.gram", k * k, k * k * dp, KOKKOS_LAMBDA(const std::size_t e) {
         G(e / k, e % k) = dot_padded(&zw(e / k, 0), &zp(e % k, 0), dp);
       });
 
@@ -94,8 +94,8 @@ double reconstruction_pass(const Space& space, const Matrix<S>& X, const Matrix<
   const Work scratch = ws.scratch;
   const Matrix<S> ga = grad_weights;
 
-  Kokkos::parallel_for(
-      "kaa::reconstruction_pass", Kokkos::RangePolicy<Space>(space, 0, chunks.count),
+  launch_for(
+      space, "kaa::reconstruction_pass", chunks.count, n * dp * k,
       KOKKOS_LAMBDA(const std::size_t chunk) {
         double* xd = &scratch(chunk, 0);
         double* c = xd + c_at;
@@ -193,9 +193,8 @@ double reconstruction_pass(const Space& space, const Matrix<S>& X, const Matrix<
   sum_partials(space, partials, totals);
   if (want_gz) {
     const Matrix<S> gz = grad_archetypes;
-    Kokkos::parallel_for(
-        "kaa::reconstruction_pass.gz", Kokkos::RangePolicy<Space>(space, 0, k * d),
-        KOKKOS_LAMBDA(const std::size_t e) {
+    launch_for(
+        space, "kaa::reconstruction_pass.gz", k * d, k * d * k, KOKKOS_LAMBDA(const std::size_t e) {
           const std::size_t j = e / d, f = e % d;
           double s = totals(0, atx + j * dp + f) + totals(0, atr + j * dp + f);
           for (std::size_t l = 0; l < k; ++l) s -= totals(0, ata + j * k + l) * zp(l, f);

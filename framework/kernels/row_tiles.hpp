@@ -4,6 +4,7 @@
 
 #include <Kokkos_Core.hpp>
 
+#include "framework/kernels/launch.hpp"
 #include "framework/kernels/workspace.hpp"
 #include "framework/types.hpp"
 
@@ -56,10 +57,6 @@ inline constexpr ChunkShape kHostChunks{1024, 1024, std::size_t{1} << 20};
 inline constexpr ChunkShape kDeviceChunks{64, 16384, std::size_t{1} << 24};
 
 template <class Space>
-inline constexpr bool runs_on_host =
-    Kokkos::SpaceAccessibility<Kokkos::HostSpace, typename Space::memory_space>::accessible;
-
-template <class Space>
 inline constexpr ChunkShape chunk_shape_of = runs_on_host<Space> ? kHostChunks : kDeviceChunks;
 
 /// Chunks of n rows for a pass whose per-chunk partial holds `partial` doubles.
@@ -83,8 +80,8 @@ RowChunks row_chunks(std::size_t n, std::size_t partial) {
 template <class Space>
 void sum_partials(const Space& space, const Work& partials, const Work& out) {
   const std::size_t chunks = partials.extent(0);
-  Kokkos::parallel_for(
-      "kaa::sum_partials", Kokkos::RangePolicy<Space>(space, 0, partials.extent(1)),
+  launch_for(
+      space, "kaa::sum_partials", partials.extent(1), chunks * partials.extent(1),
       KOKKOS_LAMBDA(const std::size_t e) {
         double s = 0;
         for (std::size_t c = 0; c < chunks; ++c) s += partials(c, e);
@@ -102,9 +99,8 @@ void padded_rows(const Space& space, const Matrix<S>& Z, Work& out,
   const bool weighted = weight.data() != nullptr;
   const Vector<double> w = weight;
   const Work o = out;
-  Kokkos::parallel_for(
-      "kaa::padded_rows", Kokkos::RangePolicy<Space>(space, 0, k),
-      KOKKOS_LAMBDA(const std::size_t j) {
+  launch_for(
+      space, "kaa::padded_rows", k, k * d, KOKKOS_LAMBDA(const std::size_t j) {
         for (std::size_t f = 0; f < d; ++f)
           o(j, f) = static_cast<double>(Z(j, f)) * (weighted ? w(f) : 1.0);
       });

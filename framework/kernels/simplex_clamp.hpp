@@ -1,6 +1,7 @@
 #pragma once
 #include <Kokkos_Core.hpp>
 
+#include "framework/kernels/launch.hpp"
 #include "framework/kernels/simplex.hpp"
 #include "framework/types.hpp"
 
@@ -11,8 +12,8 @@ namespace kaa::kernels {
 /// Every row of W: w <- max(eps, w) / max(eps, sum(max(eps, w))).
 template <class Space, class S>
 void simplex_clamp_rows(const Space& space, const Matrix<S>& W, S eps) {
-  Kokkos::parallel_for(
-      "kaa::simplex_clamp", Kokkos::RangePolicy<Space>(space, 0, W.extent(0)),
+  launch_for(
+      space, "kaa::simplex_clamp", W.extent(0), W.size(),
       KOKKOS_LAMBDA(const std::size_t i) { clamp_renormalize_row(W, i, eps); });
 }
 

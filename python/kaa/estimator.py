@@ -34,7 +34,9 @@ class ArchetypalAnalysis(TransformerMixin, BaseEstimator):
     ``feature_names_in_``, ``inverse_transform`` and ``score``.
 
     kaa additions: ``n_jobs`` (threads of the process's Kokkos, see ``kaa.set_num_threads``; None
-    leaves them as they are), ``precision`` ("float32"/"float64"; None: the config's),
+    leaves them as they are), ``precision`` ("float32"/"float64"; None: the config's), ``n_init``
+    (restarts from seeds derived from ``random_seed``, keeping the lowest final loss, as
+    scikit-learn's KMeans and the ``archetypes`` package; ``metrics_["restarts"]`` records them),
     ``config`` (another kaa config, dict or path, to fit instead of base.json) and
     ``config_overrides`` ({"/json/pointer": value}). archetypax's ``early_stopping_patience``,
     ``logger_level`` and ``verbose_level`` are accepted and, as in archetypax's base model, unused.
@@ -42,7 +44,7 @@ class ArchetypalAnalysis(TransformerMixin, BaseEstimator):
 
     def __init__(self, n_archetypes, max_iter=500, tol=1e-6, random_seed=42, learning_rate=0.001,
                  normalize=False, n_jobs=None, precision=None, config=None, config_overrides=None,
-                 early_stopping_patience=100, logger_level=None, verbose_level=None):
+                 early_stopping_patience=100, logger_level=None, verbose_level=None, n_init=1):
         self.n_archetypes = n_archetypes
         self.max_iter = max_iter
         self.tol = tol
@@ -56,6 +58,7 @@ class ArchetypalAnalysis(TransformerMixin, BaseEstimator):
         self.early_stopping_patience = early_stopping_patience
         self.logger_level = logger_level
         self.verbose_level = verbose_level
+        self.n_init = n_init
 
     # -- the config this estimator fits --------------------------------------------------------
     def _resolved_config(self):
@@ -64,6 +67,7 @@ class ArchetypalAnalysis(TransformerMixin, BaseEstimator):
         model["n_archetypes"] = self.n_archetypes
         model["seed"] = self.random_seed
         model["normalize"] = bool(self.normalize)
+        model["n_init"] = self.n_init
         if self.precision is not None:
             model["precision"] = self.precision
         stopping = base.get("stopping", [])

@@ -87,3 +87,14 @@ def test_n_jobs_sets_the_thread_count():
     finally:
         kaa.set_num_threads(2)
     assert kaa.get_num_threads() == 2
+
+
+def test_n_init_keeps_the_best_restart_which_a_single_fit_of_its_seed_reproduces():
+    X = blobs()
+    three = kaa.ArchetypalAnalysis(n_archetypes=3, max_iter=40, learning_rate=0.05, n_init=3).fit(X)
+    restarts = three.metrics_["restarts"]
+    assert restarts["n_init"] == 3 and len(restarts["final_losses"]) == 3
+    assert restarts["final_losses"][restarts["chosen"]] == min(restarts["final_losses"])
+    alone = kaa.ArchetypalAnalysis(n_archetypes=3, max_iter=40, learning_rate=0.05,
+                                   random_seed=restarts["chosen_seed"]).fit(X)
+    np.testing.assert_array_equal(alone.archetypes, three.archetypes)
