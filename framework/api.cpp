@@ -8,6 +8,7 @@
 #include "framework/checkpoint/checkpoint_store.hpp"
 #include "framework/config/config.hpp"
 #include "framework/error.hpp"
+#include "framework/full_data.hpp"
 #include "framework/host_transfer.hpp"
 #include "framework/kernels/reconstruction.hpp"
 #include "framework/kokkos_session.hpp"
@@ -491,6 +492,8 @@ Result fit_data(const nlohmann::json& resolved, const Registry& registry, Loaded
   m["execution_space"] = ExecSpace::name();
   m["kaa_version"] = KAA_VERSION;
   m["git_commit"] = KAA_GIT_COMMIT;
+  // A coreset fit: the weights of every row of the data it was drawn from.
+  if (data.full && result.ok) record_full_data(resolved, registry, *data.full, result);
   m["total_seconds"] =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;

@@ -1,5 +1,6 @@
 #include "strategies/register_all.hpp"
 
+#include "strategies/datasets/coreset.hpp"
 #include "strategies/datasets/file.hpp"
 #include "strategies/datasets/synthetic.hpp"
 #include "strategies/hooks/best_parameters/keep_best.hpp"
@@ -59,6 +60,7 @@ void register_all(Registry& r) {
   using namespace strategies;
   r.add<Dataset, Synthetic>();
   r.add<Dataset, File>();
+  r.add<Dataset, Coreset>();
 
   r.add<Initializer, UniformWeights>();
   r.add<Initializer, KmeansPP>();
