@@ -174,8 +174,6 @@ TEST(Coreset, WeightedRssAtFixedArchetypesEstimatesTheFullRss) {
       unweighted += r[j] * 2000.0 / 200.0 / coresets;
     }
   }
-  std::cout << "weighted " << weighted / full_rss << " unweighted " << unweighted / full_rss
-            << "\n";
   EXPECT_NEAR(weighted / full_rss, 1.0, 0.03);
   EXPECT_GT(unweighted / full_rss, 1.1);
 }
