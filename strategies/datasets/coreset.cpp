@@ -74,8 +74,7 @@ template <class S>
 auto Coreset<S>::schema() -> BoundSchema<Params> {
   BoundSchema<Params> s;
   s.strategy("source", &Params::source, Kind::dataset)
-      .required()
-      .doc("the dataset the coreset is drawn from (file, synthetic, ...)");
+      .doc("the dataset the coreset is drawn from (file, synthetic, ...), as /data would name it");
   s.integer("m", &Params::m)
       .required()
       .min(1)

@@ -204,10 +204,6 @@ TEST(Coreset, BadParametersAreConfigErrorsAtTheirPointer) {
   json zero = coreset_node(1);
   zero["m"] = 0;
   EXPECT_NE(config_error(zero).find("c.json: /data/m: "), std::string::npos) << config_error(zero);
-  json missing = coreset_node(10);
-  missing.erase("source");
-  EXPECT_NE(config_error(missing).find("/data/source: missing required"), std::string::npos)
-      << config_error(missing);
   json unknown = coreset_node(10);
   unknown["source"] = {{"type", "no_such_data"}};
   EXPECT_NE(config_error(unknown).find("/data/source"), std::string::npos) << config_error(unknown);
