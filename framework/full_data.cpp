@@ -106,6 +106,7 @@ void record_full_data(const nlohmann::json& resolved, const Registry& registry,
                                           ? nlohmann::json(1.0 - fit.rss / fit.total_sum_of_squares)
                                           : nlohmann::json(nullptr);
   m["full_data_seconds"] = fit.seconds;
+  m["coreset_draw_seconds"] = full.draw_seconds;
   m["full_data"] = full.description;
   result.weights = std::move(fit.weights);
 }

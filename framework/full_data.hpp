@@ -28,7 +28,8 @@ FullDataFit fit_full_data(const nlohmann::json& resolved, const HostMatrix& arch
 
 /// A finished coreset fit's record of its full data: weights.npy gets all n rows; metrics.json
 /// `n` (the full data's rows), `coreset_rows`, `rss_full_data`, `explained_variance_full_data`
-/// and `full_data_seconds`. Every other metric is the coreset's.
+/// `full_data_seconds` (the transform) and `coreset_draw_seconds`. Every other metric is the
+/// coreset's.
 void record_full_data(const nlohmann::json& resolved, const Registry& registry,
                       const FullData& full, Result& result);
 

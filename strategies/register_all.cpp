@@ -51,6 +51,7 @@
 #include "strategies/stopping/nan_guard.hpp"
 #include "strategies/stopping/patience.hpp"
 #include "strategies/stopping/relative_improvement.hpp"
+#include "strategies/transforms/active_set.hpp"
 #include "strategies/transforms/archetypax_pgd.hpp"
 #include "strategies/transforms/projected_gradient.hpp"
 
@@ -117,6 +118,7 @@ void register_all(Registry& r) {
   r.add<Metric, RecoveryError>();
   r.add<Metric, HullDistance>();
 
+  r.add<Transformer, ActiveSetTransform>();
   r.add<Transformer, ProjectedGradient>();
   r.add<Transformer, ArchetypaxPgd>();
 }

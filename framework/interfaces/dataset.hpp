@@ -15,6 +15,7 @@ struct FullData {
   HostMatrix X;
   std::vector<double> weights;  // the source's row weights, or empty
   std::string description;
+  double draw_seconds = 0;  // the coreset's sampling time (after the source's load)
 };
 
 /// What a data source yields, on the host and in the data's original units.

@@ -1,6 +1,7 @@
 #include "strategies/datasets/coreset.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <string>
 
@@ -95,6 +96,7 @@ Coreset<S>::Coreset(const Params& p, const Registry& registry)
 template <class S>
 LoadedData Coreset<S>::load(std::uint64_t model_seed) {
   LoadedData source = source_->load(model_seed);
+  const auto start = std::chrono::steady_clock::now();
   const std::size_t n = source.X.rows, d = source.X.cols, m = config_.m;
   if (m >= n) {
     throw InputError("coreset: m = " + std::to_string(m) + " is not smaller than the " +
@@ -132,7 +134,9 @@ LoadedData Coreset<S>::load(std::uint64_t model_seed) {
   // A coreset of a coreset stands for the innermost full data.
   out.full = source.full ? std::move(source.full)
                          : FullData{std::move(source.X), std::move(source.weights),
-                                    std::move(source.description)};
+                                    std::move(source.description), 0.0};
+  out.full->draw_seconds +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }
 
