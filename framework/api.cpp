@@ -471,7 +471,7 @@ double check_row_weights(const nlohmann::json& resolved, const Registry& registr
   double has = data.weights.empty() ? 0.0 : 1.0;
   comm.allreduce_max(&has, 1);
   if (has == 0.0) return 0.0;
-  const std::string source = data.description + " sample weights";
+  const std::string source = data.description;
   parallel::agree([&] {
     auto issues = row_weight_issues(data.weights, data.X.rows, source, comm.size() == 1);
     const auto config = weighted_issues(resolved, registry, source);

@@ -17,16 +17,20 @@ std::vector<std::string> weighted_issues(const nlohmann::json& resolved, const R
     const std::string name = node.at("type").get<std::string>();
     const StrategyInfo* info = registry.find(kind, name);
     if (info == nullptr || info->weighted) return;
-    std::string can;
-    for (const std::string& other : registry.names(kind)) {
-      const StrategyInfo* o = registry.find(kind, other);
-      if (o != nullptr && o->weighted) can += (can.empty() ? "" : ", ") + other;
-    }
+    const std::string can = names_with(registry, kind, &StrategyInfo::weighted);
     issues.push_back(path + ": " + to_string(kind) + " \"" + name +
                      "\" does not honour sample weights, but the data have them (" +
                      weights_source + ")" + (can.empty() ? std::string() : "; use one of: " + can));
   });
   return issues;
+}
+
+bool declares_row_weights(const nlohmann::json& data_node) {
+  for (const char* key : {"weights", "weights_column"}) {
+    const auto it = data_node.find(key);
+    if (it != data_node.end() && it->is_string() && !it->get<std::string>().empty()) return true;
+  }
+  return false;
 }
 
 std::vector<std::string> row_weight_issues(const std::vector<double>& weights, std::size_t rows,

@@ -15,6 +15,12 @@ namespace kaa {
 std::vector<std::string> weighted_issues(const nlohmann::json& resolved, const Registry& registry,
                                          const std::string& weights_source);
 
+/// Whether a resolved data node names sample weights, so that the config loader can refuse a
+/// strategy that cannot honour them before any data are read: a non-empty `weights` or
+/// `weights_column` (the file dataset's keys; a dataset that gives weights names them so too).
+/// Weights that only the loaded data reveal are checked by the fit (framework/api.cpp).
+bool declares_row_weights(const nlohmann::json& data_node);
+
 /// The problems of sample weights for `rows` rows, or nothing: a wrong length (naming both),
 /// a negative or non-finite entry (naming its 1-based row) or, with `require_positive`, all zero
 /// (a distributed fit checks that on the total instead: one rank's block may be all zero).

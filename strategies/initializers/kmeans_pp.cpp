@@ -1,6 +1,7 @@
 #include "strategies/initializers/kmeans_pp.hpp"
 
 #include <limits>
+#include <vector>
 
 #include "framework/error.hpp"
 #include "framework/kernels/counter_rng.hpp"
@@ -16,34 +17,42 @@ namespace kaa::strategies {
 namespace {
 
 /// min_dist(i) <- min(min_dist(i), |X(i, :) - center|^2) over this rank's rows, then their sum,
-/// taken on the host in row order: the same for any thread count. With sample weights
-/// (`row_weight` non-empty) min_dist_host(i) holds w_i times the distance: row i is drawn as
-/// its w_i copies would be.
+/// taken on the host in row order: the same for any thread count.
 template <class S>
 double shrink_distances(const Matrix<S>& X, const kernels::Work& center,
                         const Vector<double>& min_dist,
-                        const typename Vector<double>::HostMirror& min_dist_host,
-                        const typename Vector<double>::HostMirror& row_weight) {
+                        const typename Vector<double>::HostMirror& min_dist_host) {
   const std::size_t n = X.extent(0);
   kernels::shrink_min_distances(ExecSpace(), X, center, min_dist);
   Kokkos::deep_copy(min_dist_host, min_dist);
-  if (row_weight.data() != nullptr)
-    for (std::size_t i = 0; i < n; ++i) min_dist_host(i) *= row_weight(i);
   double total = 0;
   for (std::size_t i = 0; i < n; ++i) total += min_dist_host(i);
   return total;
 }
 
+/// With sample weights: mass(i) = w_i D^2_i (row i drawn as its w_i copies would be) and their
+/// sum. `mass` is its own array: on a host backend min_dist_host is min_dist itself.
+template <class S>
+double weighted_distances(const Matrix<S>& X, const kernels::Work& center,
+                          const Vector<double>& min_dist,
+                          const typename Vector<double>::HostMirror& min_dist_host,
+                          const typename Vector<double>::HostMirror& w, std::vector<double>& mass) {
+  shrink_distances(X, center, min_dist, min_dist_host);
+  double total = 0;
+  for (std::size_t i = 0; i < mass.size(); ++i) total += (mass[i] = w(i) * min_dist_host(i));
+  return total;
+}
+
 /// The first row whose running sum of `mass` passes `target`, skipping rows of zero mass (the
 /// last such row when rounding left the target at or past the end); `n` when none has mass.
-template <class HostVector>
-std::size_t draw_row(const HostVector& mass, std::size_t n, double target, double start = 0) {
+template <class Mass>
+std::size_t draw_row(const Mass& mass, std::size_t n, double target, double start = 0) {
   double cumulative = start;
   std::size_t last_positive = n;
   for (std::size_t i = 0; i < n; ++i) {
-    if (mass(i) <= 0) continue;
+    if (mass[i] <= 0) continue;
     last_positive = i;
-    cumulative += mass(i);
+    cumulative += mass[i];
     if (cumulative > target) return i;
   }
   return last_positive;
@@ -82,8 +91,11 @@ void KmeansPP<S>::initialize(const Matrix<S>& X, Parameters<S>& params, std::uin
   // Sample weights: the first row is drawn with probability w_i / sum w, the next ones by w_i D^2,
   // so a zero-weight row is never chosen (unweighted: uniform, then D^2, as before).
   typename Vector<double>::HostMirror w_host;
-  if (this->weighted_rows())
+  std::vector<double> mass;
+  if (this->weighted_rows()) {
     w_host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), this->row_weights().w);
+    mass.resize(n);
+  }
   std::size_t next =
       w_host.data() == nullptr
           ? static_cast<std::size_t>(kernels::uniform01(seed, 1, 0) * n)
@@ -95,13 +107,16 @@ void KmeansPP<S>::initialize(const Matrix<S>& X, Parameters<S>& params, std::uin
     // One pass over X per pick (O(n k d) in all); the pick as a padded double row.
     kernels::copy_row_to_double(ExecSpace(), X, next, center, "kaa::kmeans_pp.center");
     // Sequential sum and search on the host: the same index for any thread count.
-    const double total = shrink_distances(X, center, min_dist, min_dist_host, w_host);
+    const double total = mass.empty()
+                             ? shrink_distances(X, center, min_dist, min_dist_host)
+                             : weighted_distances(X, center, min_dist, min_dist_host, w_host, mass);
     if (!(total > 0)) {
       throw InputError("kmeans_pp: only " + std::to_string(c + 1) +
                        " distinct rows found, fewer than the " + std::to_string(k) +
                        " archetypes requested");
     }
-    next = draw_row(min_dist_host, n, kernels::uniform01(seed, 1, c + 1) * total);
+    const double target = kernels::uniform01(seed, 1, c + 1) * total;
+    next = mass.empty() ? draw_row(min_dist_host, n, target) : draw_row(mass, n, target);
   }
   if (params.has(Block::mixing)) kernels::set_mixing_one_hot(params.mixing, chosen_);
 }
@@ -160,8 +175,7 @@ void KmeansPP<S>::initialize_distributed(const Matrix<S>& X, Parameters<S>& para
     }
     if (c + 1 == k) break;
     Kokkos::deep_copy(center, center_host);
-    const double mine =
-        shrink_distances(X, center, min_dist, min_dist_host, typename Vector<double>::HostMirror());
+    const double mine = shrink_distances(X, center, min_dist, min_dist_host);
     const std::vector<double> partial = comm.allgather(&mine, 1);
     double total = 0;
     for (double p : partial) total += p;

@@ -25,8 +25,9 @@ void WeightEntropy<S>::compute(const MetricInputs<S>& in, nlohmann::json& out) {
   }
   const analysis::RowSummary s = analysis::summarize_nonnegative(row_value, in.row_weights.w);
   if (k > 1 && s.count < n)
-    logging::warning("weight_entropy: " + std::to_string(n - s.count) +
-                     " rows have no positive weight and were left out");
+    logging::warning(
+        "weight_entropy: " + std::to_string(n - s.count) + " rows have no positive weight" +
+        (in.row_weights.empty() ? "" : " or a sample weight of zero") + " and were left out");
   analysis::write_summary(s, "weight_entropy", out);
 }
 
