@@ -9,6 +9,7 @@
 #include "framework/config/config.hpp"
 #include "framework/config/weighted_config.hpp"
 #include "framework/error.hpp"
+#include "framework/full_data.hpp"
 #include "framework/host_transfer.hpp"
 #include "framework/kernels/launch.hpp"
 #include "framework/kernels/reconstruction.hpp"
@@ -677,6 +678,8 @@ Result fit_data(const nlohmann::json& resolved, const Registry& registry, Loaded
   m["kaa_version"] = KAA_VERSION;
   m["git_commit"] = KAA_GIT_COMMIT;
   m["target_isa"] = KAA_TARGET_ISA;
+  // A coreset fit: the weights of every row of the data it was drawn from.
+  if (data.full && result.ok) record_full_data(resolved, registry, *data.full, result);
   m["total_seconds"] =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;

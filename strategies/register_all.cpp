@@ -1,5 +1,6 @@
 #include "strategies/register_all.hpp"
 
+#include "strategies/datasets/coreset.hpp"
 #include "strategies/datasets/file.hpp"
 #include "strategies/datasets/synthetic.hpp"
 #include "strategies/hooks/best_parameters/keep_best.hpp"
@@ -50,6 +51,7 @@
 #include "strategies/stopping/nan_guard.hpp"
 #include "strategies/stopping/patience.hpp"
 #include "strategies/stopping/relative_improvement.hpp"
+#include "strategies/transforms/active_set.hpp"
 #include "strategies/transforms/archetypax_pgd.hpp"
 #include "strategies/transforms/projected_gradient.hpp"
 
@@ -59,6 +61,7 @@ void register_all(Registry& r) {
   using namespace strategies;
   r.add<Dataset, Synthetic>();
   r.add<Dataset, File>();
+  r.add<Dataset, Coreset>();
 
   r.add<Initializer, UniformWeights>();
   r.add<Initializer, KmeansPP>();
@@ -115,6 +118,7 @@ void register_all(Registry& r) {
   r.add<Metric, RecoveryError>();
   r.add<Metric, HullDistance>();
 
+  r.add<Transformer, ActiveSetTransform>();
   r.add<Transformer, ProjectedGradient>();
   r.add<Transformer, ArchetypaxPgd>();
 }

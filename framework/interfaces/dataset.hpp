@@ -9,6 +9,15 @@
 
 namespace kaa {
 
+/// The rows a coreset was drawn from (strategies/datasets/coreset.hpp): after the fit on the
+/// coreset, the run computes their weights by the exact transform and the fit's RSS on them.
+struct FullData {
+  HostMatrix X;
+  std::vector<double> weights;  // the source's row weights, or empty
+  std::string description;
+  double draw_seconds = 0;  // the coreset's sampling time (after the source's load)
+};
+
 /// What a data source yields, on the host and in the data's original units.
 struct LoadedData {
   HostMatrix X;
@@ -19,6 +28,8 @@ struct LoadedData {
   /// One non-negative weight per row of X (the weighted RSS counts row i w_i times), or empty
   /// when every row counts once.
   std::vector<double> weights;
+  /// Set by a coreset: the full data X stands for (one copy, moved from the source).
+  std::optional<FullData> full;
 };
 
 /// A source of data points. Contract: load() returns a finite n x d matrix with n, d >= 1 or
@@ -42,6 +53,7 @@ class Dataset {
                    std::move(all.true_archetypes),
                    std::move(all.description),
                    std::move(all.feature_names),
+                   {},
                    {}};
     if (!all.weights.empty())
       out.weights.assign(all.weights.begin() + static_cast<std::ptrdiff_t>(block.begin),

@@ -1,5 +1,5 @@
-// Transformers: projected_gradient against an exact brute-force solver of simplex least squares,
-// archetypax_pgd against a host re-implementation of archetypax's fixed-step loop.
+// Transformers: projected_gradient and active_set against an exact brute-force solver of simplex
+// least squares, archetypax_pgd against a host re-implementation of archetypax's fixed-step loop.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "framework/host_transfer.hpp"
+#include "strategies/transforms/active_set.hpp"
 #include "strategies/transforms/archetypax_pgd.hpp"
 #include "strategies/transforms/projected_gradient.hpp"
 
@@ -138,8 +139,9 @@ TransformProblem make_problem(std::size_t k, std::uint64_t seed) {
   return p;
 }
 
-TEST(ProjectedGradient, MatchesBruteForceSimplexLeastSquares) {
-  auto solver = make<kaa::strategies::ProjectedGradient, double>();
+/// The solver's weights against the brute-force optimum on make_problem's rows.
+template <class Solver>
+void expect_brute_force_optimum(Solver& solver) {
   for (std::size_t k : {2u, 3u, 4u}) {
     for (std::uint64_t seed : {1u, 2u, 3u}) {
       SCOPED_TRACE("k = " + std::to_string(k) + ", seed " + std::to_string(seed));
@@ -174,6 +176,16 @@ TEST(ProjectedGradient, MatchesBruteForceSimplexLeastSquares) {
       EXPECT_GT(on_boundary, 0u);  // some optima have an active constraint
     }
   }
+}
+
+TEST(ProjectedGradient, MatchesBruteForceSimplexLeastSquares) {
+  auto solver = make<kaa::strategies::ProjectedGradient, double>();
+  expect_brute_force_optimum(solver);
+}
+
+TEST(ActiveSetTransform, MatchesBruteForceSimplexLeastSquares) {
+  auto solver = make<kaa::strategies::ActiveSetTransform, double>();
+  expect_brute_force_optimum(solver);  // one solver for every k: its workspace is refitted
 }
 
 TEST(ProjectedGradient, ArchetypesSymmetricAboutTheOrigin) {
