@@ -414,7 +414,9 @@ TEST_F(MatrixIo, ErrorUnknownExtension) {
   const auto p = file("x.parquet", "");
   const std::string what = read_error(p);
   EXPECT_NE(what.find(p.string()), std::string::npos) << what;
-  EXPECT_NE(what.find(".csv, .txt, .tsv, .dat, .npy or IDX"), std::string::npos) << what;
+  EXPECT_NE(what.find(".csv, .txt, .tsv, .dat, .npy, HDF5: .h5, .hdf5, .h5ad, or IDX"),
+            std::string::npos)
+      << what;
 }
 
 // ---- Writer failures ----------------------------------------------------------------------
