@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <initializer_list>
 #include <limits>
 #include <string>
 #include <vector>
@@ -35,7 +36,7 @@ class Hdf5Read : public ::testing::Test {
   fs::path dir_;
 };
 
-/// 23 x 3 values with distinct bits in every cell: i * 3 + j + (i * 7 + j) / 64.
+/// rows x cols distinct values: i * cols + j + (i * 7 + j) / 64 in cell (i, j).
 std::vector<double> grid(std::size_t rows, std::size_t cols) {
   std::vector<double> v;
   for (std::size_t i = 0; i < rows; ++i)
@@ -104,25 +105,34 @@ TEST_F(Hdf5Read, Float32BigEndianAndIntegerTypesConvertExactly) {
   EXPECT_EQ(kaa::read_hdf5(path("t.h5"), "/i16be").values, as_double(i16));
 }
 
-TEST_F(Hdf5Read, HyperslabBlocksEqualTheRowsWrittenForEveryRank) {
-  const std::size_t n = 23, d = 3;
-  const std::vector<double> v = grid(n, d);
-  Hdf5Writer(path("x.h5")).dataset("/data/X", {n, d}, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v);
-  for (int ranks : {1, 2, 3, 4, 5, 30})
+/// For every rank of each split, read_hdf5_rows gives exactly that rank's rows of `expected`
+/// (rows x cols, as written) and the dataset's row count.
+void expect_every_block(const fs::path& file, const std::string& dataset,
+                        const std::vector<double>& expected, std::size_t rows,
+                        std::initializer_list<int> splits) {
+  const std::size_t cols = expected.size() / rows;
+  for (int ranks : splits)
     for (int r = 0; r < ranks; ++r) {
-      SCOPED_TRACE("rank " + std::to_string(r) + " of " + std::to_string(ranks));
-      const kaa::parallel::RowBlock b = kaa::parallel::block_of(n, r, ranks);
+      SCOPED_TRACE(dataset + ": rank " + std::to_string(r) + " of " + std::to_string(ranks));
+      const kaa::parallel::RowBlock b = kaa::parallel::block_of(rows, r, ranks);
       std::size_t total = 0;
       const kaa::HostMatrix part = kaa::read_hdf5_rows(
-          path("x.h5"), "/data/X",
+          file, dataset,
           [&](std::size_t) {
             return kaa::RowRange{b.begin, b.end};
           },
           total);
-      EXPECT_EQ(total, n);
+      EXPECT_EQ(total, rows);
       EXPECT_EQ(part.rows, b.size());
-      EXPECT_EQ(part.values, std::vector<double>(v.begin() + b.begin * d, v.begin() + b.end * d));
+      EXPECT_EQ(part.values, std::vector<double>(expected.begin() + b.begin * cols,
+                                                 expected.begin() + b.end * cols));
     }
+}
+
+TEST_F(Hdf5Read, HyperslabBlocksEqualTheRowsWrittenForEveryRank) {
+  const std::vector<double> v = grid(23, 3);
+  Hdf5Writer(path("x.h5")).dataset("/data/X", {23, 3}, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v);
+  expect_every_block(path("x.h5"), "/data/X", v, 23, {1, 2, 3, 4, 5, 30});
 }
 
 TEST_F(Hdf5Read, ABlockOutsideTheDatasetIsAnError) {
@@ -182,20 +192,7 @@ TEST_F(Hdf5Read, SparseCsrXIsDensifiedWholeAndByRowBlock) {
   EXPECT_EQ(whole.rows, n);
   EXPECT_EQ(whole.cols, d);
   EXPECT_EQ(whole.values, dense);
-  for (int ranks : {2, 3, 4})
-    for (int r = 0; r < ranks; ++r) {
-      const kaa::parallel::RowBlock b = kaa::parallel::block_of(n, r, ranks);
-      std::size_t total = 0;
-      const kaa::HostMatrix part = kaa::read_hdf5_rows(
-          path("s.h5ad"), "X",
-          [&](std::size_t) {
-            return kaa::RowRange{b.begin, b.end};
-          },
-          total);
-      EXPECT_EQ(total, n);
-      EXPECT_EQ(part.values,
-                std::vector<double>(dense.begin() + b.begin * d, dense.begin() + b.end * d));
-    }
+  expect_every_block(path("s.h5ad"), "X", dense, n, {2, 3, 4});
 }
 
 TEST_F(Hdf5Read, SparseDuplicateEntriesAddUpAsInScipy) {
