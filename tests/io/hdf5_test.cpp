@@ -307,9 +307,17 @@ TEST_F(Hdf5Read, NotAnHdf5FileOrNoFile) {
   EXPECT_EQ(read_error(path("none.h5")),
             path("none.h5").string() + ": cannot open: No such file or directory");
   // The signature, then garbage: libhdf5's own reason, on one line.
-  std::ofstream(path("cut.h5"), std::ios::binary) << std::string("\x89HDF\r\n\x1a\n", 8) << "junk";
+  std::ofstream(path("junk.h5"), std::ios::binary) << std::string("\x89HDF\r\n\x1a\n", 8) << "junk";
   EXPECT_EQ(
-      read_error(path("cut.h5")).rfind(path("cut.h5").string() + ": cannot open as HDF5: ", 0), 0u);
+      read_error(path("junk.h5")).rfind(path("junk.h5").string() + ": cannot open as HDF5: ", 0),
+      0u);
+  // A file cut short (an interrupted copy): libhdf5 knows the length it should have.
+  Hdf5Writer(path("cut.h5"))
+      .dataset("X", {500, 4}, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, grid(500, 4));
+  fs::resize_file(path("cut.h5"), fs::file_size(path("cut.h5")) / 2);
+  const std::string cut = read_error(path("cut.h5"));
+  EXPECT_EQ(cut.rfind(path("cut.h5").string() + ": cannot open as HDF5: truncated file", 0), 0u)
+      << cut;
 }
 
 TEST_F(Hdf5Read, MissingDatasetListsTheTopLevel) {
