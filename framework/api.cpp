@@ -7,6 +7,7 @@
 
 #include "framework/checkpoint/checkpoint_store.hpp"
 #include "framework/config/config.hpp"
+#include "framework/config/weighted_config.hpp"
 #include "framework/error.hpp"
 #include "framework/host_transfer.hpp"
 #include "framework/kernels/reconstruction.hpp"
@@ -24,22 +25,28 @@ namespace fs = std::filesystem;
 namespace {
 
 /// Mean and population standard deviation per feature over `total_rows` rows: this process's rows
-/// of X, summed over the ranks of `ranks` when given (a distributed fit).
+/// of X, summed over the ranks of `ranks` when given (a distributed fit). With sample weights
+/// (`weights` non-empty, summing to `total_weight` over all ranks) both are weighted, so integer
+/// weights standardise as the repeated rows would.
 Standardization standardization_over(const HostMatrix& X, std::size_t total_rows,
-                                     const parallel::Communicator* ranks) {
+                                     const parallel::Communicator* ranks,
+                                     const std::vector<double>& weights = {},
+                                     double total_weight = 0.0) {
+  const bool weighted = !weights.empty();
+  const double count = weighted ? total_weight : static_cast<double>(total_rows);
   Standardization s{std::vector<double>(X.cols, 0.0), std::vector<double>(X.cols, 0.0)};
   for (std::size_t i = 0; i < X.rows; ++i)
-    for (std::size_t f = 0; f < X.cols; ++f) s.mean[f] += X(i, f);
+    for (std::size_t f = 0; f < X.cols; ++f) s.mean[f] += weighted ? weights[i] * X(i, f) : X(i, f);
   if (ranks) ranks->allreduce_sum(s.mean.data(), s.mean.size());
-  for (double& m : s.mean) m /= static_cast<double>(total_rows);
+  for (double& m : s.mean) m /= count;
   for (std::size_t i = 0; i < X.rows; ++i)
     for (std::size_t f = 0; f < X.cols; ++f) {
       const double c = X(i, f) - s.mean[f];
-      s.std[f] += c * c;
+      s.std[f] += weighted ? weights[i] * (c * c) : c * c;
     }
   if (ranks) ranks->allreduce_sum(s.std.data(), s.std.size());
   for (double& v : s.std) {
-    v = std::sqrt(v / static_cast<double>(total_rows));
+    v = std::sqrt(v / count);
     if (v < 1e-10) v = 1.0;
   }
   return s;
@@ -113,8 +120,9 @@ void check_magnitudes(const LoadedData& data, bool normalize, double largest) {
   }
 }
 
-/// FNV-1a over the data's shape and values: a resumed fit must see the same data.
-std::string fingerprint(const HostMatrix& X) {
+/// FNV-1a over the data's shape and values (and sample weights, when given): a resumed fit must
+/// see the same data.
+std::string fingerprint(const HostMatrix& X, const std::vector<double>& weights) {
   std::uint64_t h = 1469598103934665603ULL;
   auto mix = [&](const void* p, std::size_t bytes) {
     const auto* c = static_cast<const unsigned char*>(p);
@@ -123,6 +131,7 @@ std::string fingerprint(const HostMatrix& X) {
   mix(&X.rows, sizeof X.rows);
   mix(&X.cols, sizeof X.cols);
   mix(X.values.data(), X.values.size() * sizeof(double));
+  if (!weights.empty()) mix(weights.data(), weights.size() * sizeof(double));
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;
@@ -148,11 +157,11 @@ HostMatrix gather_rows(const HostMatrix& local, std::size_t total_rows) {
 /// them.
 template <class S>
 void fitted_space_fit(const Matrix<S>& X, const Matrix<S>& weights, const Matrix<S>& archetypes,
-                      nlohmann::json& metrics) {
+                      const RowWeights& row_weights, nlohmann::json& metrics) {
   double rss = kernels::reconstruction_pass(ExecSpace(), X, weights, archetypes, 0.0, Matrix<S>(),
-                                            Matrix<S>());
+                                            Matrix<S>(), Vector<double>(), row_weights.w);
   if (parallel::distributed()) parallel::world().allreduce_sum(&rss, 1);
-  const double tss = parallel::total_sum_of_squares(X, Vector<double>());
+  const double tss = parallel::total_sum_of_squares(X, Vector<double>(), row_weights);
   metrics["rss_fitted"] = rss;
   metrics["explained_variance_fitted"] =
       tss > 0 ? nlohmann::json(1.0 - rss / tss) : nlohmann::json(nullptr);
@@ -165,6 +174,7 @@ struct FitData {
   std::optional<Standardization> scaling;
   std::string fingerprint;  // of the data in original units, for checkpoints
   std::size_t total_rows = 0;
+  RowWeights row_weights;  // the rows' sample weights (empty: every row once)
 };
 
 /// Standardises (over every rank's rows in a distributed fit) and uploads the data. The host copy
@@ -172,13 +182,22 @@ struct FitData {
 /// (to_device_releasing): from here on only the device copy exists, and the upload's peak is X in
 /// double, not X in double plus X in S.
 template <class S>
-FitData<S> prepare_data(LoadedData& data, bool normalize, std::size_t total_rows) {
+FitData<S> prepare_data(LoadedData& data, bool normalize, std::size_t total_rows,
+                        double total_weight) {
   const parallel::Communicator& comm = parallel::world();
   FitData<S> fit;
   fit.total_rows = total_rows;
   if (normalize)
-    fit.scaling = standardization_over(data.X, total_rows, comm.size() > 1 ? &comm : nullptr);
-  fit.fingerprint = fingerprint(data.X);
+    fit.scaling = standardization_over(data.X, total_rows, comm.size() > 1 ? &comm : nullptr,
+                                       data.weights, total_weight);
+  fit.fingerprint = fingerprint(data.X, data.weights);
+  if (!data.weights.empty()) {
+    fit.row_weights.w = Vector<double>("kaa::row_weights", data.weights.size());
+    const Kokkos::View<const double*, Kokkos::HostSpace, Kokkos::MemoryUnmanaged> host(
+        data.weights.data(), data.weights.size());
+    Kokkos::deep_copy(fit.row_weights.w, host);
+    fit.row_weights.total = total_weight;
+  }
   HostMatrix X = std::move(data.X);
   data.X = HostMatrix();
   if (fit.scaling) standardize(X, *fit.scaling);
@@ -353,12 +372,12 @@ void record_metrics(Model<S>& model, const FitData<S>& data, const Parameters<S>
                     const Matrix<S>& E, const HostArrays& host,
                     const std::optional<HostMatrix>& true_archetypes, nlohmann::json& metrics) {
   metrics["final_loss"] = model.objective(data.X, params);
-  MetricInputs<S> in{data.X, params, Vector<double>()};
+  MetricInputs<S> in{data.X, params, Vector<double>(), data.row_weights};
   if (data.scaling) in.squared_error_scale = squared_error_scale(*data.scaling);
   in.archetypes_original = host.Z;
   in.true_archetypes = true_archetypes;
   model.compute_metrics(in, metrics);
-  if (data.scaling) fitted_space_fit(data.X, params.weights, E, metrics);
+  if (data.scaling) fitted_space_fit(data.X, params.weights, E, data.row_weights, metrics);
 }
 
 /// The arrays of a finished fit: archetypes, weights, the optional blocks as fitted (mixing B,
@@ -404,13 +423,15 @@ Result collect_result(Model<S>& model, const FitData<S>& data, const Parameters<
 /// the model and the metrics combine them.
 template <class S>
 Result fit_typed(const nlohmann::json& resolved, const Registry& registry,
-                 const FitControl& control, LoadedData& data, std::size_t total_rows) {
+                 const FitControl& control, LoadedData& data, std::size_t total_rows,
+                 double total_weight) {
   const ModelSettings settings = model_settings(resolved);
   const std::size_t d = data.X.cols, n = data.X.rows;
-  FitData<S> fit = prepare_data<S>(data, settings.normalize, total_rows);
+  FitData<S> fit = prepare_data<S>(data, settings.normalize, total_rows, total_weight);
   // Built on every rank alike, so a config error is every rank's (agree keeps it one message).
   std::optional<Model<S>> model;
   parallel::agree([&] { model.emplace(resolved, registry); });
+  model->set_row_weights(fit.row_weights);
   Parameters<S> params = model->allocate(n, d);
   log_fit_start(settings, data.description, total_rows, d);
   const LoopOutcome loop = run_loop(*model, fit, params, resolved, control, data.description);
@@ -441,6 +462,32 @@ HostMatrix host_matrix_of(const MatrixRef& X) {
 
 namespace {
 
+/// Refuses sample weights that are malformed (every source's, e.g. a dataset strategy's) or a
+/// config with a strategy that cannot honour them; returns their total over every rank (0 when
+/// the data have none, on every rank alike).
+double check_row_weights(const nlohmann::json& resolved, const Registry& registry,
+                         const LoadedData& data) {
+  const parallel::Communicator& comm = parallel::world();
+  double has = data.weights.empty() ? 0.0 : 1.0;
+  comm.allreduce_max(&has, 1);
+  if (has == 0.0) return 0.0;
+  const std::string source = data.description;
+  parallel::agree([&] {
+    auto issues = row_weight_issues(data.weights, data.X.rows, source, comm.size() == 1);
+    const auto config = weighted_issues(resolved, registry, source);
+    issues.insert(issues.end(), config.begin(), config.end());
+    if (!issues.empty()) throw ConfigError(issues);
+  });
+  double total = 0;
+  for (double w : data.weights) total += w;
+  comm.allreduce_sum(&total, 1);
+  parallel::agree([&] {
+    if (!(total > 0))
+      throw InputError(source + ": every weight is zero; at least one row must count");
+  });
+  return total;
+}
+
 LoadedData data_of(const MatrixRef& X) {
   LoadedData data;
   data.X = host_matrix_of(X);
@@ -468,16 +515,19 @@ Result fit_data(const nlohmann::json& resolved, const Registry& registry, Loaded
   double largest = largest_magnitude(data.X);
   comm.allreduce_max(&largest, 1);
   parallel::agree([&] { check_magnitudes(data, settings.normalize, largest); });
+  const double total_weight = check_row_weights(resolved, registry, data);
   const std::size_t cols = data.X.cols;  // fit_typed releases data.X
   std::vector<std::string> feature_names = std::move(data.feature_names);
-  Result result = settings.precision == Precision::float64
-                      ? fit_typed<double>(resolved, registry, control, data, total_rows)
-                      : fit_typed<float>(resolved, registry, control, data, total_rows);
+  Result result =
+      settings.precision == Precision::float64
+          ? fit_typed<double>(resolved, registry, control, data, total_rows, total_weight)
+          : fit_typed<float>(resolved, registry, control, data, total_rows, total_weight);
   auto& m = result.metrics;
   m["n"] = total_rows;
   m["d"] = cols;
   m["n_archetypes"] = k;
   m["data"] = data.description;
+  if (total_weight > 0) m["sum_of_weights"] = total_weight;
   if (!feature_names.empty()) m["feature_names"] = feature_names;
   result.feature_names = std::move(feature_names);
   m["precision"] = to_string(settings.precision);

@@ -68,6 +68,13 @@ void Model<S>::derive_archetypes(const Matrix<S>& X, Parameters<S>& params) {
 }
 
 template <class S>
+void Model<S>::set_row_weights(const RowWeights& weights) {
+  for (auto& init : initializers_) init->set_row_weights(weights);
+  for (auto& term : losses_) term->set_row_weights(weights);
+  optimizer_->set_row_weights(weights);
+}
+
+template <class S>
 void Model<S>::initialize(const Matrix<S>& X, Parameters<S>& params, std::uint64_t seed) {
   // Each initializer draws from its own stream, so adding one does not shift the others.
   for (std::size_t i = 0; i < initializers_.size(); ++i) {

@@ -64,6 +64,10 @@ class Model {
 
   void initialize(const Matrix<S>& X, Parameters<S>& params, std::uint64_t seed);
 
+  /// The data's per-row sample weights for the fits that follow (empty: every row once), handed
+  /// to every initializer, loss term and optimizer.
+  void set_row_weights(const RowWeights& weights);
+
   /// Lets every strategy of the loop size its workspaces for this data and these parameters
   /// (iterate() calls it before the first update).
   void prepare(const Matrix<S>& X, const Parameters<S>& params);

@@ -15,6 +15,16 @@ using Matrix = Kokkos::View<S**, Kokkos::LayoutRight, MemSpace>;
 template <class S>
 using Vector = Kokkos::View<S*, MemSpace>;
 
+/// Per-row sample weights of X (issue 17): row i counts w(i) >= 0 times in every sum over rows,
+/// so integer weights equal repeating rows. `total` is sum_i w(i) over all the data's rows (every
+/// rank's in a distributed fit): mean losses divide by it instead of the row count. An empty view
+/// means every row counts once, and every strategy then runs its unweighted code unchanged.
+struct RowWeights {
+  Vector<double> w;
+  double total = 0.0;
+  bool empty() const { return w.data() == nullptr; }
+};
+
 /// The parameter blocks a model can optimise. Every model has weights and archetypes; the others
 /// exist only when a strategy declares that it needs them (StrategyInfo::blocks).
 enum class Block : unsigned {

@@ -4,8 +4,8 @@
 
 namespace kaa::analysis {
 
-RowSummary summarize_nonnegative(const Vector<double>& v) {
-  return kernels::summarize_nonnegative(ExecSpace(), v);
+RowSummary summarize_nonnegative(const Vector<double>& v, const Vector<double>& w) {
+  return kernels::summarize_nonnegative(ExecSpace(), v, w);
 }
 
 void write_summary(const RowSummary& s, const std::string& prefix, nlohmann::json& out) {

@@ -5,6 +5,7 @@
 
 #include "framework/config/duplicate_keys.hpp"
 #include "framework/config/strategy_nodes.hpp"
+#include "framework/config/weighted_config.hpp"
 
 namespace kaa {
 
@@ -353,6 +354,10 @@ nlohmann::json resolve_config(const nlohmann::json& raw, const Registry& registr
           const StrategyInfo* info = registry.find(kind, node.at("type").get<std::string>());
           if (info != nullptr && info->check) info->check(out, path, issues);
         });
+    if (out.contains("data") && declares_row_weights(out.at("data"))) {
+      const auto weighted = weighted_issues(out, registry, "/data names them");
+      issues.insert(issues.end(), weighted.begin(), weighted.end());
+    }
   }
 
   if (!issues.empty()) {

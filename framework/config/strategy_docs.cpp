@@ -67,6 +67,7 @@ std::string strategy_reference(const Registry& registry, bool markdown, std::opt
           os << label << block_names(info->blocks) << ".";
         }
         if (info->distributed) os << " Runs distributed (MPI ranks).";
+        if (info->weighted) os << " Honours sample weights.";
         os << "\n\n";
       } else {
         os << to_string(kind) << " " << name << (info->distributed ? " [distributed]" : "") << ": "

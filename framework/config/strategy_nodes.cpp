@@ -27,4 +27,13 @@ void for_each_strategy_node(const nlohmann::json& resolved, const StrategyNodeVi
   }
 }
 
+std::string names_with(const Registry& registry, Kind kind, bool StrategyInfo::*flag) {
+  std::string out;
+  for (const std::string& name : registry.names(kind)) {
+    const StrategyInfo* info = registry.find(kind, name);
+    if (info != nullptr && info->*flag) out += (out.empty() ? "" : ", ") + name;
+  }
+  return out;
+}
+
 }  // namespace kaa

@@ -16,4 +16,8 @@ using StrategyNodeVisitor =
 /// and metrics. Sections the config lacks are skipped.
 void for_each_strategy_node(const nlohmann::json& resolved, const StrategyNodeVisitor& visit);
 
+/// The names of the strategies of `kind` whose StrategyInfo has `flag` set, comma-separated (for
+/// "use one of: ..." hints).
+std::string names_with(const Registry& registry, Kind kind, bool StrategyInfo::*flag);
+
 }  // namespace kaa

@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 
+#include "framework/interfaces/row_weighted.hpp"
 #include "framework/types.hpp"
 
 namespace kaa {
@@ -9,7 +10,7 @@ namespace kaa {
 /// Contract: writes every entry of each block named by blocks(); reads X only; deterministic in
 /// `seed` (and independent of the number of threads).
 template <class S>
-class Initializer {
+class Initializer : public RowWeighted {
  public:
   virtual ~Initializer() = default;
   /// Bit set of Block values this initializer writes.

@@ -2,6 +2,7 @@
 #include <vector>
 
 #include "framework/artifact.hpp"
+#include "framework/interfaces/row_weighted.hpp"
 #include "framework/types.hpp"
 
 namespace kaa {
@@ -11,7 +12,7 @@ namespace kaa {
 /// `grad` (which the caller zeroes once per iteration); value() returns the same value without
 /// touching any gradient. Values are accumulated in double whatever S is.
 template <class S>
-class LossTerm {
+class LossTerm : public RowWeighted {
  public:
   virtual ~LossTerm() = default;
   /// Sizes the workspaces the update loop needs, once per fit before the first update, so that

@@ -10,13 +10,15 @@ namespace kaa {
 
 /// What a metric sees after a fit: the data and parameters in the space the model was fitted in,
 /// and per feature the factor std_f^2 that turns a squared error there into original units
-/// (empty when the data were not standardised). Archetypes in original units and the data set's
-/// known true archetypes (if any) serve metrics that compare against ground truth.
+/// (empty when the data were not standardised), and the rows' sample weights (empty: unweighted).
+/// Archetypes in original units and the data set's known true archetypes (if any) serve metrics
+/// that compare against ground truth.
 template <class S>
 struct MetricInputs {
   Matrix<S> X;
   Parameters<S> params;
   Vector<double> squared_error_scale;
+  RowWeights row_weights{};
   HostMatrix archetypes_original{};
   std::optional<HostMatrix> true_archetypes{};
 };

@@ -2,6 +2,7 @@
 #include <string>
 
 #include "framework/checkpoint/saved_state.hpp"
+#include "framework/interfaces/row_weighted.hpp"
 #include "framework/types.hpp"
 
 namespace kaa {
@@ -13,7 +14,7 @@ namespace kaa {
 /// blocks it declares (StrategyInfo::blocks) in place and may update `grad` (e.g. clip it). When
 /// needs_gradient() is false the model only evaluates the objective and `grad` holds zeros.
 template <class S>
-class Optimizer {
+class Optimizer : public RowWeighted {
  public:
   virtual ~Optimizer() = default;
   /// Sizes the workspaces the update loop needs, once per fit before the first update, so that

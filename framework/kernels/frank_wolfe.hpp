@@ -1,4 +1,6 @@
 #pragma once
+#include <limits>
+
 #include <Kokkos_Core.hpp>
 
 #include "framework/kernels/check.hpp"
@@ -140,6 +142,21 @@ void frank_wolfe_mixing_scores(const Space& space, const Matrix<S>& X, const Vec
           for (std::size_t f = 0; f < d; ++f) s += (static_cast<double>(X(i, f)) - m(f)) * M(j, f);
           scores(j, i) = s;
         }
+      });
+}
+
+/// scores(j, i) <- the largest value of its type for every column i whose `allowed` entry is not
+/// positive (a row of sample weight zero), so that no row argmin picks it as a vertex.
+template <class Space, class V>
+void frank_wolfe_mask_columns(const Space& space, const V& scores, const Vector<double>& allowed) {
+  using T = typename V::non_const_value_type;
+  require_extent(allowed, 0, scores.extent(1), "frank_wolfe_mask_columns", "allowed");
+  const std::size_t rows = scores.extent(0), cols = scores.extent(1);
+  const T excluded = std::numeric_limits<T>::max();
+  Kokkos::parallel_for(
+      "kaa::frank_wolfe.mask_columns", Kokkos::RangePolicy<Space>(space, 0, rows * cols),
+      KOKKOS_LAMBDA(const std::size_t e) {
+        if (!(allowed(e % cols) > 0)) scores(e / cols, e % cols) = excluded;
       });
 }
 

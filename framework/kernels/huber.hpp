@@ -33,28 +33,36 @@ struct HuberWorkspace {
   }
 };
 
-/// sum_i h(sqrt(norms2(i))): the Huber loss of residual norms given as squares.
+/// sum_i v_i h(sqrt(norms2(i))): the Huber loss of residual norms given as squares, v_i =
+/// row_weight(i) (sample weights) or 1 when that view is empty.
 template <class Space>
-double huber_sum(const Space& space, const Vector<double>& norms2, double delta) {
+double huber_sum(const Space& space, const Vector<double>& norms2, double delta,
+                 const Vector<double>& row_weight = Vector<double>()) {
   require(delta > 0, "huber_sum", "delta must be positive");
+  const bool weighted = row_weight.data() != nullptr;
+  if (weighted) require_extent(row_weight, 0, norms2.extent(0), "huber_sum", "row_weight");
+  const Vector<double> rw = row_weight;
   double total = 0;
   Kokkos::parallel_reduce(
       "kaa::huber.value", Kokkos::RangePolicy<Space>(space, 0, norms2.extent(0)),
       KOKKOS_LAMBDA(const std::size_t i, double& acc) {
         const double t = sqrt(norms2(i));
-        acc += t <= delta ? t * t / (2 * delta) + delta / 2 : t;
+        const double h = t <= delta ? t * t / (2 * delta) + delta / 2 : t;
+        acc += weighted ? rw(i) * h : h;
       },
       total);
   return total;
 }
 
 /// ADDS scale times the Huber loss' gradients into ga (n x k) and gz (k x d), each only when
-/// non-empty: with r_i = x_i - a_i Z, t_i = sqrt(norms2(i)), c_i = 1 / max(t_i, delta),
-///   ga_ij += -scale c_i r_i . z_j,   gz_jf += -scale sum_i c_i a_ij r_if.
+/// non-empty: with r_i = x_i - a_i Z, t_i = sqrt(norms2(i)), c_i = v_i / max(t_i, delta),
+///   ga_ij += -scale c_i r_i . z_j,   gz_jf += -scale sum_i c_i a_ij r_if,
+/// v_i = row_weight(i) (sample weights) or 1 when that view is empty.
 template <class Space, class S>
 void huber_gradient(const Space& space, const Matrix<S>& X, const Matrix<S>& A, const Matrix<S>& Z,
                     const Vector<double>& norms2, double delta, double scale, const Matrix<S>& ga,
-                    const Matrix<S>& gz, HuberWorkspace<S, Space>& ws) {
+                    const Matrix<S>& gz, HuberWorkspace<S, Space>& ws,
+                    const Vector<double>& row_weight = Vector<double>()) {
   const std::size_t n = X.extent(0), d = X.extent(1), k = Z.extent(0);
   const char* entry = "huber_gradient";
   require_extent(A, 0, n, entry, "A");
@@ -72,6 +80,9 @@ void huber_gradient(const Space& space, const Matrix<S>& X, const Matrix<S>& A, 
     require_extent(gz, 1, d, entry, "gz");
   }
   if (!want_ga && !want_gz) return;
+  const bool weighted = row_weight.data() != nullptr;
+  if (weighted) require_extent(row_weight, 0, n, entry, "row_weight");
+  const Vector<double> rw = row_weight;
   ws.fit(space, k, d);
   const auto gz_scatter = *ws.gz_scatter;
   Kokkos::parallel_for(
@@ -79,7 +90,7 @@ void huber_gradient(const Space& space, const Matrix<S>& X, const Matrix<S>& A, 
       KOKKOS_LAMBDA(const std::size_t i) {
         auto gz_access = gz_scatter.access();
         const double t = sqrt(norms2(i));
-        const double c = -scale / (t > delta ? t : delta);
+        const double c = (weighted ? -scale * rw(i) : -scale) / (t > delta ? t : delta);
         for (std::size_t f = 0; f < d; ++f) {
           double r = static_cast<double>(X(i, f));
           for (std::size_t j = 0; j < k; ++j)

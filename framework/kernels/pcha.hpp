@@ -105,10 +105,13 @@ double pcha_row_sum(const Space& space, std::size_t n, const RowValue& value,
   return total;
 }
 
-/// sum_if X_if^2: the SST.
+/// sum_i v_i sum_f X_if^2: the SST (v = row weights `v`, all ones when empty).
 template <class Space, class S>
-double pcha_sum_of_squares(const Space& space, const Matrix<S>& X, PchaRowSumWorkspace& ws) {
+double pcha_sum_of_squares(const Space& space, const Matrix<S>& X, PchaRowSumWorkspace& ws,
+                           const Vector<double>& v = Vector<double>()) {
   const std::size_t d = X.extent(1);
+  const bool weighted = v.data() != nullptr;
+  if (weighted) require_extent(v, 0, X.extent(0), "pcha_sum_of_squares", "v");
   return pcha_row_sum(
       space, X.extent(0),
       KOKKOS_LAMBDA(const std::size_t i) {
@@ -117,22 +120,25 @@ double pcha_sum_of_squares(const Space& space, const Matrix<S>& X, PchaRowSumWor
           const double x = static_cast<double>(X(i, f));
           s += x * x;
         }
-        return s;
+        return weighted ? v(i) * s : s;
       },
       ws);
 }
 
-/// sum_i (a_i G a_i^T - 2 a_i . p_i): the SSE minus SST for weights A (n x k), P = X Z^T
-/// (n x k), G = Z Z^T (k x k).
+/// sum_i v_i (a_i G a_i^T - 2 a_i . p_i): the SSE minus SST for weights A (n x k), P = X Z^T
+/// (n x k), G = Z Z^T (k x k), row weights v (all ones when empty).
 template <class Space>
 double pcha_weights_sse_part(const Space& space, const Matrix<double>& A, const Matrix<double>& P,
-                             const Matrix<double>& G, PchaRowSumWorkspace& ws) {
+                             const Matrix<double>& G, PchaRowSumWorkspace& ws,
+                             const Vector<double>& v = Vector<double>()) {
   constexpr const char* entry = "pcha_weights_sse_part";
   const std::size_t k = A.extent(1);
   require_extent(P, 0, A.extent(0), entry, "P");
   require_extent(P, 1, k, entry, "P");
   require_extent(G, 0, k, entry, "G");
   require_extent(G, 1, k, entry, "G");
+  const bool weighted = v.data() != nullptr;
+  if (weighted) require_extent(v, 0, A.extent(0), entry, "v");
   return pcha_row_sum(
       space, A.extent(0),
       KOKKOS_LAMBDA(const std::size_t i) {
@@ -142,9 +148,20 @@ double pcha_weights_sse_part(const Space& space, const Matrix<double>& A, const 
           for (std::size_t b = 0; b < k; ++b) ga += G(a, b) * A(i, b);
           s += A(i, a) * ga;
         }
-        return s;
+        return weighted ? v(i) * s : s;
       },
       ws);
+}
+
+/// g(j, i) *= v(i): a B direction computed per data row, made that of row i counted v_i times
+/// (a column of B stands for all v_i copies of its row).
+template <class Space>
+void pcha_scale_columns(const Space& space, const Matrix<double>& g, const Vector<double>& v) {
+  require_extent(v, 0, g.extent(1), "pcha_scale_columns", "v");
+  const std::size_t cols = g.extent(1);
+  Kokkos::parallel_for(
+      "kaa::pcha.scale_columns", Kokkos::RangePolicy<Space>(space, 0, g.extent(0) * cols),
+      KOKKOS_LAMBDA(const std::size_t e) { g(e / cols, e % cols) *= v(e % cols); });
 }
 
 /// g(i, :) = (a_i G - p_i) * scale: the A gradient of the SSE, halved and scaled.

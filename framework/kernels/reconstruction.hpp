@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "framework/kernels/check.hpp"
+#include "framework/kernels/math.hpp"
 #include "framework/kernels/row_tiles.hpp"
 #include "framework/kernels/workspace.hpp"
 #include "framework/types.hpp"
@@ -25,10 +26,12 @@ struct ReconstructionWorkspace {
   std::optional<ChunkShape> shape;
 };
 
-/// One streaming pass over X: returns sum_i sum_f c_f r_if^2 with r_i = x_i - a_i Z, where
-/// c_f = feature_weight(f) (all ones when the view is empty). When `grad_weights` /
-/// `grad_archetypes` are non-empty, ADDS scale * d/dA and scale * d/dZ of that sum into them:
-///   dA = -2 (X W Z^T - A G),   dZ = -2 (A^T X - (A^T A) Z) W,   W = diag(c), G = Z W Z^T.
+/// One streaming pass over X: returns sum_i v_i sum_f c_f r_if^2 with r_i = x_i - a_i Z, where
+/// c_f = feature_weight(f) and v_i = row_weight(i) (all ones when a view is empty). When
+/// `grad_weights` / `grad_archetypes` are non-empty, ADDS scale * d/dA and scale * d/dZ of that
+/// sum into them:
+///   dA = -2 V (X W Z^T - A G),   dZ = -2 (A^T V X - (A^T V A) Z) W,
+///   W = diag(c), V = diag(v), G = Z W Z^T.
 /// Per row only x.z_j (k dot products) and, for dZ, the row's share of A^T X and A^T A are
 /// formed, in double: no residual matrix, no n x k x d temporary, about 2 n d k multiply-adds
 /// with both gradients and n d k without dZ. The loss of a row is expanded from those products
@@ -37,7 +40,8 @@ template <class Space, class S>
 double reconstruction_pass(const Space& space, const Matrix<S>& X, const Matrix<S>& A,
                            const Matrix<S>& Z, double scale, const Matrix<S>& grad_weights,
                            const Matrix<S>& grad_archetypes, const Vector<double>& feature_weight,
-                           ReconstructionWorkspace& ws) {
+                           ReconstructionWorkspace& ws,
+                           const Vector<double>& row_weight = Vector<double>()) {
   const char* entry = "kaa::kernels::reconstruction_pass";
   const std::size_t n = X.extent(0), d = X.extent(1), k = Z.extent(0), dp = padded(d);
   require_extent(A, 0, n, entry, "A");
@@ -53,6 +57,9 @@ double reconstruction_pass(const Space& space, const Matrix<S>& X, const Matrix<
     require(grad_archetypes.extent(0) == k && grad_archetypes.extent(1) == d, entry,
             "grad_archetypes must be k x d");
   if (weighted) require_extent(feature_weight, 0, d, entry, "feature_weight");
+  const bool rows_weighted = row_weight.data() != nullptr;
+  if (rows_weighted) require_extent(row_weight, 0, n, entry, "row_weight");
+  const Vector<double> rw = row_weight;
   const double m2s = -2.0 * scale;
 
   // zw: rows of Z times the feature weights; zp: rows of Z (the same view when unweighted).
@@ -107,7 +114,7 @@ double reconstruction_pass(const Space& space, const Matrix<S>& X, const Matrix<
             for (std::size_t j = 0; j < k; ++j)
               a[r * k + j] = r < count ? static_cast<double>(A(i0 + r, j)) : 0.0;
           for (std::size_t r = 0; r < count; ++r) {
-            const double* x = xd + r * dp;
+            double* x = xd + r * dp;
             double* ar = a + r * k;
             double* cr = c + r * k;
             for (std::size_t j = 0; j < k; ++j) cr[j] = dot_padded(x, &zw(j, 0), dp);
@@ -141,14 +148,30 @@ double reconstruction_pass(const Space& space, const Matrix<S>& X, const Matrix<
                 cr[j] = g;
               }
               if (want_gz) {
+                const double v = rows_weighted ? rw(i0 + r) : 1.0;
                 for (std::size_t j = 0; j < k; ++j)
-                  for (std::size_t f = 0; f < d; ++f) part[atr + j * dp + f] += ar[j] * res[f];
+                  for (std::size_t f = 0; f < d; ++f) part[atr + j * dp + f] += v * ar[j] * res[f];
                 for (std::size_t j = 0; j < k; ++j) ar[j] = 0;  // not in A^T X, A^T A
               }
             }
-            loss += row;
-            if (want_ga)
-              for (std::size_t j = 0; j < k; ++j) ga(i0 + r, j) += static_cast<S>(m2s * cr[j]);
+            if (rows_weighted) {
+              // Row i counts v_i times: its loss and A-gradient scale by v_i, and its shares of
+              // A^T X, A^T A (and A^T R above) by v_i through sqrt(v_i) on both a_i and x_i.
+              const double v = rw(i0 + r);
+              loss += v * row;
+              if (want_ga)
+                for (std::size_t j = 0; j < k; ++j)
+                  ga(i0 + r, j) += static_cast<S>(m2s * v * cr[j]);
+              if (want_gz) {
+                const double sv = kernels::sqrt(v);
+                for (std::size_t j = 0; j < k; ++j) ar[j] *= sv;
+                for (std::size_t f = 0; f < d; ++f) x[f] *= sv;
+              }
+            } else {
+              loss += row;
+              if (want_ga)
+                for (std::size_t j = 0; j < k; ++j) ga(i0 + r, j) += static_cast<S>(m2s * cr[j]);
+            }
           }
           if (want_gz) {
             tile_accumulate_transposed(a, xd, k, dp, part + atx);
@@ -189,52 +212,78 @@ template <class Space, class S>
 double reconstruction_pass(const Space& space, const Matrix<S>& X, const Matrix<S>& A,
                            const Matrix<S>& Z, double scale, const Matrix<S>& grad_weights,
                            const Matrix<S>& grad_archetypes,
-                           const Vector<double>& feature_weight = Vector<double>()) {
+                           const Vector<double>& feature_weight = Vector<double>(),
+                           const Vector<double>& row_weight = Vector<double>()) {
   ReconstructionWorkspace ws;
   return reconstruction_pass(space, X, A, Z, scale, grad_weights, grad_archetypes, feature_weight,
-                             ws);
+                             ws, row_weight);
 }
 
 template <class S>
 double reconstruction_pass(const Matrix<S>& X, const Matrix<S>& A, const Matrix<S>& Z, double scale,
                            const Matrix<S>& grad_weights, const Matrix<S>& grad_archetypes,
-                           const Vector<double>& feature_weight = Vector<double>()) {
+                           const Vector<double>& feature_weight = Vector<double>(),
+                           const Vector<double>& row_weight = Vector<double>()) {
   return reconstruction_pass(ExecSpace(), X, A, Z, scale, grad_weights, grad_archetypes,
-                             feature_weight);
+                             feature_weight, row_weight);
 }
 
-/// Per feature sum_i x_if / divisor (the mean when divisor = n).
+/// Per feature sum_i v_i x_if / divisor (the mean when divisor = n or sum_i v_i), v_i =
+/// row_weight(i) or 1 when that view is empty.
 template <class Space, class S>
-Vector<double> column_sums(const Space& space, const Matrix<S>& X, double divisor) {
+Vector<double> column_sums(const Space& space, const Matrix<S>& X, double divisor,
+                           const Vector<double>& row_weight = Vector<double>()) {
   const std::size_t n = X.extent(0), d = X.extent(1);
+  const bool rows_weighted = row_weight.data() != nullptr;
+  if (rows_weighted) require_extent(row_weight, 0, n, "kaa::kernels::column_sums", "row_weight");
+  const Vector<double> rw = row_weight;
   Vector<double> mean("kaa::tss.mean", d);
   Kokkos::parallel_for(
       "kaa::tss.mean", Kokkos::RangePolicy<Space>(space, 0, d), KOKKOS_LAMBDA(const std::size_t f) {
         double s = 0;
-        for (std::size_t i = 0; i < n; ++i) s += X(i, f);
+        if (rows_weighted)
+          for (std::size_t i = 0; i < n; ++i) s += rw(i) * static_cast<double>(X(i, f));
+        else
+          for (std::size_t i = 0; i < n; ++i) s += X(i, f);
         mean(f) = s / divisor;
       });
   return mean;
 }
 
-/// sum_i sum_f c_f (x_if - mean_f)^2: the total sum of squares that explained variance divides by
-/// (mean: the column means of X unless given, e.g. those of all ranks' rows).
+/// sum_i v_i sum_f c_f (x_if - mean_f)^2: the total sum of squares that explained variance
+/// divides by (mean: the (v-weighted) column means of X unless given, e.g. those of all ranks'
+/// rows; v: `row_weights`, all ones when empty).
 template <class Space, class S>
 double total_sum_of_squares(const Space& space, const Matrix<S>& X,
                             const Vector<double>& feature_weight,
-                            Vector<double> mean = Vector<double>()) {
+                            Vector<double> mean = Vector<double>(),
+                            const RowWeights& row_weights = RowWeights()) {
   const std::size_t n = X.extent(0), d = X.extent(1);
   const char* entry = "kaa::kernels::total_sum_of_squares";
   if (feature_weight.data() != nullptr)
     require_extent(feature_weight, 0, d, entry, "feature_weight");
-  if (mean.data() == nullptr) mean = column_sums(space, X, static_cast<double>(n));
+  const bool rows_weighted = !row_weights.empty();
+  if (rows_weighted) require_extent(row_weights.w, 0, n, entry, "row_weights");
+  if (mean.data() == nullptr)
+    mean = rows_weighted ? column_sums(space, X, row_weights.total, row_weights.w)
+                         : column_sums(space, X, static_cast<double>(n));
   require_extent(mean, 0, d, entry, "mean");
   const bool weighted = feature_weight.data() != nullptr;
   const Vector<double> fw = feature_weight;
+  const Vector<double> rw = row_weights.w;
   double total = 0;
   Kokkos::parallel_reduce(
       "kaa::tss", Kokkos::RangePolicy<Space>(space, 0, n),
       KOKKOS_LAMBDA(const std::size_t i, double& acc) {
+        if (rows_weighted) {
+          double row = 0;
+          for (std::size_t f = 0; f < d; ++f) {
+            const double c = static_cast<double>(X(i, f)) - mean(f);
+            row += (weighted ? fw(f) : 1.0) * c * c;
+          }
+          acc += rw(i) * row;
+          return;
+        }
         for (std::size_t f = 0; f < d; ++f) {
           const double c = static_cast<double>(X(i, f)) - mean(f);
           acc += (weighted ? fw(f) : 1.0) * c * c;
@@ -245,14 +294,16 @@ double total_sum_of_squares(const Space& space, const Matrix<S>& X,
 }
 
 template <class S>
-Vector<double> column_sums(const Matrix<S>& X, double divisor) {
-  return column_sums(ExecSpace(), X, divisor);
+Vector<double> column_sums(const Matrix<S>& X, double divisor,
+                           const Vector<double>& row_weight = Vector<double>()) {
+  return column_sums(ExecSpace(), X, divisor, row_weight);
 }
 
 template <class S>
 double total_sum_of_squares(const Matrix<S>& X, const Vector<double>& feature_weight,
-                            Vector<double> mean = Vector<double>()) {
-  return total_sum_of_squares(ExecSpace(), X, feature_weight, mean);
+                            Vector<double> mean = Vector<double>(),
+                            const RowWeights& row_weights = RowWeights()) {
+  return total_sum_of_squares(ExecSpace(), X, feature_weight, mean, row_weights);
 }
 
 }  // namespace kaa::kernels

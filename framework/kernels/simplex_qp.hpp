@@ -1,6 +1,7 @@
 #pragma once
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -272,25 +273,34 @@ inline double shift_gram(const Matrix<double>& G) {
   return diag_max;
 }
 
-/// score(i) = (x_i - m) . r: the pricing pass of the B-step.
+/// score(i) = (x_i - m) . r: the pricing pass of the B-step. Rows whose `allowed` entry is not
+/// positive (sample weight zero; empty view: every row allowed) score the largest double, so a
+/// minimum never picks them.
 template <class Space, class S>
 void score_rows(const Space& space, const Matrix<S>& X, const Vector<double>& m,
-                const Vector<double>& r, const Vector<double>& score) {
+                const Vector<double>& r, const Vector<double>& score,
+                const Vector<double>& allowed = Vector<double>()) {
   const std::size_t d = X.extent(1);
+  const bool masked = allowed.data() != nullptr;
+  const double excluded = std::numeric_limits<double>::max();
   Kokkos::parallel_for(
       "kaa::hull_ls.score", Kokkos::RangePolicy<Space>(space, 0, X.extent(0)),
       KOKKOS_LAMBDA(const std::size_t i) {
         double s = 0;
         for (std::size_t f = 0; f < d; ++f) s += (static_cast<double>(X(i, f)) - m(f)) * r(f);
-        score(i) = s;
+        score(i) = masked && !(allowed(i) > 0) ? excluded : s;
       });
 }
 
-/// The row of X nearest to `target` (first on ties); `score` is scratch of n entries.
+/// The row of X nearest to `target` (first on ties) among the allowed ones (as in score_rows);
+/// `score` is scratch of n entries.
 template <class Space, class S>
 std::size_t nearest_row(const Space& space, const Matrix<S>& X, const Vector<double>& target,
-                        const Vector<double>& score) {
+                        const Vector<double>& score,
+                        const Vector<double>& allowed = Vector<double>()) {
   const std::size_t d = X.extent(1);
+  const bool masked = allowed.data() != nullptr;
+  const double excluded = std::numeric_limits<double>::max();
   Kokkos::parallel_for(
       "kaa::hull_ls.nearest", Kokkos::RangePolicy<Space>(space, 0, X.extent(0)),
       KOKKOS_LAMBDA(const std::size_t i) {
@@ -299,7 +309,7 @@ std::size_t nearest_row(const Space& space, const Matrix<S>& X, const Vector<dou
           const double diff = static_cast<double>(X(i, f)) - target(f);
           s += diff * diff;
         }
-        score(i) = s;
+        score(i) = masked && !(allowed(i) > 0) ? excluded : s;
       });
   const Extremum best = first_min(space, score);
   return best.index < X.extent(0) ? best.index : 0;
@@ -406,7 +416,7 @@ class HullLeastSquares {
     if (!usable || !(sum > 0)) {
       for (std::size_t f = 0; f < d; ++f) r_host_(f) = v[f];
       Kokkos::deep_copy(r_, r_host_);
-      support.assign(1, simplex_qp::nearest_row(ExecSpace(), X_, r_, score_));
+      support.assign(1, simplex_qp::nearest_row(ExecSpace(), X_, r_, score_, allowed_));
       weights.assign(1, 1.0);
       sum = 1.0;
     }
@@ -439,7 +449,7 @@ class HullLeastSquares {
         nu += weights[p] * h;
       }
       Kokkos::deep_copy(r_, r_host_);
-      simplex_qp::score_rows(ExecSpace(), X_, center_, r_, score_);
+      simplex_qp::score_rows(ExecSpace(), X_, center_, r_, score_, allowed_);
       const Extremum best = first_min(ExecSpace(), score_);
       if (best.index >= X_.extent(0) || !(best.value - nu < -tol)) break;
       bool present = false;
@@ -473,6 +483,9 @@ class HullLeastSquares {
   /// Row i of X in the data's units.
   double data(std::size_t i, std::size_t f) const { return static_cast<double>(host_(i, f)); }
   const Vector<double>& center() const { return center_; }
+  /// Restricts the hull to the rows of positive sample weight (`row_weight`; empty: all rows): a
+  /// row that counts zero times is not data the archetypes may be built from.
+  void allow_rows(const Vector<double>& row_weight) { allowed_ = row_weight; }
 
  private:
   struct HostGram {
@@ -502,6 +515,7 @@ class HullLeastSquares {
   Vector<double> center_;
   std::vector<double> center_host_;
   Vector<double> r_, score_;
+  Vector<double> allowed_;  // sample weights: rows of weight 0 are never entered
   typename Vector<double>::HostMirror r_host_;
   double norm2_max_ = 0, mu_ = 1;
 };

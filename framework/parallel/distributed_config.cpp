@@ -14,11 +14,7 @@ std::vector<std::string> distributed_issues(const nlohmann::json& resolved,
     const std::string name = node.at("type").get<std::string>();
     const StrategyInfo* info = registry.find(kind, name);
     if (info == nullptr || info->distributed) return;
-    std::string can;
-    for (const std::string& other : registry.names(kind)) {
-      const StrategyInfo* o = registry.find(kind, other);
-      if (o != nullptr && o->distributed) can += (can.empty() ? "" : ", ") + other;
-    }
+    const std::string can = names_with(registry, kind, &StrategyInfo::distributed);
     issues.push_back(path + ": " + to_string(kind) + " \"" + name + "\" cannot run distributed" +
                      over + "; run it on one rank" +
                      (can.empty() ? std::string() : " or use one of: " + can));

@@ -84,6 +84,10 @@ struct StrategyInfo {
   /// framework/parallel, giving the single-rank result. A config that names a strategy without the
   /// flag is refused when there is more than one rank.
   bool distributed = false;
+  /// Whether it honours the data's per-row sample weights (RowWeights), or is unaffected by them.
+  /// Data with weights are refused with a config naming an initializer, loss, optimizer, hook or
+  /// metric without the flag (framework/config/weighted_config.hpp).
+  bool weighted = false;
 };
 
 /// The factory of strategies. A value, filled explicitly by register_all(); every main and test
@@ -95,7 +99,8 @@ struct StrategyInfo {
 /// registry binds the resolved node); one without is default-constructible and its schema() is an
 /// empty Schema. Optionally `blocks` (see StrategyInfo) and
 /// `static void check_config(const nlohmann::json& config, const std::string& path,
-/// std::vector<std::string>& issues)` and `static constexpr bool distributed = true`.
+/// std::vector<std::string>& issues)`, `static constexpr bool distributed = true` and
+/// `static constexpr bool weighted = true`.
 ///
 /// A strategy that uses other strategies declares them as nested fields (BoundSchema::strategy,
 /// a nlohmann::json member of Params) and is constructible from (const Params&, const Registry&):
@@ -118,6 +123,7 @@ class Registry {
     if constexpr (requires { F::blocks; }) info.blocks = F::blocks;
     if constexpr (requires { &F::check_config; }) info.check = &F::check_config;
     if constexpr (requires { F::distributed; }) info.distributed = F::distributed;
+    if constexpr (requires { F::weighted; }) info.weighted = F::weighted;
     insert(Entry{std::move(info), factory<Interface, Impl, float>(),
                  factory<Interface, Impl, double>()});
   }

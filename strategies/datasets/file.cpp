@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "framework/config/weighted_config.hpp"
 #include "framework/error.hpp"
 #include "framework/io/hdf5.hpp"
 #include "framework/io/matrix_io.hpp"
@@ -26,7 +27,23 @@ auto File<S>::schema() -> BoundSchema<Params> {
           "var index, if any)");
   s.string("dataset", &Params::dataset)
       .doc("HDF5 only: path of the 2-D dataset in the file; \"\" = /X (AnnData's matrix)");
+  s.string("weights", &Params::weights)
+      .doc(
+          "file of per-row sample weights (.npy or CSV, one value per data row; row i then counts "
+          "w_i times); default: none");
+  s.string("weights_column", &Params::weights_column)
+      .doc(
+          "column of the data file holding per-row sample weights, by 0-based index or header "
+          "name; it is then not a feature; default: none");
   return s;
+}
+
+template <class S>
+void File<S>::check_config(const nlohmann::json& config, const std::string& path,
+                           std::vector<std::string>& issues) {
+  const Params p = schema().bind(config.at("data"));
+  if (!p.weights.empty() && !p.weights_column.empty())
+    issues.push_back(path + ": both weights and weights_column are set; give the weights once");
 }
 
 template <class S>
@@ -105,6 +122,81 @@ std::vector<std::string> File<S>::feature_names(std::size_t columns) const {
   return names;
 }
 
+namespace {
+
+/// The index of `column` (digits: a 0-based index; otherwise a name in the CSV header).
+std::size_t weights_column_index(const std::string& path, const std::string& column,
+                                 std::size_t columns, bool csv) {
+  std::size_t index = columns;
+  if (column.find_first_not_of("0123456789") == std::string::npos) {
+    index = std::stoull(column);
+  } else {
+    const std::vector<std::string> header =
+        csv ? read_csv_header(path) : std::vector<std::string>{};
+    if (header.empty())
+      throw InputError(path + ": weights_column \"" + column +
+                       "\" names a column, but the file has no header; give its 0-based index");
+    for (std::size_t c = 0; c < header.size() && index == columns; ++c)
+      if (header[c] == column) index = c;
+    if (index == columns)
+      throw InputError(path + ": weights_column \"" + column + "\" is not in the header");
+  }
+  if (index >= columns)
+    throw InputError(path + ": weights_column " + column + " is out of range (the file has " +
+                     std::to_string(columns) + " columns, numbered from 0)");
+  if (columns < 2)
+    throw InputError(path + ": weights_column leaves no feature (the file has one column)");
+  return index;
+}
+
+/// A weights file's values in file order: one column, or one row.
+std::vector<double> read_weights_file(const std::string& path) {
+  const HostMatrix m = read_matrix(path);
+  if (m.rows != 1 && m.cols != 1)
+    throw InputError(path + ": sample weights must be one column or one row, not " +
+                     std::to_string(m.rows) + " x " + std::to_string(m.cols));
+  return m.values;
+}
+
+}  // namespace
+
+template <class S>
+void File<S>::attach_weights(LoadedData& out, std::size_t begin, std::size_t total) const {
+  std::string source;
+  const std::size_t n = out.X.rows;
+  if (!config_.weights_column.empty()) {
+    const std::size_t d = out.X.cols;
+    const std::size_t c = weights_column_index(config_.path, config_.weights_column, d, is_csv());
+    HostMatrix features(n, d - 1);
+    out.weights.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      out.weights[i] = out.X(i, c);
+      for (std::size_t f = 0, g = 0; f < d; ++f)
+        if (f != c) features(i, g++) = out.X(i, f);
+    }
+    out.X = std::move(features);
+    if (!out.feature_names.empty())
+      out.feature_names.erase(out.feature_names.begin() + static_cast<std::ptrdiff_t>(c));
+    source = config_.path + " weights_column " + config_.weights_column;
+  } else if (!config_.weights.empty()) {
+    std::vector<double> all = read_weights_file(config_.weights);
+    if (all.size() != total) {
+      throw InputError(config_.weights + ": " + std::to_string(all.size()) +
+                       " sample weights, but " + config_.path + " has " + std::to_string(total) +
+                       " rows; need one weight per row");
+    }
+    out.weights.assign(all.begin() + static_cast<std::ptrdiff_t>(begin),
+                       all.begin() + static_cast<std::ptrdiff_t>(begin + n));
+    source = config_.weights;
+  } else {
+    return;
+  }
+  // A rank's block may be all zero; the fit checks the total over every rank.
+  const auto issues = row_weight_issues(out.weights, n, source, n == total);
+  if (!issues.empty()) throw InputError(issues.front());
+  out.description += " (sample weights: " + source + ")";
+}
+
 template <class S>
 LoadedData File<S>::load(std::uint64_t) {
   check_dataset_key();
@@ -115,6 +207,7 @@ LoadedData File<S>::load(std::uint64_t) {
                                           : read_matrix(config_.path);
   out.description = config_.path;
   out.feature_names = feature_names(out.X.cols);
+  attach_weights(out, 0, out.X.rows);
   return out;
 }
 
@@ -135,6 +228,7 @@ LoadedData File<S>::load_rows(std::uint64_t model_seed, int rank, int ranks,
                      : read_csv_rows(config_.path, select, total_rows);
   out.description = config_.path;
   out.feature_names = feature_names(out.X.cols);
+  attach_weights(out, parallel::block_of(total_rows, rank, ranks).begin, total_rows);
   return out;
 }
 

@@ -23,9 +23,13 @@ class File final : public Dataset<S> {
     std::string path;
     Format format = Format::by_extension;
     std::string feature_names;
-    std::string dataset;  // HDF5 only; "" = kHdf5DefaultDataset
+    std::string dataset;         // HDF5 only; "" = kHdf5DefaultDataset
+    std::string weights;         // a file of per-row sample weights
+    std::string weights_column;  // or a column of the data file (index or header name)
   };
   static BoundSchema<Params> schema();
+  static void check_config(const nlohmann::json& config, const std::string& path,
+                           std::vector<std::string>& issues);
   explicit File(const Params& config);
   LoadedData load(std::uint64_t model_seed) override;
   /// CSV, .npy and HDF5 read only the rank's rows (read_csv_rows, read_npy_rows,
@@ -42,6 +46,9 @@ class File final : public Dataset<S> {
   void check_dataset_key() const;
   /// From the feature_names file or a CSV header; throws when their count is not `columns`.
   std::vector<std::string> feature_names(std::size_t columns) const;
+  /// Moves the weights column out of out.X (and its name out of the feature names), or reads the
+  /// weights file's rows [begin, begin + out.X.rows) of `total` rows; checks them.
+  void attach_weights(LoadedData& out, std::size_t begin, std::size_t total) const;
   Params config_;
 };
 

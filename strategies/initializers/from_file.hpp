@@ -14,6 +14,8 @@ template <class S>
 class FromFile final : public Initializer<S> {
  public:
   static constexpr const char* name = "from_file";
+  // A start given in files: sample weights do not change it.
+  static constexpr bool weighted = true;
   static constexpr const char* summary =
       "read starting weights (n x k) and/or archetypes (k x d) from files";
   struct Params {

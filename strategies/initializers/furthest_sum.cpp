@@ -38,6 +38,27 @@ void FurthestSum<S>::initialize(const Matrix<S>& X, Parameters<S>& params, std::
   std::deque<std::size_t> set;
 
   std::size_t last = std::min(n - 1, static_cast<std::size_t>(kernels::uniform01(seed, 1, 0) * n));
+  if (this->weighted_rows()) {
+    // Sample weights: the start is drawn with probability w_i / sum w, and rows of weight zero
+    // are never chosen (a positive weight changes no distance, hence no later choice).
+    const auto w = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), this->row_weights().w);
+    const double target = kernels::uniform01(seed, 1, 0) * this->row_weights().total;
+    std::size_t positive = 0;
+    double cumulative = 0;
+    bool drawn = false;
+    for (std::size_t i = 0; i < n; ++i) {
+      available[i] = w(i) > 0;
+      if (!available[i]) continue;
+      ++positive;
+      cumulative += w(i);
+      if (!drawn) last = i;  // the last positive row when rounding leaves the target past the end
+      drawn = drawn || cumulative > target;
+    }
+    if (positive < k) {
+      throw InputError("furthest_sum: " + std::to_string(k) + " archetypes requested but only " +
+                       std::to_string(positive) + " rows have a positive sample weight");
+    }
+  }
   set.push_back(last);
   available[last] = 0;
   const std::size_t passes = k > 1 ? k - 1 + static_cast<std::size_t>(config_.replacements) : 0;

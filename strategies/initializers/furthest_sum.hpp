@@ -20,6 +20,8 @@ template <class S>
 class FurthestSum final : public Initializer<S> {
  public:
   static constexpr const char* name = "furthest_sum";
+  // Sample weights: the start drawn by weight; zero-weight rows are never chosen.
+  static constexpr bool weighted = true;
   static constexpr const char* summary =
       "archetypes = rows with the largest sum of distances to the others chosen (Mørup & Hansen "
       "2012)";

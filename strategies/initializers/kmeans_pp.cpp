@@ -1,6 +1,7 @@
 #include "strategies/initializers/kmeans_pp.hpp"
 
 #include <limits>
+#include <vector>
 
 #include "framework/error.hpp"
 #include "framework/kernels/counter_rng.hpp"
@@ -29,6 +30,34 @@ double shrink_distances(const Matrix<S>& X, const kernels::Work& center,
   return total;
 }
 
+/// With sample weights: mass(i) = w_i D^2_i (row i drawn as its w_i copies would be) and their
+/// sum. `mass` is its own array: on a host backend min_dist_host is min_dist itself.
+template <class S>
+double weighted_distances(const Matrix<S>& X, const kernels::Work& center,
+                          const Vector<double>& min_dist,
+                          const typename Vector<double>::HostMirror& min_dist_host,
+                          const typename Vector<double>::HostMirror& w, std::vector<double>& mass) {
+  shrink_distances(X, center, min_dist, min_dist_host);
+  double total = 0;
+  for (std::size_t i = 0; i < mass.size(); ++i) total += (mass[i] = w(i) * min_dist_host(i));
+  return total;
+}
+
+/// The first row whose running sum of `mass` passes `target`, skipping rows of zero mass (the
+/// last such row when rounding left the target at or past the end); `n` when none has mass.
+template <class Mass>
+std::size_t draw_row(const Mass& mass, std::size_t n, double target, double start = 0) {
+  double cumulative = start;
+  std::size_t last_positive = n;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (mass[i] <= 0) continue;
+    last_positive = i;
+    cumulative += mass[i];
+    if (cumulative > target) return i;
+  }
+  return last_positive;
+}
+
 }  // namespace
 
 template <class S>
@@ -39,6 +68,11 @@ Schema KmeansPP<S>::schema() {
 template <class S>
 void KmeansPP<S>::initialize(const Matrix<S>& X, Parameters<S>& params, std::uint64_t seed) {
   if (parallel::distributed()) {
+    if (this->weighted_rows())
+      throw parallel::AgreedError(
+          "kmeans_pp: sample weights in a fit over several MPI ranks are not supported; run it "
+          "on one rank",
+          2);
     initialize_distributed(X, params, seed);
     return;
   }
@@ -54,7 +88,18 @@ void KmeansPP<S>::initialize(const Matrix<S>& X, Parameters<S>& params, std::uin
   kernels::Work center("kaa::kmeans_pp.center", 1, kernels::padded(d));
 
   chosen_.clear();
-  std::size_t next = static_cast<std::size_t>(kernels::uniform01(seed, 1, 0) * n);
+  // Sample weights: the first row is drawn with probability w_i / sum w, the next ones by w_i D^2,
+  // so a zero-weight row is never chosen (unweighted: uniform, then D^2, as before).
+  typename Vector<double>::HostMirror w_host;
+  std::vector<double> mass;
+  if (this->weighted_rows()) {
+    w_host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), this->row_weights().w);
+    mass.resize(n);
+  }
+  std::size_t next =
+      w_host.data() == nullptr
+          ? static_cast<std::size_t>(kernels::uniform01(seed, 1, 0) * n)
+          : draw_row(w_host, n, kernels::uniform01(seed, 1, 0) * this->row_weights().total);
   for (std::size_t c = 0;; ++c) {
     chosen_.push_back(next);
     kernels::copy_row(ExecSpace(), X, next, Z, c, "kaa::kmeans_pp.copy");
@@ -62,26 +107,16 @@ void KmeansPP<S>::initialize(const Matrix<S>& X, Parameters<S>& params, std::uin
     // One pass over X per pick (O(n k d) in all); the pick as a padded double row.
     kernels::copy_row_to_double(ExecSpace(), X, next, center, "kaa::kmeans_pp.center");
     // Sequential sum and search on the host: the same index for any thread count.
-    const double total = shrink_distances(X, center, min_dist, min_dist_host);
+    const double total = mass.empty()
+                             ? shrink_distances(X, center, min_dist, min_dist_host)
+                             : weighted_distances(X, center, min_dist, min_dist_host, w_host, mass);
     if (!(total > 0)) {
       throw InputError("kmeans_pp: only " + std::to_string(c + 1) +
                        " distinct rows found, fewer than the " + std::to_string(k) +
                        " archetypes requested");
     }
     const double target = kernels::uniform01(seed, 1, c + 1) * total;
-    double cumulative = 0;
-    next = n;
-    std::size_t last_positive = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (min_dist_host(i) <= 0) continue;
-      last_positive = i;
-      cumulative += min_dist_host(i);
-      if (cumulative > target) {
-        next = i;
-        break;
-      }
-    }
-    if (next == n) next = last_positive;  // rounding left the target just past the end
+    next = mass.empty() ? draw_row(min_dist_host, n, target) : draw_row(mass, n, target);
   }
   if (params.has(Block::mixing)) kernels::set_mixing_one_hot(params.mixing, chosen_);
 }
@@ -168,18 +203,7 @@ void KmeansPP<S>::initialize_distributed(const Matrix<S>& X, Parameters<S>& para
       for (int r = 0; r < owner; ++r) before += partial[r];
     }
     if (owner == me) {
-      double cumulative = before;
-      std::size_t local = n, last_positive = 0;
-      for (std::size_t i = 0; i < n; ++i) {
-        if (min_dist_host(i) <= 0) continue;
-        last_positive = i;
-        cumulative += min_dist_host(i);
-        if (cumulative > target) {
-          local = i;
-          break;
-        }
-      }
-      if (local == n) local = last_positive;
+      const std::size_t local = draw_row(min_dist_host, n, target, before);
       pick[0] = static_cast<double>(offset + local);
       X_host_row(local, pick);
     }

@@ -17,6 +17,8 @@ template <class S>
 class KmeansPP final : public Initializer<S> {
  public:
   static constexpr const char* name = "kmeans_pp";
+  // Sample weights: draws by w_i (first) and w_i D^2; zero-weight rows are never chosen (one rank).
+  static constexpr bool weighted = true;
   static constexpr bool distributed = true;
   static constexpr const char* summary =
       "archetypes = data rows picked by D^2 sampling (k-means++)";

@@ -17,6 +17,8 @@ template <class S>
 class UniformColumnWeights final : public Initializer<S> {
  public:
   static constexpr const char* name = "uniform_column_weights";
+  // Writes the column blocks (features), not rows: sample weights do not change it.
+  static constexpr bool weighted = true;
   static constexpr const char* summary =
       "column weights gamma drawn U(low, high) per entry, then columns clamped and renormalised";
   struct Params {

@@ -11,6 +11,8 @@ template <class S>
 class UniformWeights final : public Initializer<S> {
  public:
   static constexpr const char* name = "uniform_weights";
+  // Draws each row's weights alone: sample weights do not change them.
+  static constexpr bool weighted = true;
   static constexpr bool distributed = true;
   static constexpr const char* summary =
       "weights drawn U(low, high) per entry, then rows clamped and renormalised";

@@ -18,6 +18,8 @@ template <class S>
 class ArchetypeSparsity final : public LossTerm<S> {
  public:
   static constexpr const char* name = "archetype_sparsity";
+  // Sums over the archetypes only: sample weights do not change it.
+  static constexpr bool weighted = true;
   static constexpr const char* summary =
       "weight x mean over archetypes of an l1, smooth-l0 or entropy sparsity measure";
   static constexpr unsigned blocks = static_cast<unsigned>(Block::archetypes);

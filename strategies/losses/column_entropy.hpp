@@ -14,6 +14,8 @@ template <class S>
 class ColumnEntropy final : public LossTerm<S> {
  public:
   static constexpr const char* name = "column_entropy";
+  // Sums over gamma's columns (features), not rows: sample weights do not change it.
+  static constexpr bool weighted = true;
   static constexpr const char* summary =
       "weight x mean column entropy of the column weights gamma, -sum g log(g + eps)";
   static constexpr unsigned blocks = static_cast<unsigned>(Block::column_weights);

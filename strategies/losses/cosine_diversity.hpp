@@ -14,6 +14,8 @@ template <class S>
 class CosineDiversity final : public LossTerm<S> {
  public:
   static constexpr const char* name = "cosine_diversity";
+  // Sums over the archetypes only: sample weights do not change it.
+  static constexpr bool weighted = true;
   static constexpr const char* summary =
       "weight x mean positive cosine similarity between distinct archetypes";
   static constexpr unsigned blocks = static_cast<unsigned>(Block::archetypes);

@@ -1,7 +1,6 @@
 #include "strategies/losses/entropy.hpp"
 
 #include "framework/kernels/entropy.hpp"
-#include "framework/parallel/row_block.hpp"
 
 namespace kaa::strategies {
 
@@ -20,18 +19,17 @@ Entropy<S>::Entropy(const Params& p) : config_(p) {}
 template <class S>
 double Entropy<S>::value_and_grad(const Matrix<S>&, const Parameters<S>& params,
                                   Parameters<S>& grad) {
-  const double c =
-      config_.weight / static_cast<double>(parallel::global_rows(params.weights.extent(0)));
-  return c *
-         kernels::entropy_sum<false>("kaa::entropy", params.weights, config_.eps, c, grad.weights);
+  // Sample weights: the weighted mean of the rows' entropies.
+  const double c = config_.weight / this->row_count(params.weights.extent(0));
+  return c * kernels::entropy_sum<false>("kaa::entropy", params.weights, config_.eps, c,
+                                         grad.weights, this->row_weights().w);
 }
 
 template <class S>
 double Entropy<S>::value(const Matrix<S>&, const Parameters<S>& params) {
-  const double c =
-      config_.weight / static_cast<double>(parallel::global_rows(params.weights.extent(0)));
-  return c *
-         kernels::entropy_sum<false>("kaa::entropy", params.weights, config_.eps, 0.0, Matrix<S>());
+  const double c = config_.weight / this->row_count(params.weights.extent(0));
+  return c * kernels::entropy_sum<false>("kaa::entropy", params.weights, config_.eps, 0.0,
+                                         Matrix<S>(), this->row_weights().w);
 }
 
 template class Entropy<float>;

@@ -13,6 +13,8 @@ template <class S>
 class Entropy final : public LossTerm<S> {
  public:
   static constexpr const char* name = "entropy";
+  // Sample weights: the weighted mean of the rows' entropies.
+  static constexpr bool weighted = true;
   static constexpr bool distributed = true;
   static constexpr const char* summary =
       "weight x mean row entropy of the weights, -sum a log(a + eps)";

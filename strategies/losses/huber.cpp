@@ -21,8 +21,11 @@ Huber<S>::Huber(const Params& p) : config_(p) {}
 
 template <class S>
 double Huber<S>::scale(std::size_t n) const {
-  return config_.reduction == common::Reduction::mean ? config_.weight / static_cast<double>(n)
-                                                      : config_.weight;
+  // Sample weights: the weighted mean (over the total weight) or the weighted sum.
+  return config_.reduction == common::Reduction::mean
+             ? config_.weight /
+                   (this->weighted_rows() ? this->row_weights().total : static_cast<double>(n))
+             : config_.weight;
 }
 
 template <class S>
@@ -36,9 +39,10 @@ double Huber<S>::value_and_grad(const Matrix<S>& X, const Parameters<S>& params,
   const double c = scale(X.extent(0));
   kernels::residual_norms2(ExecSpace(), X, params.weights, params.archetypes, loop_.norms);
   const Vector<double> norms2 = loop_.norms;
-  const double total = kernels::huber_sum(ExecSpace(), norms2, config_.delta);
+  const Vector<double> v = this->row_weights().w;
+  const double total = kernels::huber_sum(ExecSpace(), norms2, config_.delta, v);
   kernels::huber_gradient(ExecSpace(), X, params.weights, params.archetypes, norms2, config_.delta,
-                          c, grad.weights, grad.archetypes, workspace_);
+                          c, grad.weights, grad.archetypes, workspace_, v);
   return c * total;
 }
 
@@ -46,7 +50,8 @@ template <class S>
 double Huber<S>::value(const Matrix<S>& X, const Parameters<S>& params) {
   kernels::residual_norms2(ExecSpace(), X, params.weights, params.archetypes, loop_.norms);
   const Vector<double> norms2 = loop_.norms;
-  return scale(X.extent(0)) * kernels::huber_sum(ExecSpace(), norms2, config_.delta);
+  return scale(X.extent(0)) *
+         kernels::huber_sum(ExecSpace(), norms2, config_.delta, this->row_weights().w);
 }
 
 template class Huber<float>;

@@ -18,6 +18,8 @@ template <class S>
 class Huber final : public LossTerm<S> {
  public:
   static constexpr const char* name = "huber";
+  // Sample weights: sum_i w_i h(||r_i||), the mean over the total weight.
+  static constexpr bool weighted = true;
   static constexpr const char* summary =
       "Huber loss of the row residual norms, sum h(||x_i - a_i Z||) (Chen et al. 2014)";
   struct Params {

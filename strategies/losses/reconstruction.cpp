@@ -1,7 +1,6 @@
 #include "strategies/losses/reconstruction.hpp"
 
 #include "framework/kernels/reconstruction.hpp"
-#include "framework/parallel/row_block.hpp"
 
 namespace kaa::strategies {
 
@@ -19,10 +18,10 @@ Reconstruction<S>::Reconstruction(const Params& p) : config_(p) {}
 
 template <class S>
 double Reconstruction<S>::scale(std::size_t n) const {
-  // The mean is over all the data's rows, also when this rank holds only some (distributed fit).
-  return config_.reduction == common::Reduction::mean
-             ? config_.weight / static_cast<double>(parallel::global_rows(n))
-             : config_.weight;
+  // The mean is over all the data's rows, also when this rank holds only some (distributed fit);
+  // with sample weights it is the weighted mean (row_count is then the total weight).
+  return config_.reduction == common::Reduction::mean ? config_.weight / this->row_count(n)
+                                                      : config_.weight;
 }
 
 template <class S>
@@ -31,15 +30,15 @@ double Reconstruction<S>::value_and_grad(const Matrix<S>& X, const Parameters<S>
   const double c = scale(X.extent(0));
   return c * kernels::reconstruction_pass(ExecSpace(), X, params.weights, params.archetypes, c,
                                           grad.weights, grad.archetypes, Vector<double>(),
-                                          loop_.reconstruction);
+                                          loop_.reconstruction, this->row_weights().w);
 }
 
 template <class S>
 double Reconstruction<S>::value(const Matrix<S>& X, const Parameters<S>& params) {
-  return scale(X.extent(0)) * kernels::reconstruction_pass(ExecSpace(), X, params.weights,
-                                                           params.archetypes, 0.0, Matrix<S>(),
-                                                           Matrix<S>(), Vector<double>(),
-                                                           loop_.reconstruction_value);
+  return scale(X.extent(0)) *
+         kernels::reconstruction_pass(ExecSpace(), X, params.weights, params.archetypes, 0.0,
+                                      Matrix<S>(), Matrix<S>(), Vector<double>(),
+                                      loop_.reconstruction_value, this->row_weights().w);
 }
 
 template class Reconstruction<float>;

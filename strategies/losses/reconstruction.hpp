@@ -14,6 +14,8 @@ template <class S>
 class Reconstruction final : public LossTerm<S> {
  public:
   static constexpr const char* name = "reconstruction";
+  // Sample weights: sum_i w_i ||x_i - a_i Z||^2, the mean over the total weight.
+  static constexpr bool weighted = true;
   static constexpr bool distributed = true;
   static constexpr const char* summary =
       "squared reconstruction error ||X - A Z||^2, mean over rows or sum";

@@ -14,6 +14,8 @@ template <class S>
 class ArchetypeSeparation final : public Metric<S> {
  public:
   static constexpr const char* name = "archetype_separation";
+  // Reads the archetypes only: sample weights do not change it.
+  static constexpr bool weighted = true;
   static constexpr bool distributed = true;
   static constexpr const char* summary =
       "pairwise archetype distances in original units: min, mean, max and min/max";

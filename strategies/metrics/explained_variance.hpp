@@ -11,6 +11,8 @@ template <class S>
 class ExplainedVariance final : public Metric<S> {
  public:
   static constexpr const char* name = "explained_variance";
+  // Sample weights: weighted RSS over the weighted TSS (weighted means).
+  static constexpr bool weighted = true;
   static constexpr bool distributed = true;
   static constexpr const char* summary = "1 - RSS / total sum of squares about the column means";
   static Schema schema();

@@ -18,6 +18,8 @@ template <class S>
 class RecoveryError final : public Metric<S> {
  public:
   static constexpr const char* name = "recovery_error";
+  // Reads the archetypes only: sample weights do not change it.
+  static constexpr bool weighted = true;
   static constexpr bool distributed = true;
   static constexpr const char* summary =
       "matched distance between fitted and known true archetypes (synthetic data)";

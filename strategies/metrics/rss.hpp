@@ -12,6 +12,8 @@ template <class S>
 class Rss final : public Metric<S> {
  public:
   static constexpr const char* name = "rss";
+  // Sample weights: the weighted RSS and its mean over the total weight.
+  static constexpr bool weighted = true;
   static constexpr bool distributed = true;
   static constexpr const char* summary =
       "residual sum of squares ||X - A Z||_F^2 in original units";

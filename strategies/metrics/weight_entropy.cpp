@@ -23,10 +23,11 @@ void WeightEntropy<S>::compute(const MetricInputs<S>& in, nlohmann::json& out) {
   } else {
     Kokkos::deep_copy(row_value, -1.0);  // one archetype: ln k = 0, nothing to normalise by
   }
-  const analysis::RowSummary s = analysis::summarize_nonnegative(row_value);
+  const analysis::RowSummary s = analysis::summarize_nonnegative(row_value, in.row_weights.w);
   if (k > 1 && s.count < n)
-    logging::warning("weight_entropy: " + std::to_string(n - s.count) +
-                     " rows have no positive weight and were left out");
+    logging::warning(
+        "weight_entropy: " + std::to_string(n - s.count) + " rows have no positive weight" +
+        (in.row_weights.empty() ? "" : " or a sample weight of zero") + " and were left out");
   analysis::write_summary(s, "weight_entropy", out);
 }
 

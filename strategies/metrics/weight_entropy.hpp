@@ -15,6 +15,8 @@ template <class S>
 class WeightEntropy final : public Metric<S> {
  public:
   static constexpr const char* name = "weight_entropy";
+  // Sample weights: weighted mean and std over rows; min and max over rows of positive weight.
+  static constexpr bool weighted = true;
   static constexpr const char* summary =
       "row entropy of the weights / ln k (mean, std, min, max): 0 one archetype, 1 uniform";
   static Schema schema();

@@ -25,8 +25,8 @@ void WeightSparsity<S>::compute(const MetricInputs<S>& in, nlohmann::json& out) 
   Vector<double> fraction("kaa::weight_sparsity.fraction", n),
       hoyer("kaa::weight_sparsity.hoyer", n);
   kernels::row_sparsity(ExecSpace(), A, config_.threshold, fraction, hoyer);
-  const analysis::RowSummary f = analysis::summarize_nonnegative(fraction);
-  const analysis::RowSummary h = analysis::summarize_nonnegative(hoyer);
+  const analysis::RowSummary f = analysis::summarize_nonnegative(fraction, in.row_weights.w);
+  const analysis::RowSummary h = analysis::summarize_nonnegative(hoyer, in.row_weights.w);
   out["weight_sparsity_fraction"] = f.mean;
   out["weight_sparsity_hoyer"] = h.count > 0 ? nlohmann::json(h.mean) : nlohmann::json();
 }

@@ -17,6 +17,8 @@ template <class S>
 class WeightSparsity final : public Metric<S> {
  public:
   static constexpr const char* name = "weight_sparsity";
+  // Sample weights: weighted means over rows.
+  static constexpr bool weighted = true;
   static constexpr const char* summary =
       "mean fraction of weights below a threshold, and mean Hoyer sparsity of the weight rows";
   struct Params {

@@ -63,6 +63,7 @@ ActiveSet<S>::ActiveSet(const Params& p) : config_(p) {}
 template <class S>
 void ActiveSet<S>::init(const Matrix<S>& X, const Parameters<S>&) {
   hull_ = std::make_unique<kernels::HullLeastSquares<S>>(X);
+  hull_->allow_rows(this->row_weights().w);
   resets_ = 0;
 }
 
@@ -78,12 +79,16 @@ void ActiveSet<S>::step(const Matrix<S>& X, Parameters<S>& params, Parameters<S>
   kernels::simplex_least_squares_rows(ExecSpace(), X, params.archetypes, params.weights,
                                       hull_->center(), loop_.least_squares);
 
-  Vector<double> irls;
+  // Row weights of the B-step's Gram products: the sample weights v (empty: all ones), times
+  // the IRLS weights 1 / max(||r_i||, delta) in the robust variant. The A-step is per row and a
+  // positive weight does not change a row's minimiser.
+  Vector<double> irls = this->row_weights().w;
   if (config_.huber_delta > 0) {
     kernels::fit_extents(irls_, "kaa::active_set.irls", X.extent(0));
     irls = irls_;
     kernels::residual_norms2(ExecSpace(), X, params.weights, params.archetypes, loop_.norms);
-    kernels::active_set_irls_weights(ExecSpace(), loop_.norms, config_.huber_delta, irls);
+    kernels::active_set_irls_weights(ExecSpace(), loop_.norms, config_.huber_delta, irls,
+                                     this->row_weights().w);
   }
   kernels::weights_gram(ExecSpace(), params.weights, loop_.weights_gram, irls);
   kernels::weights_times_data(ExecSpace(), params.weights, X, loop_.weights_data, loop_.transposed,
@@ -103,6 +108,8 @@ void ActiveSet<S>::step(const Matrix<S>& X, Parameters<S>& params, Parameters<S>
       // SPAMS's rule: an archetype nobody uses restarts at the point explained worst.
       Kokkos::deep_copy(Z_device, Z);
       kernels::residual_norms2(ExecSpace(), X, params.weights, Z_device, loop_.norms);
+      if (this->weighted_rows())  // a row of weight zero is not data to restart at
+        kernels::mask_rows(ExecSpace(), loop_.norms, this->row_weights().w, -1.0);
       const auto worst = kernels::first_max(ExecSpace(), loop_.norms).index;
       if (worst < X.extent(0)) {
         kernels::blend_row(B, l, {worst}, {1.0});

@@ -28,6 +28,9 @@ template <class S>
 class ActiveSet final : public Optimizer<S> {
  public:
   static constexpr const char* name = "active_set";
+  // Sample weights: H = A^T V A, Q = A^T V X (robust: V times the IRLS weights); zero-weight rows
+  // never enter B.
+  static constexpr bool weighted = true;
   static constexpr const char* summary =
       "exact active-set QPs per row of weights and, archetype by archetype, of mixing weights "
       "(Chen, Mairal & Harchaoui 2014; robust Huber variant)";

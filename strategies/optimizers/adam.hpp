@@ -15,6 +15,8 @@ template <class S>
 class Adam final : public Optimizer<S> {
  public:
   static constexpr const char* name = "adam";
+  // Steps along the summed gradient: sample weights act through the loss terms.
+  static constexpr bool weighted = true;
   static constexpr bool distributed = true;
   static constexpr const char* summary =
       "Adam with optax's semantics, after element-wise gradient clipping";

@@ -40,6 +40,7 @@ AlsNnls<S>::AlsNnls(const Params& p) : config_(p) {}
 template <class S>
 void AlsNnls<S>::init(const Matrix<S>& X, const Parameters<S>&) {
   hull_ = std::make_unique<kernels::HullLeastSquares<S>>(X);
+  hull_->allow_rows(this->row_weights().w);
   safeguarded_ = 0;
 }
 
@@ -48,8 +49,10 @@ void AlsNnls<S>::step(const Matrix<S>& X, Parameters<S>& params, Parameters<S>&)
   const std::size_t k = params.archetypes.extent(0), d = X.extent(1);
   kernels::simplex_least_squares_rows(ExecSpace(), X, params.archetypes, params.weights,
                                       hull_->center(), loop_.least_squares);
-  kernels::weights_gram(ExecSpace(), params.weights, loop_.weights_gram);
-  kernels::weights_times_data(ExecSpace(), params.weights, X, loop_.weights_data, loop_.transposed);
+  // Sample weights v: H = A^T V A, Q = A^T V X (the A-step is per row, unchanged by them).
+  kernels::weights_gram(ExecSpace(), params.weights, loop_.weights_gram, this->row_weights().w);
+  kernels::weights_times_data(ExecSpace(), params.weights, X, loop_.weights_data, loop_.transposed,
+                              this->row_weights().w);
 
   const auto H = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), loop_.weights_gram);
   const auto Q = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), loop_.weights_data);

@@ -25,6 +25,8 @@ template <class S>
 class AlsNnls final : public Optimizer<S> {
  public:
   static constexpr const char* name = "als_nnls";
+  // Sample weights: H = A^T V A, Q = A^T V X; zero-weight rows never enter B.
+  static constexpr bool weighted = true;
   static constexpr const char* summary =
       "Cutler & Breiman alternating least squares: exact simplex LS for the weights, then for the "
       "mixing weights of the LS archetypes";

@@ -81,6 +81,10 @@ void FrankWolfe<S>::step(const Matrix<S>& X, Parameters<S>& params, Parameters<S
   fit_workspace(X.extent(0), params.weights.extent(1), X.extent(1), false);
   kernels::frank_wolfe_row_argmins(ExecSpace(), grad.weights, work_.row_vertex);
   kernels::frank_wolfe_move_to_vertices(ExecSpace(), params.weights, work_.row_vertex, gamma);
+  // Sample weights: the A rows' argmins are unchanged by a positive row weight; a row of weight
+  // zero is never a vertex of B.
+  if (this->weighted_rows())
+    kernels::frank_wolfe_mask_columns(ExecSpace(), grad.mixing, this->row_weights().w);
   kernels::frank_wolfe_row_argmins(ExecSpace(), grad.mixing, work_.mixing_vertex);
   kernels::frank_wolfe_move_to_vertices(ExecSpace(), params.mixing, work_.mixing_vertex, gamma);
 }
@@ -103,8 +107,11 @@ template <class S>
 void FrankWolfe<S>::update_mixing(const Matrix<S>& X, Parameters<S>& params, int iterations) {
   if (center_.extent(0) != X.extent(1)) init(X, params);
   const std::size_t n = X.extent(0), k = params.mixing.extent(0), d = X.extent(1);
-  kernels::weights_gram(ExecSpace(), params.weights, loop_.weights_gram);
-  kernels::weights_times_data(ExecSpace(), params.weights, X, loop_.weights_data, loop_.transposed);
+  // Sample weights v: H = A^T V A, Q = A^T V X; rows of weight zero are never a vertex.
+  const Vector<double> v = this->row_weights().w;
+  kernels::weights_gram(ExecSpace(), params.weights, loop_.weights_gram, v);
+  kernels::weights_times_data(ExecSpace(), params.weights, X, loop_.weights_data, loop_.transposed,
+                              v);
   const auto H = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), loop_.weights_gram);
   const auto Q = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), loop_.weights_data);
   fit_workspace(n, k, d, true);
@@ -127,6 +134,7 @@ void FrankWolfe<S>::update_mixing(const Matrix<S>& X, Parameters<S>& params, int
       }
     Kokkos::deep_copy(M_dev, M);
     kernels::frank_wolfe_mixing_scores(ExecSpace(), X, center_, M_dev, score);
+    if (this->weighted_rows()) kernels::frank_wolfe_mask_columns(ExecSpace(), score, v);
     kernels::frank_wolfe_row_argmins(ExecSpace(), score, vertex);
     Kokkos::deep_copy(vertex_host, vertex);
     double slope = 0, curvature = 0;

@@ -24,6 +24,9 @@ template <class S>
 class FrankWolfe final : public Optimizer<S> {
  public:
   static constexpr const char* name = "frank_wolfe";
+  // Sample weights: exact B steps with H = A^T V A, Q = A^T V X; zero-weight rows are never a
+  // vertex.
+  static constexpr bool weighted = true;
   static constexpr const char* summary =
       "Frank-Wolfe vertex steps on the simplex rows of weights and mixing weights (Bauckhage et "
       "al. 2015)";

@@ -22,6 +22,8 @@ template <class S>
 class OptaxChain final : public Optimizer<S> {
  public:
   static constexpr const char* name = "optax_chain";
+  // Steps along the summed gradient: sample weights act through the loss terms.
+  static constexpr bool weighted = true;
   static constexpr const char* summary =
       "clip, global-norm clip, Adam, decayed weights, warm-up + exponential-decay schedule";
   struct Params {

@@ -85,7 +85,7 @@ Pcha<S>::Pcha(const Params& p) : config_(p) {}
 
 template <class S>
 void Pcha<S>::init(const Matrix<S>& X, const Parameters<S>&) {
-  sst_ = kernels::pcha_sum_of_squares(ExecSpace(), X, work_.sums);
+  sst_ = kernels::pcha_sum_of_squares(ExecSpace(), X, work_.sums, this->row_weights().w);
   mu_weights_ = mu_mixing_ = mu_alpha_ = config_.initial_step;
   first_step_ = true;
 }
@@ -124,7 +124,8 @@ void Pcha<S>::step(const Matrix<S>& X, Parameters<S>& params, Parameters<S>&) {
 
 template <class S>
 double Pcha<S>::update_weights(const Matrix<S>& X, Parameters<S>& params, int iterations) {
-  if (sst_ == 0) sst_ = kernels::pcha_sum_of_squares(ExecSpace(), X, work_.sums);
+  if (sst_ == 0)
+    sst_ = kernels::pcha_sum_of_squares(ExecSpace(), X, work_.sums, this->row_weights().w);
   const std::size_t n = X.extent(0), k = params.weights.extent(1), d = X.extent(1);
   fit_workspace(n, k, d);
   const ExecSpace space;
@@ -135,9 +136,12 @@ double Pcha<S>::update_weights(const Matrix<S>& X, Parameters<S>& params, int it
   const Matrix<double> G = loop_.gram;
   const Matrix<double> A = work_.weights, A_old = work_.weights_old, g = work_.weights_grad;
   kernels::convert(params.weights, A);
+  // Sample weights v: the SSE sums v_i times row i's error; each row's step is the one its
+  // copies would take (the unweighted row gradient, scaled by the total weight over SST).
+  const Vector<double> v = this->row_weights().w;
 
-  double sse = sst_ + kernels::pcha_weights_sse_part(space, A, P, G, work_.sums);
-  const double scale = sst_ > 0 ? static_cast<double>(n) / sst_ : 1.0;
+  double sse = sst_ + kernels::pcha_weights_sse_part(space, A, P, G, work_.sums, v);
+  const double scale = sst_ > 0 ? this->row_count(n) / sst_ : 1.0;
   for (int it = 0; it < iterations; ++it) {
     kernels::pcha_weights_gradient(space, A, P, G, scale, g);
     kernels::pcha_subtract_row_inner_products(space, g, A);
@@ -146,7 +150,7 @@ double Pcha<S>::update_weights(const Matrix<S>& X, Parameters<S>& params, int it
     bool accepted = false;
     for (int halving = 0; halving < kMaxHalvings; ++halving) {
       kernels::pcha_trial_rows(space, A_old, g, mu_weights_, A);
-      const double trial = sst_ + kernels::pcha_weights_sse_part(space, A, P, G, work_.sums);
+      const double trial = sst_ + kernels::pcha_weights_sse_part(space, A, P, G, work_.sums, v);
       if (trial <= sse * (1 + config_.accept_rtol)) {
         sse = trial;
         mu_weights_ *= config_.grow;
@@ -167,15 +171,19 @@ double Pcha<S>::update_weights(const Matrix<S>& X, Parameters<S>& params, int it
 
 template <class S>
 double Pcha<S>::update_mixing(const Matrix<S>& X, Parameters<S>& params, int iterations) {
-  if (sst_ == 0) sst_ = kernels::pcha_sum_of_squares(ExecSpace(), X, work_.sums);
+  if (sst_ == 0)
+    sst_ = kernels::pcha_sum_of_squares(ExecSpace(), X, work_.sums, this->row_weights().w);
   const std::size_t n = X.extent(0), k = params.mixing.extent(0), d = X.extent(1);
   fit_workspace(n, k, d);
   const ExecSpace space;
   const Vector<double> origin = work_.origin;
   const Matrix<double> A = work_.weights;
   kernels::convert(params.weights, A);
-  kernels::weights_gram(ExecSpace(), A, loop_.weights_gram);
-  kernels::weights_times_data(ExecSpace(), A, X, loop_.weights_data, loop_.transposed);
+  // Sample weights v: H = A^T V A and Q = A^T V X; the B direction of column i is scaled by v_i
+  // (the summed directions of its copies) after the per-row inner products are removed.
+  const Vector<double> v = this->row_weights().w;
+  kernels::weights_gram(ExecSpace(), A, loop_.weights_gram, v);
+  kernels::weights_times_data(ExecSpace(), A, X, loop_.weights_data, loop_.transposed, v);
   const Matrix<double> H_dev = loop_.weights_gram;
   const Matrix<double> Q_dev = loop_.weights_data;
   const auto H = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), H_dev);
@@ -224,6 +232,7 @@ double Pcha<S>::update_mixing(const Matrix<S>& X, Parameters<S>& params, int ite
     Kokkos::deep_copy(M_dev, M);
     kernels::pcha_mixing_gradient(space, X, M_dev, XQ, scale, g);
     kernels::pcha_subtract_row_inner_products(space, g, B);
+    if (this->weighted_rows()) kernels::pcha_scale_columns(space, g, v);
     Kokkos::deep_copy(B_old, B);
     const double mu_before = mu_mixing_;
     bool accepted = false;
@@ -256,7 +265,7 @@ double Pcha<S>::update_mixing(const Matrix<S>& X, Parameters<S>& params, int ite
           hz += s * Z(j, f);
           qz += Q(j, f) * Z(j, f);
         }
-        grad[j] = (hz - qz) / alpha[j] / (sst_ * static_cast<double>(n));
+        grad[j] = (hz - qz) / alpha[j] / (sst_ * this->row_count(n));
       }
       const double mu_alpha_before = mu_alpha_;
       for (int halving = 0; halving < kMaxHalvings; ++halving) {

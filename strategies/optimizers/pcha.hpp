@@ -27,6 +27,8 @@ template <class S>
 class Pcha final : public Optimizer<S> {
  public:
   static constexpr const char* name = "pcha";
+  // Sample weights: weighted SST/SSE, H = A^T V A, Q = A^T V X, B directions scaled per row.
+  static constexpr bool weighted = true;
   static constexpr const char* summary =
       "Mørup & Hansen's PCHA: projected gradient with line search on weights and mixing weights, "
       "optional alpha relaxation";

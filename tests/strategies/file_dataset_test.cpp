@@ -10,7 +10,7 @@
 #include "framework/io/npy.hpp"
 #include "strategies/datasets/file.hpp"
 #include "tests/strategies/make_strategy.hpp"
-#include "tests/support/temp_path.hpp"
+#include "tests/support/temp_folder.hpp"
 
 namespace {
 
@@ -18,20 +18,7 @@ namespace fs = std::filesystem;
 using kaa::strategies::File;
 using kaa_test::make;
 
-class FileDataset : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = kaa::test::unique_temp_path("kaa_file_dataset");
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string write(const std::string& name, const std::string& text) {
-    const fs::path p = dir_ / name;
-    std::ofstream(p) << text;
-    return p.string();
-  }
-  fs::path dir_;
-};
+class FileDataset : public kaa::test::TempFolder {};
 
 TEST_F(FileDataset, CsvHeaderGivesTheFeatureNames) {
   const auto path = write("x.csv", "height, \"weight\" ,age\n1,2,3\n4,5,6\n");

@@ -15,6 +15,8 @@ template <class S>
 class KeepBest final : public Hook<S> {
  public:
   static constexpr const char* name = "keep_best";
+  // Reads recorded losses only: sample weights act through the loss terms.
+  static constexpr bool weighted = true;
   static constexpr const char* summary = "end the fit on the best parameters seen";
   struct Params {
     common::BestChoice best = common::BestChoice::evaluated;

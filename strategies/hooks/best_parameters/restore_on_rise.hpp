@@ -15,6 +15,8 @@ template <class S>
 class RestoreOnRise final : public Hook<S> {
  public:
   static constexpr const char* name = "restore_on_rise";
+  // Reads recorded losses only: sample weights act through the loss terms.
+  static constexpr bool weighted = true;
   static constexpr const char* summary =
       "restore the best parameters and restart the optimizer when the loss rose by a factor";
   struct Params {

@@ -21,6 +21,8 @@ template <class S>
 class BlendedProjection final : public Hook<S> {
  public:
   static constexpr const char* name = "blended_projection";
+  // Blends by the (weighted) objective; its projector acts on archetypes.
+  static constexpr bool weighted = true;
   static constexpr const char* summary =
       "periodic archetype projection, blended in by how much it raises the loss";
   struct Params {
