@@ -181,8 +181,9 @@ struct FitData {
 };
 
 /// Standardises (over every rank's rows in a distributed fit) and uploads the data. The host copy
-/// (double) is standardised in place, uploaded and released: from here on only the device copy
-/// exists, so a large fit's peak memory is X in double plus X in S once, not twice X in double.
+/// (double) is standardised in place, uploaded and released block by block as it goes
+/// (to_device_releasing): from here on only the device copy exists, and the upload's peak is X in
+/// double, not X in double plus X in S.
 template <class S>
 FitData<S> prepare_data(LoadedData& data, bool normalize, std::size_t total_rows,
                         double total_weight) {
@@ -203,7 +204,7 @@ FitData<S> prepare_data(LoadedData& data, bool normalize, std::size_t total_rows
   HostMatrix X = std::move(data.X);
   data.X = HostMatrix();
   if (fit.scaling) standardize(X, *fit.scaling);
-  fit.X = to_device<S>(X, "kaa::X");
+  fit.X = to_device_releasing<S>(std::move(X), "kaa::X");
   return fit;
 }
 

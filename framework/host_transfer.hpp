@@ -17,6 +17,13 @@ Matrix<S> to_device(const HostMatrix& m, const std::string& label) {
   return out;
 }
 
+/// to_device for a host matrix its owner is done with, which it leaves empty: each block of rows
+/// goes back to the system as soon as it is converted, so the matrix in double and the device
+/// matrix never both exist whole (a large fit's peak is X in double, not X in double plus X in S).
+/// The same values as to_device.
+template <class S>
+Matrix<S> to_device_releasing(HostMatrix&& m, const std::string& label);
+
 /// Copies a device matrix back to a host matrix in double.
 template <class S>
 HostMatrix to_host(const Matrix<S>& m) {

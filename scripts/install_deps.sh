@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(cmake g++ make git ca-certificates xz-utils dpkg-dev
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev
   libboost-dev libboost-program-options-dev libboost-log-dev libopenmpi-dev openmpi-bin libopenblas-dev
-  libboost-iostreams-dev python3 python3-numpy python3-matplotlib python3-venv python3-dev chromium)
+  libboost-iostreams-dev libhdf5-dev python3 python3-numpy python3-matplotlib python3-venv python3-dev chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

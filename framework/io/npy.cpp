@@ -181,17 +181,18 @@ NpyLayout npy_layout(const std::string& bytes, std::size_t file_size, const std:
   return out;
 }
 
-/// Values of `m` (already sized) from raw little-endian items; `first_row` is the global row of
-/// the first one (for error messages).
-void convert_npy_values(const char* data, std::size_t item, std::size_t first_row, HostMatrix& m,
-                        const std::string& name) {
-  for (std::size_t e = 0; e < m.values.size(); ++e) {
+/// Values [begin, begin + count) of `m` (already sized) from raw little-endian items at `data`;
+/// `first_row` is the global row of m's first row (for error messages).
+void convert_npy_values(const char* data, std::size_t item, std::size_t begin, std::size_t count,
+                        std::size_t first_row, HostMatrix& m, const std::string& name) {
+  for (std::size_t k = 0; k < count; ++k) {
+    const std::size_t e = begin + k;
     double v;
     if (item == 8) {
-      std::memcpy(&v, data + e * 8, 8);
+      std::memcpy(&v, data + k * 8, 8);
     } else {
       float f;
-      std::memcpy(&f, data + e * 4, 4);
+      std::memcpy(&f, data + k * 4, 4);
       v = f;
     }
     if (!std::isfinite(v))
@@ -204,7 +205,13 @@ void convert_npy_values(const char* data, std::size_t item, std::size_t first_ro
 }  // namespace
 
 HostMatrix read_npy(const std::filesystem::path& path) {
-  return parse_npy(io_detail::read_all(path), path.string());
+  std::size_t total = 0;
+  return read_npy_rows(
+      path,
+      [](std::size_t rows) {
+        return RowRange{0, rows};
+      },
+      total);
 }
 
 HostMatrix parse_npy(const std::string& bytes, const std::string& name) {
@@ -213,7 +220,7 @@ HostMatrix parse_npy(const std::string& bytes, const std::string& name) {
   m.rows = layout.rows;
   m.cols = layout.cols;
   m.values.resize(m.rows * m.cols);
-  convert_npy_values(bytes.data() + layout.data_start, layout.item, 0, m, name);
+  convert_npy_values(bytes.data() + layout.data_start, layout.item, 0, m.values.size(), 0, m, name);
   return m;
 }
 
@@ -253,11 +260,16 @@ HostMatrix read_npy_rows(const std::filesystem::path& path, const RowSelector& s
   m.cols = layout.cols;
   m.values.resize(m.rows * m.cols);
   const std::size_t row_bytes = layout.cols * layout.item;
-  std::string raw(m.rows * row_bytes, '\0');
   in.seekg(static_cast<std::streamoff>(layout.data_start + block.first * row_bytes));
-  in.read(raw.data(), static_cast<std::streamsize>(raw.size()));
-  if (!in) throw InputError(name + ": read error: " + std::strerror(errno));
-  convert_npy_values(raw.data(), layout.item, block.first, m, name);
+  // In pieces of at most 8 MiB: the raw bytes never exist beside the whole matrix in double.
+  const std::size_t piece = std::max<std::size_t>(1, (std::size_t{8} << 20) / layout.item);
+  std::string raw(std::min(piece, m.values.size()) * layout.item, '\0');
+  for (std::size_t begin = 0; begin < m.values.size(); begin += piece) {
+    const std::size_t count = std::min(piece, m.values.size() - begin);
+    in.read(raw.data(), static_cast<std::streamsize>(count * layout.item));
+    if (!in) throw InputError(name + ": read error: " + std::strerror(errno));
+    convert_npy_values(raw.data(), layout.item, begin, count, block.first, m, name);
+  }
   return m;
 }
 

@@ -6,6 +6,7 @@
 
 #include "framework/config/weighted_config.hpp"
 #include "framework/error.hpp"
+#include "framework/io/hdf5.hpp"
 #include "framework/io/matrix_io.hpp"
 
 namespace kaa::strategies {
@@ -15,10 +16,17 @@ auto File<S>::schema() -> BoundSchema<Params> {
   BoundSchema<Params> s;
   s.string("path", &Params::path).required().doc("path of the data file");
   s.choice("format", &Params::format,
-           {{"auto", Format::by_extension}, {"csv", Format::csv}, {"npy", Format::npy}})
-      .doc("file format; auto = by extension");
+           {{"auto", Format::by_extension},
+            {"csv", Format::csv},
+            {"npy", Format::npy},
+            {"hdf5", Format::hdf5}})
+      .doc("file format; auto = by extension (.h5, .hdf5, .h5ad: HDF5), else HDF5 by signature");
   s.string("feature_names", &Params::feature_names)
-      .doc("text file with one column name per line (default: a CSV file's header, if any)");
+      .doc(
+          "text file with one column name per line (default: a CSV file's header or AnnData's "
+          "var index, if any)");
+  s.string("dataset", &Params::dataset)
+      .doc("HDF5 only: path of the 2-D dataset in the file; \"\" = /X (AnnData's matrix)");
   s.string("weights", &Params::weights)
       .doc(
           "file of per-row sample weights (.npy or CSV, one value per data row; row i then counts "
@@ -80,6 +88,20 @@ bool File<S>::is_csv() const {
 }
 
 template <class S>
+bool File<S>::is_hdf5() const {
+  if (config_.format != Format::by_extension) return config_.format == Format::hdf5;
+  return is_hdf5_name(config_.path) ||
+         (!is_npy() && !is_csv() && !is_idx_name(config_.path) && has_hdf5_signature(config_.path));
+}
+
+template <class S>
+void File<S>::check_dataset_key() const {
+  if (!config_.dataset.empty() && !is_hdf5())
+    throw InputError(config_.path + ": \"dataset\" (" + config_.dataset +
+                     ") applies only to HDF5 files (.h5, .hdf5, .h5ad)");
+}
+
+template <class S>
 std::vector<std::string> File<S>::feature_names(std::size_t columns) const {
   std::vector<std::string> names;
   std::string source;
@@ -89,6 +111,9 @@ std::vector<std::string> File<S>::feature_names(std::size_t columns) const {
   } else if (is_csv()) {
     names = read_csv_header(config_.path);
     source = config_.path + "'s header";
+  } else if (is_hdf5()) {
+    names = read_anndata_var_names(config_.path, config_.dataset);
+    source = config_.path + "'s var index";
   }
   if (!names.empty() && names.size() != columns) {
     throw InputError(source + ": " + std::to_string(names.size()) + " feature names for " +
@@ -174,8 +199,10 @@ void File<S>::attach_weights(LoadedData& out, std::size_t begin, std::size_t tot
 
 template <class S>
 LoadedData File<S>::load(std::uint64_t) {
+  check_dataset_key();
   LoadedData out;
-  out.X = config_.format == Format::csv   ? read_csv(config_.path)
+  out.X = is_hdf5()                       ? read_hdf5(config_.path, config_.dataset)
+          : config_.format == Format::csv ? read_csv(config_.path)
           : config_.format == Format::npy ? read_npy(config_.path)
                                           : read_matrix(config_.path);
   out.description = config_.path;
@@ -191,10 +218,14 @@ LoadedData File<S>::load_rows(std::uint64_t model_seed, int rank, int ranks,
     const parallel::RowBlock b = parallel::block_of(total, rank, ranks);
     return RowRange{b.begin, b.end};
   };
-  if (!is_npy() && !is_csv()) return Dataset<S>::load_rows(model_seed, rank, ranks, total_rows);
+  check_dataset_key();
+  const bool hdf5 = is_hdf5();
+  if (!is_npy() && !is_csv() && !hdf5)
+    return Dataset<S>::load_rows(model_seed, rank, ranks, total_rows);
   LoadedData out;
-  out.X = is_npy() ? read_npy_rows(config_.path, select, total_rows)
-                   : read_csv_rows(config_.path, select, total_rows);
+  out.X = hdf5       ? read_hdf5_rows(config_.path, config_.dataset, select, total_rows)
+          : is_npy() ? read_npy_rows(config_.path, select, total_rows)
+                     : read_csv_rows(config_.path, select, total_rows);
   out.description = config_.path;
   out.feature_names = feature_names(out.X.cols);
   attach_weights(out, parallel::block_of(total_rows, rank, ranks).begin, total_rows);

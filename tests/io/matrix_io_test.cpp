@@ -354,6 +354,30 @@ TEST_F(MatrixIo, ErrorNpyNanOrInf) {
   EXPECT_EQ(read_error(q), q.string() + ": row 1, column 1: NaN or Inf value");
 }
 
+TEST_F(MatrixIo, NpyLargerThanOneReadPieceIsReadWholeAndByBlock) {
+  // 1.2 million float64 values: more than the reader's 8 MiB pieces (2^20 values).
+  const std::size_t rows = 400000, cols = 3;
+  std::vector<double> values(rows * cols);
+  for (std::size_t e = 0; e < values.size(); ++e) values[e] = static_cast<double>(e) / 3.0;
+  const auto p = npy("big.npy", f8_dict("(400000, 3)"), bytes_of(values));
+
+  EXPECT_EQ(kaa::read_npy(p).values, values);
+  std::size_t total = 0;
+  const kaa::HostMatrix block = kaa::read_npy_rows(
+      p,
+      [](std::size_t) {
+        return kaa::RowRange{100000, 390000};
+      },
+      total);
+  EXPECT_EQ(total, rows);
+  EXPECT_EQ(block.values,
+            std::vector<double>(values.begin() + 100000 * cols, values.begin() + 390000 * cols));
+
+  values[380000 * cols + 2] = kNan;  // in the second piece
+  const auto q = npy("nan.npy", f8_dict("(400000, 3)"), bytes_of(values));
+  EXPECT_EQ(read_error(q), q.string() + ": row 380001, column 3: NaN or Inf value");
+}
+
 TEST_F(MatrixIo, ErrorNoDataRows) {
   const auto empty = file("e.csv", "");
   EXPECT_EQ(read_error(empty), empty.string() + ": no data rows");
@@ -414,7 +438,9 @@ TEST_F(MatrixIo, ErrorUnknownExtension) {
   const auto p = file("x.parquet", "");
   const std::string what = read_error(p);
   EXPECT_NE(what.find(p.string()), std::string::npos) << what;
-  EXPECT_NE(what.find(".csv, .txt, .tsv, .dat, .npy or IDX"), std::string::npos) << what;
+  EXPECT_NE(what.find(".csv, .txt, .tsv, .dat, .npy, HDF5: .h5, .hdf5, .h5ad, or IDX"),
+            std::string::npos)
+      << what;
 }
 
 // ---- Writer failures ----------------------------------------------------------------------
