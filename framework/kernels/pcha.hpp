@@ -2,6 +2,7 @@
 #include <Kokkos_Core.hpp>
 
 #include "framework/kernels/check.hpp"
+#include "framework/kernels/ordered_sum.hpp"
 #include "framework/kernels/row_tiles.hpp"
 #include "framework/kernels/workspace.hpp"
 #include "framework/types.hpp"
@@ -12,14 +13,9 @@
 // accepted, so its sums go over fixed row chunks, never in an order set by the thread count.
 namespace kaa::kernels {
 
-/// Scratch of pcha_row_sum: one partial per row chunk, and their total.
-struct PchaRowSumWorkspace {
-  Work partials, total;
-};
-
 /// Scratch of the pcha optimizer, sized once per fit by Pcha::prepare.
 struct PchaWorkspace {
-  PchaRowSumWorkspace sums;
+  OrderedSumWorkspace sums;
   Vector<double> origin;                              // d: zeros (products are not centred)
   Matrix<double> weights, weights_old, weights_grad;  // n x k: A, the last accepted A, gradient
   Matrix<double> mixing, mixing_old, mixing_grad;     // k x n: B, the last accepted B, gradient
@@ -81,33 +77,18 @@ void pcha_trial_rows(const Space& space, const Matrix<double>& W_old, const Matr
       });
 }
 
-/// sum_{i < n} value(i), summed in fixed row chunks (row_tiles.hpp) whose partials are added in
-/// chunk order: the same bits for any thread count, where a parallel_reduce's order follows the
-/// threads.
+/// sum_{i < n} value(i) in an order the thread count does not change (ordered_sum.hpp).
 template <class Space, class RowValue>
 double pcha_row_sum(const Space& space, std::size_t n, const RowValue& value,
-                    PchaRowSumWorkspace& ws) {
-  const RowChunks chunks = row_chunks<Space>(n, 1);
-  fit_extents(ws.partials, "kaa::pcha.partials", chunks.count, 1);
-  fit_extents(ws.total, "kaa::pcha.total", 1, 1);
-  const Work partials = ws.partials;
-  Kokkos::parallel_for(
-      "kaa::pcha.row_sum", Kokkos::RangePolicy<Space>(space, 0, chunks.count),
-      KOKKOS_LAMBDA(const std::size_t c) {
-        double s = 0;
-        const std::size_t end = chunks.end(c, n);
-        for (std::size_t i = chunks.begin(c); i < end; ++i) s += value(i);
-        partials(c, 0) = s;
-      });
-  sum_partials(space, partials, ws.total);
-  double total = 0;
-  Kokkos::deep_copy(total, Kokkos::subview(ws.total, 0, 0));
-  return total;
+                    OrderedSumWorkspace& ws) {
+  return ordered_sum(
+      space, "kaa::pcha.row_sum", n, n,
+      KOKKOS_LAMBDA(const std::size_t i, double& acc) { acc += value(i); }, ws);
 }
 
 /// sum_i v_i sum_f X_if^2: the SST (v = row weights `v`, all ones when empty).
 template <class Space, class S>
-double pcha_sum_of_squares(const Space& space, const Matrix<S>& X, PchaRowSumWorkspace& ws,
+double pcha_sum_of_squares(const Space& space, const Matrix<S>& X, OrderedSumWorkspace& ws,
                            const Vector<double>& v = Vector<double>()) {
   const std::size_t d = X.extent(1);
   const bool weighted = v.data() != nullptr;
@@ -129,7 +110,7 @@ double pcha_sum_of_squares(const Space& space, const Matrix<S>& X, PchaRowSumWor
 /// (n x k), G = Z Z^T (k x k), row weights v (all ones when empty).
 template <class Space>
 double pcha_weights_sse_part(const Space& space, const Matrix<double>& A, const Matrix<double>& P,
-                             const Matrix<double>& G, PchaRowSumWorkspace& ws,
+                             const Matrix<double>& G, OrderedSumWorkspace& ws,
                              const Vector<double>& v = Vector<double>()) {
   constexpr const char* entry = "pcha_weights_sse_part";
   const std::size_t k = A.extent(1);

@@ -32,14 +32,14 @@ double ColumnEntropy<S>::value_and_grad(const Matrix<S>&, const Parameters<S>& p
                                         Parameters<S>& grad) {
   const double c = config_.weight / static_cast<double>(params.column_weights.extent(1));
   return c * kernels::entropy_sum<true>("kaa::column_entropy", params.column_weights, config_.eps,
-                                        c, grad.column_weights);
+                                        c, grad.column_weights, sums_);
 }
 
 template <class S>
 double ColumnEntropy<S>::value(const Matrix<S>&, const Parameters<S>& params) {
   const double c = config_.weight / static_cast<double>(params.column_weights.extent(1));
   return c * kernels::entropy_sum<true>("kaa::column_entropy", params.column_weights, config_.eps,
-                                        0.0, Matrix<S>());
+                                        0.0, Matrix<S>(), sums_);
 }
 
 template class ColumnEntropy<float>;

@@ -22,14 +22,14 @@ double Entropy<S>::value_and_grad(const Matrix<S>&, const Parameters<S>& params,
   // Sample weights: the weighted mean of the rows' entropies.
   const double c = config_.weight / this->row_count(params.weights.extent(0));
   return c * kernels::entropy_sum<false>("kaa::entropy", params.weights, config_.eps, c,
-                                         grad.weights, this->row_weights().w);
+                                         grad.weights, sums_, this->row_weights().w);
 }
 
 template <class S>
 double Entropy<S>::value(const Matrix<S>&, const Parameters<S>& params) {
   const double c = config_.weight / this->row_count(params.weights.extent(0));
   return c * kernels::entropy_sum<false>("kaa::entropy", params.weights, config_.eps, 0.0,
-                                         Matrix<S>(), this->row_weights().w);
+                                         Matrix<S>(), sums_, this->row_weights().w);
 }
 
 template class Entropy<float>;

@@ -3,6 +3,7 @@
 
 #include "framework/config/bound_schema.hpp"
 #include "framework/interfaces/loss_term.hpp"
+#include "framework/kernels/ordered_sum.hpp"
 
 namespace kaa::strategies {
 
@@ -31,6 +32,7 @@ class Entropy final : public LossTerm<S> {
 
  private:
   Params config_;
+  kernels::OrderedSumWorkspace sums_;
 };
 
 }  // namespace kaa::strategies

@@ -53,10 +53,11 @@ TEST(PchaKernel, WeightsSsePartAndGradientMatchHostLoops) {
     }
     for (std::size_t a = 0; a < k; ++a) g(i, a) = static_cast<double>(g(i, a) - dot);
   }
-  kaa::kernels::PchaRowSumWorkspace ws;
+  kaa::kernels::OrderedSumWorkspace ws;
   const double got = kaa::kernels::pcha_weights_sse_part(Space(), A_d, P_d, G_d, ws);
   EXPECT_NEAR(got, static_cast<double>(sse), kTol * std::fabs(static_cast<double>(sse)) * 10);
-  ASSERT_GT(ws.partials.extent(0), 1u) << "one chunk: the chunked sum is not exercised";
+  ASSERT_GT(kaa::kernels::row_chunks<Space>(n, 1).count, 1u)
+      << "one chunk: the chunked sum is not exercised";
 
   kaa::Matrix<double> g_d("g", n, k);
   kaa::kernels::pcha_weights_gradient(Space(), A_d, P_d, G_d, scale, g_d);
@@ -71,7 +72,7 @@ TEST(PchaKernel, SumOfSquaresMatchesHostLoop) {
   const HostMatrix X = random_matrix(n, d, 9);
   long double sst = 0;
   for (const double x : X.values) sst += static_cast<long double>(x) * x;
-  kaa::kernels::PchaRowSumWorkspace ws;
+  kaa::kernels::OrderedSumWorkspace ws;
   const double got = kaa::kernels::pcha_sum_of_squares(Space(), kaa::to_device<double>(X, "X"), ws);
   EXPECT_NEAR(got, static_cast<double>(sst), kTol * static_cast<double>(sst));
 }
@@ -120,7 +121,7 @@ TEST(PchaKernel, MixingGradientMatchesHostLoop) {
 TEST(PchaKernel, WrongExtentThrowsNamingTheEntryPoint) {
   kaa::Matrix<double> A("A", 10, 3), P("P", 10, 4), G("G", 3, 3);
   try {
-    kaa::kernels::PchaRowSumWorkspace ws;
+    kaa::kernels::OrderedSumWorkspace ws;
     kaa::kernels::pcha_weights_sse_part(Space(), A, P, G, ws);
     FAIL() << "expected std::invalid_argument";
   } catch (const std::invalid_argument& e) {
