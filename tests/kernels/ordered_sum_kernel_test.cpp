@@ -16,15 +16,18 @@ using kaa::HostMatrix;
 using kaa_test::random_matrix;
 using Space = kaa::ExecSpace;
 
-/// The documented order on the host: chunks of the split row_chunks gives, partials in order.
+/// The documented order on the host, walked row by row: a partial per chunk of the split
+/// row_chunks gives, added to the total whenever a chunk ends.
 template <class Add>
 double chunked_host_sum(std::size_t count, const Add& add) {
-  const kaa::kernels::RowChunks chunks = kaa::kernels::row_chunks<Space>(count, 1);
-  double total = 0;
-  for (std::size_t c = 0; c < chunks.count; ++c) {
-    double s = 0;
-    for (std::size_t i = chunks.begin(c); i < chunks.end(c, count); ++i) add(i, s);
-    total += s;
+  const std::size_t rows = kaa::kernels::row_chunks<Space>(count, 1).rows;
+  double total = 0, partial = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    add(i, partial);
+    if ((i + 1) % rows == 0 || i + 1 == count) {
+      total += partial;
+      partial = 0;
+    }
   }
   return total;
 }
