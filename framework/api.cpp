@@ -76,8 +76,9 @@ nlohmann::json load_config(const fs::path& path, const std::vector<std::string>&
                            const std::optional<std::string>& data_path, const Registry& registry) {
   nlohmann::json raw = read_json_file(path);
   if (raw.is_object() && !raw.contains("name")) raw["name"] = path.stem().string();
-  for (const auto& o : overrides) apply_override(raw, o);
+  // --data first, so that --set /data/... refines the file it names instead of being dropped.
   if (data_path) raw["data"] = nlohmann::json::object({{"type", "file"}, {"path", *data_path}});
+  for (const auto& o : overrides) apply_override(raw, o);
   return resolve_config(raw, registry, path.string());
 }
 

@@ -158,6 +158,20 @@ TEST_F(Cli, TheDataHeaderNamesTheColumnsOfTheOutputsAndTheReport) {
   EXPECT_NE(report.out.find("  A0 "), std::string::npos) << report.out;
 }
 
+TEST_F(Cli, SetRefinesTheFileThatDataNames) {
+  std::string csv = "height,weight\n";
+  for (int i = 0; i < 30; ++i)
+    csv += std::to_string(150 + (i * 7) % 40) + "," + std::to_string(1 + i % 3) + "\n";
+  const auto data = file("people.csv", csv);
+  const fs::path out = dir_ / "run";
+  const Result fit = run("fit " + config().string() + " --data " + data.string() +
+                         " --set /data/weights_column=\\\"weight\\\" --out " + out.string());
+  ASSERT_EQ(fit.exit_code, 0) << fit.err;
+  const auto metrics = nlohmann::json::parse(slurp(out / "metrics.json"));
+  EXPECT_EQ(metrics["d"], 1);  // the weights column is not a feature
+  EXPECT_EQ(metrics["sum_of_weights"], 60.0);
+}
+
 TEST_F(Cli, KilledFitLeavesNoRunFolder) {
   // A fit far too long to finish, killed after a second.
   const auto cfg = config({{"data", {{"n", 200000}, {"d", 20}}},
