@@ -26,23 +26,6 @@ void column_means(const Space& space, const VX& X, Vector<double>& m) {
       });
 }
 
-/// sum_if X_if^2.
-template <class Space, class VX>
-double sum_of_squares(const Space& space, const VX& X) {
-  const std::size_t n = X.extent(0), d = X.extent(1);
-  double total = 0;
-  Kokkos::parallel_reduce(
-      "kaa::sum_of_squares", Kokkos::RangePolicy<Space>(space, 0, n),
-      KOKKOS_LAMBDA(const std::size_t i, double& acc) {
-        for (std::size_t f = 0; f < d; ++f) {
-          const double x = static_cast<double>(X(i, f));
-          acc += x * x;
-        }
-      },
-      total);
-  return total;
-}
-
 /// G = (Z - 1 m^T)(Z - 1 m^T)^T (k x k, sized here): the Gram of archetypes translated by m. On
 /// the simplex the reconstruction error does not change when X and Z are translated together, and
 /// translating by the data mean keeps the Gram form free of cancellation for data far from the
@@ -239,11 +222,6 @@ Vector<double> column_means(const VX& X) {
   Vector<double> m;
   column_means(ExecSpace(), X, m);
   return m;
-}
-
-template <class VX>
-double sum_of_squares(const VX& X) {
-  return sum_of_squares(ExecSpace(), X);
 }
 
 template <class VZ>

@@ -6,6 +6,7 @@
 #include "framework/kernels/check.hpp"
 #include "framework/kernels/launch.hpp"
 #include "framework/kernels/math.hpp"
+#include "framework/kernels/ordered_sum.hpp"
 #include "framework/kernels/row_tiles.hpp"
 #include "framework/kernels/workspace.hpp"
 #include "framework/types.hpp"
@@ -251,7 +252,7 @@ Vector<double> column_sums(const Space& space, const Matrix<S>& X, double diviso
 
 /// sum_i v_i sum_f c_f (x_if - mean_f)^2: the total sum of squares that explained variance
 /// divides by (mean: the (v-weighted) column means of X unless given, e.g. those of all ranks'
-/// rows; v: `row_weights`, all ones when empty).
+/// rows; v: `row_weights`, all ones when empty). Summed in a fixed order (ordered_sum.hpp).
 template <class Space, class S>
 double total_sum_of_squares(const Space& space, const Matrix<S>& X,
                             const Vector<double>& feature_weight,
@@ -270,9 +271,9 @@ double total_sum_of_squares(const Space& space, const Matrix<S>& X,
   const bool weighted = feature_weight.data() != nullptr;
   const Vector<double> fw = feature_weight;
   const Vector<double> rw = row_weights.w;
-  double total = 0;
-  Kokkos::parallel_reduce(
-      "kaa::tss", Kokkos::RangePolicy<Space>(space, 0, n),
+  OrderedSumWorkspace ws;  // once per fit (a metric), so the scratch is local
+  return ordered_sum(
+      space, "kaa::tss", n, n * d,
       KOKKOS_LAMBDA(const std::size_t i, double& acc) {
         if (rows_weighted) {
           double row = 0;
@@ -288,8 +289,7 @@ double total_sum_of_squares(const Space& space, const Matrix<S>& X,
           acc += (weighted ? fw(f) : 1.0) * c * c;
         }
       },
-      total);
-  return total;
+      ws);
 }
 
 template <class S>

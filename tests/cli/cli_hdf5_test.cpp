@@ -13,7 +13,7 @@
 #include "tests/cli/cli_fixture.hpp"
 #include "tests/support/hdf5_writer.hpp"
 
-namespace {
+namespace cli_hdf5_test {
 
 using kaa_test::Cli;
 using kaa_test::Result;
@@ -58,4 +58,4 @@ TEST_F(Cli, AnHdf5FileWithoutTheDatasetIsOneErrorLine) {
   EXPECT_FALSE(fs::exists(out));
 }
 
-}  // namespace
+}  // namespace cli_hdf5_test

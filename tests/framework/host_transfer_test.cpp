@@ -7,7 +7,7 @@
 
 #include "framework/host_transfer.hpp"
 
-namespace {
+namespace host_transfer_test {
 
 template <class S>
 class ReleasingUpload : public ::testing::Test {};
@@ -36,4 +36,4 @@ TYPED_TEST(ReleasingUpload, GivesEachValueCastToSAndEmptiesTheHostMatrix) {
   EXPECT_EQ(differing, 0u);
 }
 
-}  // namespace
+}  // namespace host_transfer_test

@@ -26,7 +26,7 @@
 #include "framework/run.hpp"
 #include "tests/support/full_registry.hpp"
 
-namespace {
+namespace restarts_test {
 
 namespace fs = std::filesystem;
 
@@ -304,4 +304,4 @@ TEST(Restarts, AResumedFitEqualsTheUninterruptedOne) {
   }
 }
 
-}  // namespace
+}  // namespace restarts_test

@@ -19,7 +19,7 @@
 #include "tests/support/hdf5_writer.hpp"
 #include "tests/support/temp_path.hpp"
 
-namespace {
+namespace hdf5_test {
 
 namespace fs = std::filesystem;
 using kaa::test::Hdf5Writer;
@@ -372,4 +372,4 @@ TEST_F(Hdf5Read, ShapeTypeAndValueErrorsNameFileAndDataset) {
             x + "/inf: row 2, column 3: NaN or Inf value");
 }
 
-}  // namespace
+}  // namespace hdf5_test

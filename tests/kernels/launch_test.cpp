@@ -8,7 +8,7 @@
 #include "framework/kernels/block_copy.hpp"
 #include "framework/kernels/launch.hpp"
 
-namespace {
+namespace launch_test {
 
 using kaa::ExecSpace;
 using kaa::kernels::kInlineWork;
@@ -58,4 +58,4 @@ TEST(Launch, FillAndCopyReachEveryEntryInlineAndInParallel) {
   }
 }
 
-}  // namespace
+}  // namespace launch_test

@@ -16,7 +16,7 @@
 #include "strategies/datasets/coreset.hpp"
 #include "tests/support/full_registry.hpp"
 
-namespace {
+namespace coreset_test {
 
 using nlohmann::json;
 namespace coreset = kaa::strategies::coreset;
@@ -270,4 +270,4 @@ TEST(Coreset, FitOnTheWeightedCoresetNearlyMatchesTheFullFit) {
   }
 }
 
-}  // namespace
+}  // namespace coreset_test

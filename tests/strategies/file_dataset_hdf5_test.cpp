@@ -13,7 +13,7 @@
 #include "tests/support/hdf5_writer.hpp"
 #include "tests/support/temp_path.hpp"
 
-namespace {
+namespace file_dataset_hdf5_test {
 
 namespace fs = std::filesystem;
 using kaa::strategies::File;
@@ -126,4 +126,4 @@ TEST_F(FileDatasetHdf5, AMissingDatasetIsNamed) {
   }
 }
 
-}  // namespace
+}  // namespace file_dataset_hdf5_test

@@ -16,7 +16,7 @@
 #include "tests/support/full_registry.hpp"
 #include "tests/support/temp_folder.hpp"
 
-namespace {
+namespace file_dataset_weights_test {
 
 namespace fs = std::filesystem;
 using kaa::strategies::File;
@@ -137,4 +137,4 @@ TEST_F(FileWeights, AConfigWithAStrategyThatCannotHonourThemIsRefusedWhenLoaded)
   EXPECT_NO_THROW(kaa::resolve_config(raw, kaa_test::full_registry(), "c.json"));
 }
 
-}  // namespace
+}  // namespace file_dataset_weights_test

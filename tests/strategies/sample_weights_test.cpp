@@ -28,7 +28,7 @@
 #include "tests/strategies/solver_fixtures.hpp"
 #include "tests/support/host_matrices.hpp"
 
-namespace {
+namespace sample_weights_test {
 
 using kaa::HostMatrix;
 using nlohmann::json;
@@ -447,4 +447,4 @@ TEST(SampleWeights, BadWeightsAreRefusedNamingTheProblem) {
                kaa::ConfigError);
 }
 
-}  // namespace
+}  // namespace sample_weights_test
