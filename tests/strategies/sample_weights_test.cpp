@@ -401,8 +401,10 @@ TEST(SampleWeights, FitOnWeightedRowsEqualsTheFitOnRepeatedRows) {
                  key);
   EXPECT_EQ(weighted.metrics["sum_of_weights"].get<double>(),
             static_cast<double>(data.repeated.rows));
+  // The optimum is flat: archetypes that agree in RSS to 1e-6 sit ~4e-6 apart in an FMA
+  // (x86-64-v3) build, 1e-7 in a baseline one; another optimum would differ by ~0.1.
   for (std::size_t e = 0; e < weighted.archetypes.values.size(); ++e)
-    expect_close(weighted.archetypes.values[e], repeated.archetypes.values[e], 1e-6, "Z");
+    expect_close(weighted.archetypes.values[e], repeated.archetypes.values[e], 1e-4, "Z");
 }
 
 TEST(SampleWeights, AStrategyThatCannotHonourWeightsIsRefused) {
